@@ -1,0 +1,1 @@
+"""Diaspora Connect: a Telegram and WhatsApp chatbot for diaspora engagement."""

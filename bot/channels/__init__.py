@@ -1,0 +1,1 @@
+"""Channels: thin translators between a provider's messages and the neutral ones."""

@@ -1,0 +1,295 @@
+"""The Telegram channel: python-telegram-bot updates in, neutral replies out.
+
+Options become inline keyboards whose callback_data is ``<question ref>:<option id>`` (at most
+64 bytes), so a press on an old keyboard is recognised. A question that asks for the phone shows
+a "share my phone number" keyboard instead. Library errors become the project's own here.
+"""
+
+from __future__ import annotations
+
+import datetime as dtm
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
+
+from bot.clock import Clock
+from bot.errors import (
+    DeliveryError,
+    PermanentDeliveryError,
+    RateLimited,
+    TemporaryDeliveryError,
+    Unreachable,
+)
+from bot.messages import Inbound, Kind, Option, Reply, address_id
+from bot.text import split_message
+
+log = logging.getLogger(__name__)
+
+MESSAGE_LIMIT = 4096
+CALLBACK_LIMIT = 64
+
+Handler = Callable[[Inbound], Awaitable[list[Reply]]]
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+def callback_data(ref: int | None, option: Option) -> str:
+    """The button's callback_data: the question's ref and the option id, within 64 bytes."""
+    data = f"{ref or 0}:{option.id}"
+    if len(data.encode("utf-8")) > CALLBACK_LIMIT:
+        raise ValueError(f"option id too long for Telegram: {option.id!r}")
+    return data
+
+
+def _rows(options: Sequence[Option], columns: int) -> list[list[Option]]:
+    """Lays options out ``columns`` a row; back/skip/cancel share the last row."""
+    choices = [option for option in options if not option.id.startswith("~")]
+    controls = [option for option in options if option.id.startswith("~")]
+    width = max(1, columns)
+    rows = [choices[index : index + width] for index in range(0, len(choices), width)]
+    if controls:
+        rows.append(controls)
+    return rows
+
+
+def keyboard(reply: Reply) -> Markup:
+    """The reply markup for a reply's options."""
+    if reply.request_phone:
+        buttons = [[KeyboardButton(reply.phone_label or "📱", request_contact=True)]]
+        buttons += [
+            [KeyboardButton(option.label) for option in row]
+            for row in _rows(reply.options, reply.columns)
+        ]
+        return ReplyKeyboardMarkup(buttons, resize_keyboard=True, one_time_keyboard=True)
+    if not reply.options:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(option.label, callback_data=callback_data(reply.ref, option))
+                for option in row
+            ]
+            for row in _rows(reply.options, reply.columns)
+        ]
+    )
+
+
+def to_inbound(update: Update, received_at: dtm.datetime) -> Inbound | None:
+    """Translates an update into the neutral inbound message (None for updates we ignore)."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or chat.type != "private":
+        return None
+    common = {
+        "address": f"telegram:{chat.id}",
+        "received_at": received_at,
+        "provider_id": f"tg-{update.update_id}",
+        "language_hint": user.language_code,
+        "display_name": " ".join(part for part in (user.first_name, user.last_name) if part),
+    }
+    query = update.callback_query
+    if query is not None:
+        ref, _, choice = (query.data or "").partition(":")
+        return Inbound(
+            kind=Kind.CHOICE,
+            choice=choice,
+            ref=int(ref) if ref.isdigit() else None,
+            **common,  # type: ignore[arg-type]
+        )
+    message = update.message or update.edited_message
+    if message is None:
+        return None
+    if message.contact is not None:
+        own = message.contact.user_id in (None, user.id)
+        return Inbound(
+            kind=Kind.CONTACT if own else Kind.MEDIA,
+            contact_phone=message.contact.phone_number if own else None,
+            **common,  # type: ignore[arg-type]
+        )
+    if message.location is not None or message.venue is not None:
+        return Inbound(kind=Kind.LOCATION, **common)  # type: ignore[arg-type]
+    if message.text is not None:
+        return Inbound(kind=Kind.TEXT, text=message.text, **common)  # type: ignore[arg-type]
+    return Inbound(kind=Kind.MEDIA, text=message.caption or "", **common)  # type: ignore[arg-type]
+
+
+def translate(error: TelegramError) -> DeliveryError:
+    """Turns a python-telegram-bot error into the project's own."""
+    if isinstance(error, Forbidden):
+        return Unreachable(f"telegram: {error.message}")
+    if isinstance(error, RetryAfter):
+        wait = error.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, dtm.timedelta) else float(wait)
+        return RateLimited(seconds, "telegram flood control")
+    if isinstance(error, BadRequest):
+        if "chat not found" in error.message.lower():
+            return Unreachable(f"telegram: {error.message}")
+        return PermanentDeliveryError(f"telegram: {error.message}")
+    if isinstance(error, NetworkError):
+        return TemporaryDeliveryError(f"telegram: {error.message}")
+    return TemporaryDeliveryError(f"telegram: {error.message}")
+
+
+class TelegramChannel:
+    """Serves one bot through python-telegram-bot, by long polling or by webhook."""
+
+    name = "telegram"
+
+    def __init__(
+        self,
+        token: str,
+        handle: Handler,
+        clock: Clock,
+        *,
+        base_url: str = "https://api.telegram.org/bot",
+        request: BaseRequest | None = None,
+        updates_request: BaseRequest | None = None,
+        webhook: bool = False,
+        commands: Iterable[tuple[str, dict[str, str]]] = (),
+        concurrency: int = 64,
+    ) -> None:
+        self.handle = handle
+        self.clock = clock
+        self.webhook = webhook
+        self.commands = list(commands)
+        file_url = base_url.rstrip("/").removesuffix("/bot") + "/file/bot"
+        builder: ApplicationBuilder = (  # type: ignore[type-arg]
+            Application.builder()
+            .token(token)
+            .base_url(base_url)
+            .base_file_url(file_url)
+            .concurrent_updates(concurrency)
+        )
+        if request is not None:
+            builder = builder.request(request)
+        if updates_request is not None:
+            builder = builder.get_updates_request(updates_request)
+        if webhook:
+            builder = builder.updater(None)
+        self.application = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self._phone_keyboard: set[int] = set()
+
+    @property
+    def bot_username(self) -> str | None:
+        try:
+            return str(self.application.bot.username)
+        except RuntimeError:
+            return None
+
+    async def start(self) -> None:
+        """Connects, registers the command menu, and starts polling (unless in webhook mode)."""
+        await self.application.initialize()
+        await self.register_commands()
+        await self.application.start()
+        if not self.webhook and self.application.updater is not None:
+            await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("telegram: serving @%s", self.bot_username)
+
+    async def stop(self) -> None:
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def register_commands(self) -> None:
+        """setMyCommands once per language: the default menu, then each language code's."""
+        for language_code, descriptions in self.commands:
+            commands = [BotCommand(name, text) for name, text in descriptions.items()]
+            try:
+                await self.application.bot.set_my_commands(
+                    commands, language_code=language_code or None
+                )
+            except TelegramError as error:
+                log.warning("telegram: could not set the command menu: %s", error.message)
+
+    async def process(self, payload: dict[str, object]) -> None:
+        """Feeds one webhook update (JSON already parsed) to the application."""
+        update = Update.de_json(payload, self.application.bot)
+        await self.application.update_queue.put(update)
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            await self._answer_query(update.callback_query)
+        inbound = to_inbound(update, self.clock.now())
+        if inbound is None:
+            return
+        replies = await self.handle(inbound)
+        chat_id = int(address_id(inbound.address))
+        source = update.callback_query.message if update.callback_query else None
+        for reply in replies:
+            try:
+                if reply.replace and isinstance(source, Message):
+                    await self._edit(source, reply)
+                    source = None
+                else:
+                    await self._deliver(chat_id, reply)
+            except TelegramError as error:
+                log.warning("telegram: reply to %s failed: %s", inbound.address, error.message)
+                break
+
+    async def _answer_query(self, query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+        except TelegramError as error:
+            log.debug("telegram: answering a callback query failed: %s", error.message)
+
+    async def _edit(self, message: Message, reply: Reply) -> None:
+        markup = keyboard(reply)
+        try:
+            await message.edit_text(
+                reply.text[:MESSAGE_LIMIT],
+                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+            )
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                raise
+
+    async def _deliver(self, chat_id: int, reply: Reply) -> str:
+        """Sends one reply, split where it is too long; returns the last message's id."""
+        bot = self.application.bot
+        markup = keyboard(reply)
+        if markup is None and chat_id in self._phone_keyboard:
+            markup = ReplyKeyboardRemove()
+        if reply.request_phone:
+            self._phone_keyboard.add(chat_id)
+        elif markup is not None:
+            self._phone_keyboard.discard(chat_id)
+        parts = split_message(reply.text, MESSAGE_LIMIT)
+        message = None
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            message = await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+        if reply.file is not None:
+            message = await bot.send_document(
+                chat_id,
+                InputFile(reply.file.content, filename=reply.file.filename),
+            )
+        assert message is not None
+        return str(message.message_id)
+
+    async def send(self, address: str, reply: Reply) -> str:
+        """Sends a message that is not a direct reply; raises the project's delivery errors."""
+        try:
+            return await self._deliver(int(address_id(address)), reply)
+        except TelegramError as error:
+            raise translate(error) from error
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram: unhandled error", exc_info=context.error)

@@ -1,0 +1,401 @@
+"""The engine: one inbound message in, the replies out, conversation state kept in SQLite.
+
+It resolves typed numbers and labels to the options last offered, runs commands, walks the
+current flow's table of states, and handles back, skip and cancel the same way for every flow.
+It knows no channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import weakref
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from bot.clock import Clock
+from bot.countries import CountryIndex
+from bot.flow import (
+    BACK,
+    CANCEL,
+    CONTROLS,
+    END,
+    SKIP,
+    Answer,
+    Command,
+    Context,
+    Flow,
+    FlowSettings,
+    Go,
+    Question,
+    Retry,
+)
+from bot.messages import Inbound, Kind, Option, Reply
+from bot.store import Conversation, Member, Store
+from bot.text import fold
+from scheduler.content import Content
+
+log = logging.getLogger(__name__)
+
+_NUMBERS = re.compile(r"^\d{1,3}(?:\s*[,;\s]\s*\d{1,3})*$")
+_COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+SELECTED = "✅ "
+# Keys of a conversation's answers that belong to the engine, not to a flow.
+_LANGUAGE = "_lang"
+_RESUME = "_resume"
+_EDITING = "_edit"
+
+Menu = Callable[[Context], Awaitable[Question]]
+
+
+class Engine:
+    """Turns inbound messages into replies. Safe to call concurrently: one address at a time."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        content: Content,
+        clock: Clock,
+        countries: CountryIndex,
+        settings: FlowSettings,
+        flows: Mapping[str, Flow],
+        commands: Mapping[str, Command],
+        menu: Menu,
+        hidden_commands: frozenset[str] = frozenset(),
+    ) -> None:
+        self.store = store
+        self.content = content
+        self.clock = clock
+        self.countries = countries
+        self.settings = settings
+        self.flows = flows
+        self.commands = commands
+        self.menu = menu
+        self.hidden_commands = hidden_commands
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        """Answers one inbound message."""
+        self.content.refresh()
+        lock = self._locks.get(inbound.address)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[inbound.address] = lock
+        async with lock:
+            try:
+                return await self._handle(inbound)
+            except Exception:
+                log.exception("failed to handle a message from %s", inbound.channel)
+                language = self.content.language_for_hint(inbound.language_hint)
+                text = self.content.text(
+                    language or self.content.default_language, "errors.internal"
+                )
+                return [Reply(text)]
+
+    async def _handle(self, inbound: Inbound) -> list[Reply]:
+        now = self.clock.now()
+        conversations = self.store.conversations
+        if inbound.provider_id and not await conversations.first_seen(
+            inbound.provider_id, inbound.address, now
+        ):
+            log.info("ignoring a redelivered message on %s", inbound.channel)
+            return []
+        member = await self.store.members.by_address(inbound.address)
+        if member is not None:
+            await self.store.members.touch_address(inbound.address, now)
+        conversation = await conversations.load(inbound.address)
+        ctx = Context(
+            store=self.store,
+            content=self.content,
+            clock=self.clock,
+            countries=self.countries,
+            settings=self.settings,
+            inbound=inbound,
+            member=member,
+            language=self._language(member, conversation, inbound),
+            answers=conversation.answers,
+            flow=conversation.flow,
+        )
+        await self._dispatch(ctx, conversation)
+        if ctx.forget:
+            await conversations.delete(inbound.address)
+        else:
+            await conversations.save(conversation, now)
+        return ctx.notes
+
+    def _language(self, member: Member | None, conversation: Conversation, inbound: Inbound) -> str:
+        for candidate in (
+            member.language if member else None,
+            conversation.answers.get(_LANGUAGE),
+            self.content.language_for_hint(inbound.language_hint),
+        ):
+            if candidate in self.content.locales:
+                return str(candidate)
+        return self.content.default_language
+
+    async def _dispatch(self, ctx: Context, conversation: Conversation) -> None:
+        inbound = ctx.inbound
+        command = _command(inbound.text) if inbound.kind is Kind.TEXT else None
+        if command is None and inbound.choice and inbound.choice.startswith("/"):
+            command = _command(inbound.choice)
+        answer = None
+        if command is None:
+            answer = self._resolve(inbound, conversation)
+            if answer.choice and answer.choice.startswith("/"):
+                command = _command(answer.choice)
+        if command is not None:
+            await self._run_command(ctx, conversation, *command)
+            return
+        assert answer is not None
+        if not conversation.active:
+            if inbound.kind is Kind.MEDIA or inbound.kind is Kind.LOCATION:
+                ctx.say(ctx.t("engine.unsupported_outside_flow"))
+            await self._show_menu(ctx, conversation)
+            return
+        flow = self.flows.get(conversation.flow or "")
+        state = flow.states.get(conversation.step or "") if flow else None
+        if flow is None or state is None:
+            log.warning(
+                "dropping a conversation in unknown state %s/%s",
+                conversation.flow,
+                conversation.step,
+            )
+            self._clear(ctx, conversation)
+            await self._show_menu(ctx, conversation)
+            return
+        if inbound.kind is Kind.CHOICE and (
+            inbound.ref != conversation.seq or answer.choice is None
+        ):
+            ctx.say(ctx.t("engine.stale_button"))
+            await self._ask(ctx, conversation)
+            return
+        if answer.unsupported:
+            ctx.say(ctx.t("engine.unsupported"))
+            await self._ask(ctx, conversation)
+            return
+        if answer.choice == CANCEL:
+            await self._cancel(ctx, conversation)
+            return
+        if answer.choice == BACK:
+            if conversation.history:
+                conversation.step = conversation.history.pop()
+            await self._ask(ctx, conversation)
+            return
+        if answer.choice == SKIP:
+            answer = Answer(skipped=True)
+        result = await state.answer(ctx, answer)
+        await self._advance(ctx, conversation, flow, result)
+
+    async def _run_command(
+        self, ctx: Context, conversation: Conversation, name: str, payload: str
+    ) -> None:
+        handler = self.commands.get(name)
+        if name == "cancel":
+            if conversation.active:
+                await self._cancel(ctx, conversation)
+            else:
+                ctx.say(ctx.t("engine.nothing_to_cancel"))
+                await self._show_menu(ctx, conversation)
+            return
+        if handler is None:
+            if name in self.hidden_commands:
+                log.warning("refused staff command /%s from %s", name, ctx.inbound.channel)
+            ctx.say(ctx.t("engine.unknown_command", command=f"/{name}"))
+            await self._resume_or_menu(ctx, conversation)
+            return
+        result = await handler(ctx, payload)
+        ctx.answers = conversation.answers
+        if isinstance(result, Go):
+            await self._start(ctx, conversation, result)
+        elif conversation.active:
+            await self._ask(ctx, conversation)
+        elif ctx.forget:
+            return
+        else:
+            await self._show_menu(ctx, conversation)
+
+    async def _advance(
+        self, ctx: Context, conversation: Conversation, flow: Flow, result: str | Retry | Go
+    ) -> None:
+        if isinstance(result, Go):
+            await self._start(ctx, conversation, result)
+            return
+        if isinstance(result, Retry):
+            ctx.say(result.reason)
+            await self._ask(ctx, conversation, result.question)
+            return
+        if result == END:
+            await self._finish(ctx, conversation)
+            return
+        if result not in flow.states:
+            raise LookupError(f"flow {flow.name} has no state {result!r}")
+        current = conversation.step
+        if result != current:
+            if current != flow.summary and conversation.answers.pop(_EDITING, False):
+                assert flow.summary is not None
+                result = flow.summary
+                if result in conversation.history:
+                    del conversation.history[conversation.history.index(result) :]
+            else:
+                assert current is not None
+                conversation.history.append(current)
+        replace = result == current and ctx.inbound.kind is Kind.CHOICE
+        conversation.step = result
+        await self._ask(ctx, conversation, replace=replace)
+
+    async def _start(self, ctx: Context, conversation: Conversation, go: Go) -> None:
+        flow = self.flows[go.flow]
+        answers: dict[str, Any] = dict(go.answers)
+        if _LANGUAGE in conversation.answers:
+            answers[_LANGUAGE] = conversation.answers[_LANGUAGE]
+        if flow.interrupts and conversation.active and conversation.flow != go.flow:
+            answers[_RESUME] = {
+                "flow": conversation.flow,
+                "step": conversation.step,
+                "answers": conversation.answers,
+                "history": conversation.history,
+            }
+        conversation.flow = flow.name
+        conversation.step = go.state or flow.start
+        conversation.answers = answers
+        conversation.history = []
+        ctx.answers = answers
+        ctx.flow = flow.name
+        await self._ask(ctx, conversation)
+
+    async def _finish(self, ctx: Context, conversation: Conversation) -> None:
+        resume = conversation.answers.get(_RESUME)
+        language = conversation.answers.get(_LANGUAGE)
+        self._clear(ctx, conversation)
+        if resume and resume.get("flow") in self.flows:
+            conversation.flow = resume["flow"]
+            conversation.step = resume["step"]
+            conversation.answers = resume["answers"]
+            conversation.history = resume["history"]
+            if language and ctx.member is None:
+                conversation.answers[_LANGUAGE] = language
+            ctx.answers = conversation.answers
+            ctx.flow = conversation.flow
+            await self._ask(ctx, conversation)
+            return
+        if not ctx.forget:
+            await self._show_menu(ctx, conversation)
+
+    async def _cancel(self, ctx: Context, conversation: Conversation) -> None:
+        flow = self.flows.get(conversation.flow or "")
+        if flow is not None and flow.on_cancel is not None:
+            await flow.on_cancel(ctx)
+        else:
+            ctx.say(ctx.t("engine.cancelled"))
+        await self._finish(ctx, conversation)
+
+    def _clear(self, ctx: Context, conversation: Conversation) -> None:
+        language = conversation.answers.get(_LANGUAGE)
+        conversation.flow = conversation.step = None
+        keep = language and ctx.member is None
+        conversation.answers = {_LANGUAGE: language} if keep else {}
+        conversation.history = []
+        ctx.answers = conversation.answers
+        ctx.flow = None
+
+    async def _resume_or_menu(self, ctx: Context, conversation: Conversation) -> None:
+        if conversation.active:
+            await self._ask(ctx, conversation)
+        else:
+            await self._show_menu(ctx, conversation)
+
+    async def _ask(
+        self,
+        ctx: Context,
+        conversation: Conversation,
+        question: Question | None = None,
+        *,
+        replace: bool = False,
+    ) -> None:
+        flow = self.flows[conversation.flow or ""]
+        state = flow.states[conversation.step or ""]
+        if question is None:
+            question = await state.ask(ctx)
+        controls = []
+        if question.skip:
+            controls.append(Option(SKIP, ctx.t("controls.skip")))
+        if question.back and conversation.history:
+            controls.append(Option(BACK, ctx.t("controls.back")))
+        if question.cancel:
+            controls.append(Option(CANCEL, ctx.t("controls.cancel")))
+        self._offer(ctx, conversation, question, controls, replace=replace)
+
+    async def _show_menu(self, ctx: Context, conversation: Conversation) -> None:
+        self._offer(ctx, conversation, await self.menu(ctx), [], replace=False)
+
+    def _offer(
+        self,
+        ctx: Context,
+        conversation: Conversation,
+        question: Question,
+        controls: list[Option],
+        *,
+        replace: bool,
+    ) -> None:
+        options = [
+            Option(option.id, SELECTED + option.label)
+            if question.multi and option.id in question.selected
+            else option
+            for option in question.options
+        ]
+        offered = [*options, *controls]
+        conversation.seq += 1
+        conversation.offered = [[option.id, option.label] for option in offered]
+        ctx.notes.append(
+            Reply(
+                question.text,
+                options=tuple(offered),
+                ref=conversation.seq,
+                replace=replace,
+                request_phone=question.request_phone,
+                phone_label=ctx.t("controls.share_phone") if question.request_phone else "",
+                columns=question.columns,
+                file=question.file,
+            )
+        )
+
+    def _resolve(self, inbound: Inbound, conversation: Conversation) -> Answer:
+        """Turns a press, a typed number or a typed label into an option id."""
+        offered = conversation.offered
+        ids = [option_id for option_id, _ in offered]
+        if inbound.kind is Kind.CHOICE:
+            return Answer(choice=inbound.choice if inbound.choice in ids else None)
+        if inbound.kind is Kind.CONTACT:
+            return Answer(contact_phone=inbound.contact_phone)
+        if inbound.kind is not Kind.TEXT or not inbound.text.strip():
+            return Answer(unsupported=True)
+        text = inbound.text.strip()
+        if offered and _NUMBERS.match(text):
+            numbers = [int(part) for part in re.split(r"[\s,;]+", text) if part]
+            if all(1 <= number <= len(offered) for number in numbers):
+                picked = tuple(dict.fromkeys(ids[number - 1] for number in numbers))
+                if len(picked) == 1:
+                    return Answer(text=text, choice=picked[0])
+                if not set(picked) & set(CONTROLS):
+                    return Answer(text=text, choices=picked)
+        by_label = {fold(label.removeprefix(SELECTED)): option_id for option_id, label in offered}
+        folded = fold(text)
+        if folded in by_label:
+            return Answer(text=text, choice=by_label[folded])
+        if "," in text:
+            parts = [fold(part) for part in text.split(",") if part.strip()]
+            if parts and all(part in by_label for part in parts):
+                picked = tuple(dict.fromkeys(by_label[part] for part in parts))
+                if not set(picked) & set(CONTROLS):
+                    return Answer(text=text, choices=picked)
+        return Answer(text=text)
+
+
+def _command(text: str | None) -> tuple[str, str] | None:
+    """Splits ``/name payload`` into its parts; None when the text is not a command."""
+    match = _COMMAND.match((text or "").strip())
+    if match is None:
+        return None
+    return match.group(1).lower(), (match.group(2) or "").strip()

@@ -1,0 +1,91 @@
+"""Spreadsheet exports (CSV and XLSX), safe to open: no cell is ever read as a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from bot.store import Member
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+MEMBER_COLUMNS = (
+    "id",
+    "name",
+    "country",
+    "city",
+    "municipality",
+    "emigration_year",
+    "sector",
+    "skills",
+    "languages",
+    "interests",
+    "preferred_channel",
+    "email",
+    "phone",
+    "language",
+    "channels",
+    "consent_version",
+    "consent_at",
+    "registered_at",
+    "stopped_at",
+)
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralises text a spreadsheet would run as a formula, by prefixing an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def member_rows(members: Iterable[Member], channels: dict[int, list[str]]) -> list[list[Any]]:
+    rows = []
+    for member in members:
+        values = member.as_dict()
+        values["languages"] = ", ".join(member.languages)
+        values["interests"] = ", ".join(member.interests)
+        values["channels"] = ", ".join(channels.get(member.id, []))
+        rows.append([values.get(column) for column in MEMBER_COLUMNS])
+    return rows
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else safe_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([safe_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write(
+    path: Path | None,
+    header: Sequence[str],
+    rows: list[list[Any]],
+    title: str,
+    stdout: io.TextIOBase | Any,
+) -> None:
+    """Writes CSV to stdout, or to ``path`` as CSV or XLSX by its suffix."""
+    if path is None:
+        stdout.write(to_csv(header, rows))
+    elif path.suffix.lower() == ".xlsx":
+        path.write_bytes(to_xlsx(header, rows, title))
+    else:
+        path.write_text(to_csv(header, rows), encoding="utf-8", newline="")

@@ -1,0 +1,151 @@
+"""The vocabulary flows are written in: questions, answers, steps, and the context they get.
+
+A flow is a table of states. Each state has an ``ask`` step that builds the question and an
+``answer`` step that takes the member's answer and returns the next state's name, :data:`END`,
+or :class:`Retry` to re-ask with a reason. The engine keeps the state in SQLite between messages
+and handles back, skip and cancel for every flow alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.clock import Clock
+from bot.countries import CountryIndex
+from bot.messages import Attachment, Inbound, Option, Reply
+from bot.store import Member, Store
+from scheduler.content import Content
+
+END = ""
+"""Returned by an answer step to finish the flow."""
+
+BACK = "~back"
+SKIP = "~skip"
+CANCEL = "~cancel"
+CONTROLS = (BACK, SKIP, CANCEL)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the bot asks; the engine adds back, skip and cancel as the flags say."""
+
+    text: str
+    options: Sequence[Option] = ()
+    back: bool = True
+    skip: bool = False
+    cancel: bool = True
+    multi: bool = False
+    selected: frozenset[str] = frozenset()
+    request_phone: bool = False
+    columns: int = 1
+    file: Attachment | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The member's answer, with typed numbers and labels already resolved to option ids."""
+
+    text: str = ""
+    choice: str | None = None
+    choices: tuple[str, ...] = ()
+    skipped: bool = False
+    contact_phone: str | None = None
+    unsupported: bool = False
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Re-ask the current question, saying why (optionally with a different question)."""
+
+    reason: str
+    question: Question | None = None
+
+
+@dataclass(frozen=True)
+class Go:
+    """Start a flow (at a given state, with answers to begin with)."""
+
+    flow: str
+    state: str | None = None
+    answers: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FlowSettings:
+    """The few settings flows need, handed down by the app."""
+
+    consent_version: str
+    default_language: str
+    timezone: str
+    whatsapp_enabled: bool = False
+    telegram_enabled: bool = False
+
+
+@dataclass
+class Context:
+    """What a step may use: the store, content, clock and the member it talks to."""
+
+    store: Store
+    content: Content
+    clock: Clock
+    countries: CountryIndex
+    settings: FlowSettings
+    inbound: Inbound
+    member: Member | None
+    language: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    flow: str | None = None
+    notes: list[Reply] = field(default_factory=list)
+    forget: bool = False
+
+    @property
+    def address(self) -> str:
+        return self.inbound.address
+
+    @property
+    def channel(self) -> str:
+        return self.inbound.channel
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def t(self, key: str, /, **values: Any) -> str:
+        """The text for ``key`` in the member's language."""
+        return self.content.text(self.language, key, **values)
+
+    def say(self, text: str, **reply: Any) -> None:
+        """Sends a message before whatever comes next."""
+        self.notes.append(Reply(text, **reply))
+
+
+Ask = Callable[[Context], Awaitable[Question]]
+Step = Callable[[Context, Answer], Awaitable["str | Retry"]]
+Command = Callable[[Context, str], Awaitable["Go | None"]]
+
+
+@dataclass(frozen=True)
+class State:
+    """One question of a flow and what to do with its answer."""
+
+    ask: Ask
+    answer: Step
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A named table of states.
+
+    ``summary`` names the state to return to after changing one answer from a summary;
+    ``interrupts`` flows (such as choosing the language) put the flow they interrupt aside and
+    resume it when they end; ``on_cancel`` runs when the member cancels.
+    """
+
+    name: str
+    start: str
+    states: Mapping[str, State]
+    summary: str | None = None
+    interrupts: bool = False
+    on_cancel: Callable[[Context], Awaitable[None]] | None = None

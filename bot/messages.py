@@ -1,0 +1,87 @@
+"""The two neutral message types every channel translates to and from.
+
+An address is ``channel:id`` — ``telegram:123456``, ``whatsapp:+38267123456``, ``terminal:local``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class Kind(enum.StrEnum):
+    """What an inbound message carries."""
+
+    TEXT = "text"
+    CHOICE = "choice"
+    CONTACT = "contact"
+    MEDIA = "media"
+    LOCATION = "location"
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One message from a member, as every channel hands it to the engine."""
+
+    address: str
+    received_at: datetime
+    kind: Kind = Kind.TEXT
+    text: str = ""
+    choice: str | None = None
+    ref: int | None = None
+    contact_phone: str | None = None
+    provider_id: str | None = None
+    language_hint: str | None = None
+    display_name: str | None = None
+
+    @property
+    def channel(self) -> str:
+        return channel_of(self.address)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A choice offered to the member: a stable id (at most 40 ASCII bytes) and its label."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply."""
+
+    filename: str
+    content: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message from the bot.
+
+    ``ref`` numbers the question the options belong to, so a press on an old keyboard is
+    recognised; ``replace`` asks the channel to edit the message whose button was pressed
+    instead of sending a new one (multi-select toggles); ``request_phone`` offers a
+    "share my phone number" button where the channel has one.
+    """
+
+    text: str
+    options: tuple[Option, ...] = ()
+    file: Attachment | None = None
+    ref: int | None = None
+    replace: bool = False
+    request_phone: bool = False
+    phone_label: str = ""
+    columns: int = 1
+
+
+def channel_of(address: str) -> str:
+    """Returns the channel part of an address (``telegram`` of ``telegram:123``)."""
+    return address.split(":", 1)[0]
+
+
+def address_id(address: str) -> str:
+    """Returns the channel's own id of an address (``123`` of ``telegram:123``)."""
+    return address.split(":", 1)[1]

@@ -1,0 +1,72 @@
+"""All settings, read once from the environment or ``.env`` and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _split_ids(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    if isinstance(value, int):
+        return [str(value)]
+    return value
+
+
+class Settings(BaseSettings):
+    """Diaspora Connect's settings; every field is documented in ``.env.example``."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook: bool = False
+    telegram_webhook_secret: SecretStr | None = None
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_whatsapp_number: str | None = None
+    twilio_api_base_url: str | None = None
+    public_base_url: str | None = None
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+
+    database_path: Path = Path("data/diaspora.sqlite3")
+    content_dir: Path = Path("content")
+
+    staff_telegram_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    coordinator_telegram_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    staff_whatsapp_numbers: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    dashboard_password: SecretStr | None = None
+
+    timezone: str = "Europe/Podgorica"
+    default_language: str = "en"
+    consent_version: str = "2026-11-v1"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator(
+        "staff_telegram_ids", "coordinator_telegram_ids", "staff_whatsapp_numbers", mode="before"
+    )
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return _split_ids(value)
+
+    @field_validator("telegram_bot_token", "twilio_auth_token", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_bot_token is not None
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return bool(
+            self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_number
+        )

@@ -1,0 +1,65 @@
+"""The store: the only module that speaks SQL."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from bot.store.audit import Audit, AuditEntry
+from bot.store.conversations import Conversation, Conversations
+from bot.store.database import Database
+from bot.store.members import PROFILE_FIELDS, Address, Member, Members
+
+__all__ = [
+    "PROFILE_FIELDS",
+    "Address",
+    "Audit",
+    "AuditEntry",
+    "Conversation",
+    "Conversations",
+    "Database",
+    "Member",
+    "Members",
+    "Store",
+]
+
+
+class Store:
+    """The database and the repositories over it."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.db = Database(path)
+        self.members = Members(self.db)
+        self.conversations = Conversations(self.db)
+        self.audit = Audit(self.db)
+
+    async def open(self, *, up_to: int | None = None) -> None:
+        await self.db.open(up_to=up_to)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def __aenter__(self) -> Store:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def personal_data(self, member_id: int) -> dict[str, Any]:
+        """Everything held about one member, for ``/mydata`` (a right of access)."""
+        member = await self.members.get(member_id)
+        if member is None:
+            return {}
+        addresses = await self.members.addresses(member_id)
+        conversations = [await self.conversations.load(address.address) for address in addresses]
+        return {
+            "member": member.as_dict(),
+            "addresses": [asdict(address) for address in addresses],
+            "conversations": [
+                {"address": c.address, "flow": c.flow, "step": c.step, "answers": c.answers}
+                for c in conversations
+                if c.active
+            ],
+        }

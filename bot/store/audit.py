@@ -1,0 +1,55 @@
+"""The audit log: who exported, broadcast, imported, changed or deleted what, and when."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.store.database import Database
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    actor: str
+    action: str
+    subject: str | None
+    detail: dict[str, Any]
+
+
+class Audit:
+    """Appends to and reads the audit log. Entries never hold a member's personal data."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def record(
+        self,
+        actor: str,
+        action: str,
+        now: datetime,
+        *,
+        subject: str | None = None,
+        **detail: Any,
+    ) -> None:
+        await self.db.insert(
+            "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+            (now.isoformat(), actor, action, subject, json.dumps(detail, ensure_ascii=False)),
+        )
+
+    async def entries(self, limit: int = 100) -> list[AuditEntry]:
+        rows = await self.db.fetchall("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
+        return [
+            AuditEntry(
+                id=row["id"],
+                at=row["at"],
+                actor=row["actor"],
+                action=row["action"],
+                subject=row["subject"],
+                detail=json.loads(row["detail"] or "{}"),
+            )
+            for row in rows
+        ]

@@ -1,0 +1,79 @@
+"""Conversation state per address: which flow, which question, the answers so far."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.store.database import Database
+
+
+@dataclass
+class Conversation:
+    """Where one address stands; survives restarts because it is written after every step."""
+
+    address: str
+    flow: str | None = None
+    step: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)
+    seq: int = 0
+    offered: list[list[str]] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return self.flow is not None and self.step is not None
+
+
+class Conversations:
+    """Loads and saves conversation state."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def load(self, address: str) -> Conversation:
+        row = await self.db.fetchone("SELECT * FROM conversations WHERE address = ?", (address,))
+        if row is None:
+            return Conversation(address=address)
+        return Conversation(
+            address=address,
+            flow=row["flow"],
+            step=row["step"],
+            answers=json.loads(row["answers"]),
+            history=json.loads(row["history"]),
+            seq=int(row["seq"]),
+            offered=json.loads(row["offered"]),
+        )
+
+    async def save(self, conversation: Conversation, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO conversations (address, flow, step, answers, history, seq, offered,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (address) DO UPDATE SET"
+            " flow = excluded.flow, step = excluded.step, answers = excluded.answers,"
+            " history = excluded.history, seq = excluded.seq, offered = excluded.offered,"
+            " updated_at = excluded.updated_at",
+            (
+                conversation.address,
+                conversation.flow,
+                conversation.step,
+                json.dumps(conversation.answers, ensure_ascii=False),
+                json.dumps(conversation.history),
+                conversation.seq,
+                json.dumps(conversation.offered, ensure_ascii=False),
+                now.isoformat(),
+            ),
+        )
+
+    async def delete(self, address: str) -> None:
+        await self.db.execute("DELETE FROM conversations WHERE address = ?", (address,))
+
+    async def first_seen(self, provider_id: str, address: str, now: datetime) -> bool:
+        """Records a provider message id; False when it was handled before (a redelivery)."""
+        changed = await self.db.execute(
+            "INSERT INTO inbound_seen (provider_id, address, at) VALUES (?, ?, ?)"
+            " ON CONFLICT (provider_id) DO NOTHING",
+            (provider_id, address, now.isoformat()),
+        )
+        return changed == 1

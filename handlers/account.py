@@ -1,0 +1,165 @@
+"""Account commands: start, help, language, my data, delete, stop."""
+
+from __future__ import annotations
+
+import json
+
+from bot.flow import END, Answer, Context, Flow, Go, Question, Retry, State
+from bot.messages import Attachment, Option
+from handlers import labels, registration
+
+ASK_LANGUAGE = "ask_language"
+ASK_DELETE = "ask_delete"
+YES = "yes"
+NO = "no"
+
+
+async def start(ctx: Context, payload: str) -> Go | None:
+    """``/start``: greets a newcomer and starts registration; welcomes back and resumes a member."""
+    member = ctx.member
+    if ctx.flow == registration.FLOW.name:
+        ctx.say(ctx.t("registration.continue"))
+        return None
+    if member is not None and member.stopped_at:
+        await ctx.store.members.update(member.id, ctx.now(), stopped_at=None)
+        member.stopped_at = None
+        ctx.say(ctx.t("stop.resumed"))
+        return None
+    if member is not None and member.registered:
+        ctx.say(ctx.t("start.welcome_back", name=member.first_name))
+        return None
+    ctx.say(ctx.t("start.greeting"))
+    return await registration.register(ctx, payload)
+
+
+async def help_(ctx: Context, payload: str) -> Go | None:
+    """``/help``: what the bot can do, in the member's language."""
+    ctx.say(ctx.t("help.text"))
+    return None
+
+
+async def language(ctx: Context, payload: str) -> Go | None:
+    """``/language``: opens the language choice, from anywhere."""
+    return Go(LANGUAGE_FLOW.name)
+
+
+async def ask_language(ctx: Context) -> Question:
+    """Asks which language the member wants."""
+    options = [
+        Option(code, ctx.content.text(code, "language_name")) for code in ctx.content.languages
+    ]
+    return Question(ctx.t("language.ask"), options=options, back=False, columns=2)
+
+
+async def got_language(ctx: Context, answer: Answer) -> str | Retry:
+    """Switches the member's language and confirms in the new one."""
+    if answer.choice not in ctx.content.languages:
+        return Retry(ctx.t("registration.pick_from_list"))
+    ctx.language = answer.choice
+    if ctx.member is not None:
+        await ctx.store.members.update(ctx.member.id, ctx.now(), language=answer.choice)
+        ctx.member.language = answer.choice
+    else:
+        ctx.answers["_lang"] = answer.choice
+    ctx.say(ctx.t("language.changed"))
+    return END
+
+
+async def mydata(ctx: Context, payload: str) -> Go | None:
+    """``/mydata``: everything held on the member, as a message and as a JSON file."""
+    member = ctx.member
+    if member is None:
+        ctx.say(ctx.t("mydata.nothing"))
+        return None
+    data = await ctx.store.personal_data(member.id)
+    text = "\n".join(
+        [
+            ctx.t("mydata.heading"),
+            "",
+            labels.profile_text(ctx, member.profile()),
+            "",
+            ctx.t(
+                "mydata.record",
+                language=ctx.content.text(member.language, "language_name"),
+                consent_version=member.consent_version,
+                consent_at=member.consent_at[:16].replace("T", " "),
+                registered_at=(member.registered_at or "-")[:16].replace("T", " "),
+                stopped=ctx.t("mydata.yes") if member.stopped_at else ctx.t("mydata.no"),
+                addresses=", ".join(address["address"] for address in data["addresses"]),
+            ),
+            "",
+            ctx.t("mydata.file"),
+        ]
+    )
+    blob = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    ctx.say(text, file=Attachment(f"mydata-{member.id}.json", blob, "application/json"))
+    return None
+
+
+async def delete(ctx: Context, payload: str) -> Go | None:
+    """``/delete``: asks for confirmation before erasing the member."""
+    if ctx.member is None:
+        ctx.say(ctx.t("delete.nothing"))
+        return None
+    return Go(DELETE_FLOW.name)
+
+
+async def ask_delete(ctx: Context) -> Question:
+    """Asks the member to confirm that everything about them is to be erased."""
+    return Question(
+        ctx.t("delete.confirm"),
+        options=[Option(YES, ctx.t("delete.yes")), Option(NO, ctx.t("delete.no"))],
+        back=False,
+        cancel=False,
+    )
+
+
+async def got_delete(ctx: Context, answer: Answer) -> str | Retry:
+    """Erases the member and everything linked to them, or keeps them."""
+    if answer.choice == NO:
+        ctx.say(ctx.t("delete.kept"))
+        return END
+    if answer.choice != YES:
+        return Retry(ctx.t("registration.pick_from_list"))
+    if ctx.member is not None:
+        member_id = ctx.member.id
+        await ctx.store.members.delete(member_id)
+        await ctx.store.audit.record(
+            f"member:{member_id}", "member.erased", ctx.now(), subject=f"member:{member_id}"
+        )
+    ctx.member = None
+    ctx.forget = True
+    ctx.say(ctx.t("delete.done"))
+    return END
+
+
+async def stop(ctx: Context, payload: str) -> Go | None:
+    """``/stop``: no more campaign or broadcast messages until ``/start``."""
+    member = ctx.member
+    if member is None:
+        ctx.say(ctx.t("stop.not_registered"))
+        return None
+    if not member.stopped_at:
+        await ctx.store.members.update(member.id, ctx.now(), stopped_at=ctx.now().isoformat())
+        member.stopped_at = ctx.now().isoformat()
+    ctx.say(ctx.t("stop.done"))
+    return None
+
+
+async def menu(ctx: Context, payload: str) -> Go | None:
+    """``/menu``: nothing to do but show the menu, which the engine does."""
+    return None
+
+
+LANGUAGE_FLOW = Flow(
+    name="language",
+    start=ASK_LANGUAGE,
+    interrupts=True,
+    states={ASK_LANGUAGE: State(ask_language, got_language)},
+)
+
+DELETE_FLOW = Flow(
+    name="delete",
+    start=ASK_DELETE,
+    states={ASK_DELETE: State(ask_delete, got_delete)},
+)

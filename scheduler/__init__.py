@@ -1,0 +1,1 @@
+"""The content loader, and (with later issues) the campaign planner and outbox sender."""

@@ -1,28 +1,51 @@
-"""The one place that builds the app: store, content, engine and channels, from Settings.
+"""The one place that builds the app: store, content, engine, channels and the scheduler, from
+Settings.
 
-``async with App(settings) as app:`` opens everything and closes it again; tests build the same
-app with fakes passed in (a clock, python-telegram-bot request objects).
+``async with App(settings) as app:`` opens everything and closes it again; :meth:`App.serve`
+and :meth:`App.chat` run the channels with the scheduler (campaign planner and outbox sender)
+inside the running loop, and the HTTP server (:mod:`bot.web`: WhatsApp's and Telegram's
+webhooks, the health check) with uvicorn in the same loop. Tests build the same app with fakes
+passed in (a clock, python-telegram-bot request objects, a Twilio HTTP client, extra channels,
+a sleep for the rate limiters).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
+from starlette.routing import BaseRoute
 from telegram.request import BaseRequest
+from twilio.http import AsyncHttpClient
+from twilio.http.async_http_client import AsyncTwilioHttpClient
 
+from bot import web
+from bot.channels.base import Channel
 from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_transport import AiohttpRequest
 from bot.channels.terminal import TerminalChannel
+from bot.channels.whatsapp import WhatsAppChannel, twilio_client
 from bot.clock import Clock, SystemClock
 from bot.countries import CountryIndex
 from bot.engine import Engine
 from bot.flow import FlowSettings
+from bot.media import Files
+from bot.relay import Relay
 from bot.settings import Settings
 from bot.store import Store
-from handlers import COMMANDS, FLOWS, MENU_COMMANDS, STAFF_COMMANDS, menu
+from handlers import COMMANDS, FLOWS, MENU_COMMANDS, SHORTCUTS, STAFF_COMMANDS, menu
 from scheduler.content import Content
+from scheduler.jobs import Jobs
+from scheduler.planner import Planner
+from scheduler.ratelimit import Monotonic, RateLimiter, Sleep
+from scheduler.render import Links
+from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +60,37 @@ class App:
         clock: Clock | None = None,
         telegram_request: BaseRequest | None = None,
         telegram_updates_request: BaseRequest | None = None,
+        channels: Mapping[str, Channel] | None = None,
+        sleep: Sleep = asyncio.sleep,
+        monotonic: Monotonic = time.monotonic,
+        twilio_http_client: AsyncHttpClient | None = None,
     ) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.telegram_request = telegram_request
         self.telegram_updates_request = telegram_updates_request
+        self.sleep = sleep
+        self.monotonic = monotonic
         self.store = Store(settings.database_path)
         self._content: Content | None = None
         self._engine: Engine | None = None
         self.telegram: TelegramChannel | None = None
+        # Every channel the outbox can send on, by name; tests may add their own.
+        self.channels: dict[str, Channel] = dict(channels or {})
+        self._planner: Planner | None = None
+        self._sender: Sender | None = None
+        # The scheduled jobs while serve() or chat() runs.
+        self.jobs: Jobs | None = None
+        # WhatsApp through Twilio: the channel, the relay that answers webhooks, files by link.
+        self.twilio_http_client = twilio_http_client
+        self._own_twilio_http_client: AsyncTwilioHttpClient | None = None
+        self.whatsapp: WhatsAppChannel | None = None
+        self.relay: Relay | None = None
+        self.files: Files | None = None
+        # Extra HTTP routes (the dashboard) served beside the webhooks.
+        self.routes: list[BaseRoute] = []
+        # The HTTP server while serve() runs.
+        self.http: web.Server | None = None
 
     async def __aenter__(self) -> App:
         await self.store.open()
@@ -73,6 +118,9 @@ class App:
             commands=COMMANDS,
             menu=menu,
             hidden_commands=STAFF_COMMANDS,
+            shortcuts=SHORTCUTS,
+            keyword_channels=frozenset({"whatsapp"}),
+            phone_channels=frozenset({"whatsapp"}),
         )
         if self.settings.telegram_bot_token is not None:
             self.telegram = TelegramChannel(
@@ -80,15 +128,106 @@ class App:
                 self.engine.handle,
                 self.clock,
                 base_url=self.settings.telegram_api_base_url,
-                request=self.telegram_request,
+                request=self.telegram_request or AiohttpRequest(),
                 updates_request=self.telegram_updates_request,
                 webhook=self.settings.telegram_webhook,
+                webhook_url=self._public_url("/telegram/webhook"),
+                webhook_secret=self.settings.telegram_webhook_secret.get_secret_value()
+                if self.settings.telegram_webhook_secret
+                else None,
                 commands=self.command_menus(),
             )
+            self.channels.setdefault("telegram", self.telegram)
+        if self.settings.whatsapp_enabled:
+            self._open_whatsapp()
+        settings = self.settings
+        self._planner = Planner(
+            self.store,
+            self._content,
+            self.clock,
+            timezone=settings.timezone,
+            grace=timedelta(hours=settings.missed_grace_hours),
+            links=self.links,
+        )
+        self._sender = Sender(
+            self.store,
+            self.channels,
+            self.clock,
+            limits={
+                "telegram": RateLimiter(
+                    settings.telegram_rate,
+                    per_chat=settings.telegram_chat_interval,
+                    monotonic=self.monotonic,
+                    sleep=self.sleep,
+                ),
+                "whatsapp": RateLimiter(
+                    settings.whatsapp_rate, monotonic=self.monotonic, sleep=self.sleep
+                ),
+            },
+        )
         return self
 
+    def _open_whatsapp(self) -> None:
+        """The WhatsApp channel on Twilio's async client, and the relay that answers webhooks."""
+        settings = self.settings
+        assert settings.twilio_account_sid and settings.twilio_auth_token
+        assert settings.twilio_whatsapp_number
+        http_client = self.twilio_http_client
+        if http_client is None:
+            # Created here, inside the running loop (aiohttp needs one); closed in __aexit__.
+            http_client = self._own_twilio_http_client = AsyncTwilioHttpClient()
+        client = twilio_client(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+            http_client,
+            settings.twilio_api_base_url,
+        )
+        if settings.public_base_url:
+            self.files = Files(settings.public_base_url, self.clock)
+        else:
+            log.warning("PUBLIC_BASE_URL is not set: WhatsApp webhooks will all be refused")
+        self.whatsapp = WhatsAppChannel(
+            client,
+            settings.twilio_whatsapp_number,
+            self.content.text,
+            self.content.default_language,
+            status_callback=self._public_url("/whatsapp/status"),
+            files=self.files,
+        )
+        self.channels.setdefault("whatsapp", self.whatsapp)
+        self.relay = Relay(self.store, self.whatsapp, self.engine.handle, self.clock)
+
+    def _public_url(self, path: str) -> str | None:
+        base = self.settings.public_base_url
+        return base.rstrip("/") + path if base else None
+
     async def __aexit__(self, *exc: object) -> None:
-        await self.store.close()
+        try:
+            if self.relay is not None:
+                await self.relay.close()
+            if self._own_twilio_http_client is not None:
+                await self._own_twilio_http_client.close()
+        finally:
+            await self.store.close()
+
+    @property
+    def planner(self) -> Planner:
+        assert self._planner is not None, "use the app inside `async with`"
+        return self._planner
+
+    @property
+    def sender(self) -> Sender:
+        assert self._sender is not None, "use the app inside `async with`"
+        return self._sender
+
+    def links(self) -> Links:
+        """What campaign deep links need (the bot's username is known once Telegram started;
+        until then, or without Telegram here, TELEGRAM_BOT_USERNAME tells it)."""
+        running = self.telegram.bot_username if self.telegram else None
+        return Links(
+            telegram_username=running or self.settings.telegram_bot_username,
+            whatsapp_number=self.settings.twilio_whatsapp_number,
+        )
 
     @property
     def content(self) -> Content:
@@ -115,15 +254,43 @@ class App:
             menus += [(code, menu_in(language)) for code in codes if len(code) == 2]
         return menus
 
-    async def serve(self, stop: asyncio.Event) -> None:
-        """Serves the configured channels until ``stop`` is set."""
+    @asynccontextmanager
+    async def sending(self) -> AsyncIterator[None]:
+        """Connects the channels for sending only (no polling), for ``broadcast --wait``."""
         if self.telegram is None:
-            raise RuntimeError("no channel is configured")
-        await self.telegram.start()
+            yield
+            return
+        await self.telegram.application.initialize()
         try:
-            await stop.wait()
+            yield
         finally:
-            await self.telegram.stop()
+            await self.telegram.application.shutdown()
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        """Serves the configured channels and the HTTP server, and plans and sends campaigns,
+        until ``stop`` is set."""
+        if self.telegram is None and self.whatsapp is None:
+            raise RuntimeError("no channel is configured")
+        self.http = web.Server(web.build(self), self.settings.http_host, self.settings.http_port)
+        await self.http.start()
+        try:
+            if self.telegram is not None:
+                await self.telegram.start()
+            if self.relay is not None:
+                await self.relay.start()
+            self.jobs = Jobs(self.planner, self.sender)
+            try:
+                await self.jobs.start()
+                await stop.wait()
+            finally:
+                await self.jobs.stop()
+                self.jobs = None
+        finally:
+            # No more webhooks first; then the rest stops.
+            await self.http.stop()
+            self.http = None
+            if self.telegram is not None:
+                await self.telegram.stop()
 
     async def chat(
         self,
@@ -135,4 +302,11 @@ class App:
         terminal = TerminalChannel(
             self.engine.handle, self.clock, stdin=stdin, stdout=stdout, files_dir=files_dir
         )
-        await terminal.run(self.content.text(self.content.default_language, "terminal.banner"))
+        self.channels["terminal"] = terminal
+        self.jobs = Jobs(self.planner, self.sender)
+        await self.jobs.start()
+        try:
+            await terminal.run(self.content.text(self.content.default_language, "terminal.banner"))
+        finally:
+            await self.jobs.stop()
+            self.jobs = None

@@ -15,12 +15,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot import export, logs
+from bot import cli_events, export, logs
 from bot.app import App
 from bot.clock import SystemClock
 from bot.errors import DiasporaError
 from bot.settings import Settings
 from bot.store import Store
+from scheduler import console
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "run",
         help="serve the configured channels (the terminal chat when none is configured)",
-        description="Serve Telegram (long polling, or webhook with TELEGRAM_WEBHOOK=true). "
+        description="Serve Telegram (long polling, or webhook with TELEGRAM_WEBHOOK=true) and "
+        "WhatsApp through Twilio, with the HTTP server (webhooks, /healthz) on "
+        "HTTP_HOST:HTTP_PORT. "
         "With no channel credentials configured, chat on the terminal instead.",
     )
     commands.add_parser(
@@ -60,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=("csv", "xlsx"),
         help="the file format (default: from --output's suffix, else csv)",
     )
+    cli_events.add_exports(what)
     backup = commands.add_parser(
         "backup",
         help="copy the database to a file with SQLite's online backup",
@@ -67,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
         "the bot runs.",
     )
     backup.add_argument("file", type=Path, help="where to write the copy")
+    console.add_commands(commands)
+    cli_events.add_commands(commands)
     return parser
 
 
@@ -84,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for secret in (
             settings.telegram_bot_token,
             settings.twilio_auth_token,
+            settings.twilio_webhook_shared_key,
+            settings.telegram_webhook_secret,
             settings.dashboard_password,
         )
         if secret is not None
@@ -99,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
-    if not settings.telegram_enabled:
+    if not (settings.telegram_enabled or settings.whatsapp_enabled):
         return await _chat(settings, args)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -117,6 +125,8 @@ async def _chat(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    if args.what != "members":
+        return await cli_events.export_data(settings, args)
     output: Path | None = args.output
     if args.format == "xlsx" and (output is None or output.suffix.lower() != ".xlsx"):
         print("diaspora-bot: --format xlsx needs --output FILE.xlsx", file=sys.stderr)
@@ -151,4 +161,14 @@ def _now() -> datetime:
     return SystemClock().now()
 
 
-_COMMANDS = {"run": _run, "chat": _chat, "export": _export, "backup": _backup}
+_COMMANDS = {
+    "run": _run,
+    "chat": _chat,
+    "export": _export,
+    "backup": _backup,
+    "campaigns": console.campaigns,
+    "outbox": console.outbox,
+    "broadcast": console.broadcast,
+    "qr": cli_events.qr_codes,
+    "fellowship": cli_events.fellowship,
+}

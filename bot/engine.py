@@ -11,7 +11,8 @@ import asyncio
 import logging
 import re
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot.clock import Clock
@@ -30,8 +31,9 @@ from bot.flow import (
     Go,
     Question,
     Retry,
+    Shortcut,
 )
-from bot.messages import Inbound, Kind, Option, Reply
+from bot.messages import Inbound, Kind, Option, Reply, address_id
 from bot.store import Conversation, Member, Store
 from bot.text import fold
 from scheduler.content import Content
@@ -39,6 +41,8 @@ from scheduler.content import Content
 log = logging.getLogger(__name__)
 
 _NUMBERS = re.compile(r"^\d{1,3}(?:\s*[,;\s]\s*\d{1,3})*$")
+# A deep link's payload, as Telegram allows it after /start.
+_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 SELECTED = "✅ "
 # Keys of a conversation's answers that belong to the engine, not to a flow.
@@ -64,6 +68,9 @@ class Engine:
         commands: Mapping[str, Command],
         menu: Menu,
         hidden_commands: frozenset[str] = frozenset(),
+        shortcuts: Sequence[Shortcut] = (),
+        keyword_channels: frozenset[str] = frozenset(),
+        phone_channels: frozenset[str] = frozenset(),
     ) -> None:
         self.store = store
         self.content = content
@@ -74,6 +81,15 @@ class Engine:
         self.commands = commands
         self.menu = menu
         self.hidden_commands = hidden_commands
+        self.shortcuts = tuple(shortcuts)
+        # Channels without slash commands (WhatsApp), where plain words such as STOP or POMOĆ
+        # (locale keys keywords.<command>, every language at once) stand for the commands.
+        self.keyword_channels = keyword_channels
+        # Channels whose address is a phone number (WhatsApp): a first message from a number a
+        # registered member proved is theirs joins that member instead of starting anew.
+        self.phone_channels = phone_channels
+        self._keywords: dict[str, str] = {}
+        self._keywords_generation = -1
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
@@ -97,12 +113,18 @@ class Engine:
     async def _handle(self, inbound: Inbound) -> list[Reply]:
         now = self.clock.now()
         conversations = self.store.conversations
-        if inbound.provider_id and not await conversations.first_seen(
-            inbound.provider_id, inbound.address, now
-        ):
+        if inbound.provider_id and not await conversations.first_seen(inbound.provider_id, now):
             log.info("ignoring a redelivered message on %s", inbound.channel)
             return []
         member = await self.store.members.by_address(inbound.address)
+        linked = False
+        if member is None and inbound.channel in self.phone_channels:
+            member = await self.store.members.link_by_phone(
+                inbound.address, address_id(inbound.address), now
+            )
+            linked = member is not None
+            if linked:
+                await conversations.delete(inbound.address)
         if member is not None:
             await self.store.members.touch_address(inbound.address, now)
         conversation = await conversations.load(inbound.address)
@@ -118,12 +140,15 @@ class Engine:
             answers=conversation.answers,
             flow=conversation.flow,
         )
+        if linked:
+            ctx.say(ctx.t("engine.linked"))
         await self._dispatch(ctx, conversation)
         if ctx.forget:
             await conversations.delete(inbound.address)
         else:
             await conversations.save(conversation, now)
-        return ctx.notes
+        # The language each reply is in, for channels that add words of their own.
+        return [replace(note, language=note.language or ctx.language) for note in ctx.notes]
 
     def _language(self, member: Member | None, conversation: Conversation, inbound: Inbound) -> str:
         for candidate in (
@@ -137,7 +162,17 @@ class Engine:
 
     async def _dispatch(self, ctx: Context, conversation: Conversation) -> None:
         inbound = ctx.inbound
-        command = _command(inbound.text) if inbound.kind is Kind.TEXT else None
+        command = (
+            self._command(inbound.text, answering=conversation.active)
+            if inbound.kind is Kind.TEXT
+            else None
+        )
+        if (
+            command is None
+            and inbound.kind is Kind.TEXT
+            and inbound.channel in self.keyword_channels
+        ):
+            command = self._keyword(inbound.text, conversation)
         if command is None and inbound.choice and inbound.choice.startswith("/"):
             command = _command(inbound.choice)
         answer = None
@@ -187,6 +222,48 @@ class Engine:
             answer = Answer(skipped=True)
         result = await state.answer(ctx, answer)
         await self._advance(ctx, conversation, flow, result)
+
+    def _command(self, text: str, *, answering: bool) -> tuple[str, str] | None:
+        """A ``/command payload``, or a typed phrase that stands for one (a shortcut)."""
+        command = _command(text)
+        for shortcut in self.shortcuts:
+            if command is not None:
+                break
+            command = shortcut.match(text, self.content, answering=answering)
+        return command
+
+    def _keyword(self, text: str, conversation: Conversation) -> tuple[str, str] | None:
+        """The command a plain word stands for (``STOP``, ``pomoć``, ``START ev_slug``), or None.
+
+        An option on offer wins over a keyword: inside a flow, CANCEL picks the Cancel the list
+        shows (leaving the question); elsewhere it is WhatsApp's opt-out word, like STOP.
+        """
+        folded = fold(text)
+        if not folded or any(
+            fold(label.removeprefix(SELECTED)) == folded for _, label in conversation.offered
+        ):
+            return None
+        keywords = self.keywords()
+        if folded in keywords:
+            return keywords[folded], ""
+        first, _, rest = text.strip().partition(" ")
+        if keywords.get(fold(first)) == "start" and _PAYLOAD.fullmatch(rest.strip()):
+            return "start", rest.strip()
+        return None
+
+    def keywords(self) -> dict[str, str]:
+        """Folded keyword → command, from every language's ``keywords.<command>`` list."""
+        content = self.content
+        if self._keywords_generation != content.generation:
+            table: dict[str, str] = {}
+            for language in content.languages:
+                locale = content.locales.get(language, {})
+                for command in self.commands:
+                    for word in locale.get(f"keywords.{command}", "").split(","):
+                        if fold(word):
+                            table.setdefault(fold(word), command)
+            self._keywords, self._keywords_generation = table, content.generation
+        return self._keywords
 
     async def _run_command(
         self, ctx: Context, conversation: Conversation, name: str, payload: str
@@ -257,6 +334,9 @@ class Engine:
                 "answers": conversation.answers,
                 "history": conversation.history,
             }
+        elif flow.interrupts and conversation.flow == go.flow and _RESUME in conversation.answers:
+            # Opening the same interruption twice must not lose the flow it interrupted.
+            answers[_RESUME] = conversation.answers[_RESUME]
         conversation.flow = flow.name
         conversation.step = go.state or flow.start
         conversation.answers = answers
@@ -269,7 +349,8 @@ class Engine:
         resume = conversation.answers.get(_RESUME)
         language = conversation.answers.get(_LANGUAGE)
         self._clear(ctx, conversation)
-        if resume and resume.get("flow") in self.flows:
+        # A flow that erased the member (``forget``) never hands back to the one it interrupted.
+        if resume and not ctx.forget and resume.get("flow") in self.flows:
             conversation.flow = resume["flow"]
             conversation.step = resume["step"]
             conversation.answers = resume["answers"]
@@ -358,6 +439,7 @@ class Engine:
                 phone_label=ctx.t("controls.share_phone") if question.request_phone else "",
                 columns=question.columns,
                 file=question.file,
+                multi=question.multi,
             )
         )
 

@@ -7,7 +7,8 @@ DiasporaError
     ├── TemporaryDeliveryError   try again later (timeouts, 5xx, rate limits)
     │   └── RateLimited          the provider asked to wait ``retry_after`` seconds
     └── PermanentDeliveryError   never retry (bot blocked, invalid number)
-        └── Unreachable          the address cannot be reached any more
+        ├── Unreachable          the address cannot be reached any more
+        └── NeedsTemplate        WhatsApp's 24-hour window is closed: only a template may go
 """
 
 from __future__ import annotations
@@ -53,3 +54,8 @@ class PermanentDeliveryError(DeliveryError):
 
 class Unreachable(PermanentDeliveryError):
     """The address cannot be reached any more (bot blocked, number invalid)."""
+
+
+class NeedsTemplate(PermanentDeliveryError):
+    """WhatsApp refused free text because the member's 24-hour window is closed (Twilio 63016);
+    only an approved template may be sent."""

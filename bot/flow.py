@@ -2,12 +2,13 @@
 
 A flow is a table of states. Each state has an ``ask`` step that builds the question and an
 ``answer`` step that takes the member's answer and returns the next state's name, :data:`END`,
-or :class:`Retry` to re-ask with a reason. The engine keeps the state in SQLite between messages
-and handles back, skip and cancel for every flow alike.
+:class:`Retry` to re-ask with a reason, or :class:`Go` to hand over to another flow. The engine
+keeps the state in SQLite between messages and handles back, skip and cancel for every flow alike.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -74,6 +75,33 @@ class Go:
 
 
 @dataclass(frozen=True)
+class Shortcut:
+    """A typed phrase that stands for a command, where a channel has no deep links or slashes.
+
+    ``Shortcut(re.compile(r"event\\s+(\\S+)", re.I), "start", "ev_{0}")`` makes the text
+    ``EVENT diaspora-days-2027`` work like ``/start ev_diaspora-days-2027``; the payload is
+    filled with the pattern's groups. Inside a question the phrase could be an answer ("Event
+    management" as a field of expertise), so there it counts only when ``known`` says the
+    payload names something that exists.
+    """
+
+    pattern: re.Pattern[str]
+    command: str
+    payload: str = ""
+    known: Callable[[Content, str], bool] | None = None
+
+    def match(self, text: str, content: Content, *, answering: bool) -> tuple[str, str] | None:
+        """The command and payload ``text`` stands for, or None."""
+        found = self.pattern.fullmatch(text.strip())
+        if found is None:
+            return None
+        payload = self.payload.format(*found.groups())
+        if answering and self.known is not None and not self.known(content, payload):
+            return None
+        return self.command, payload
+
+
+@dataclass(frozen=True)
 class FlowSettings:
     """The few settings flows need, handed down by the app."""
 
@@ -122,7 +150,7 @@ class Context:
 
 
 Ask = Callable[[Context], Awaitable[Question]]
-Step = Callable[[Context, Answer], Awaitable["str | Retry"]]
+Step = Callable[[Context, Answer], Awaitable["str | Retry | Go"]]
 Command = Callable[[Context, str], Awaitable["Go | None"]]
 
 

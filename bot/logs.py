@@ -33,5 +33,6 @@ def configure(level: str, secrets: Iterable[str] = ()) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite"):
+    # twilio's HTTP clients log every request's headers at INFO.
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "twilio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

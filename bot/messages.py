@@ -58,13 +58,25 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class Template:
+    """An approved WhatsApp template: its content SID and the variables to fill in."""
+
+    content_sid: str
+    variables: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One message from the bot.
 
     ``ref`` numbers the question the options belong to, so a press on an old keyboard is
     recognised; ``replace`` asks the channel to edit the message whose button was pressed
     instead of sending a new one (multi-select toggles); ``request_phone`` offers a
-    "share my phone number" button where the channel has one.
+    "share my phone number" button where the channel has one. ``template`` is sent instead of
+    the text where the channel needs an approved template (WhatsApp outside the 24-hour window).
+    ``language`` is the language the text is in and ``multi`` says several options may be
+    chosen, so a channel that adds words of its own (WhatsApp's "reply with a number") uses the
+    member's language.
     """
 
     text: str
@@ -75,6 +87,9 @@ class Reply:
     request_phone: bool = False
     phone_label: str = ""
     columns: int = 1
+    template: Template | None = None
+    language: str | None = None
+    multi: bool = False
 
 
 def channel_of(address: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -26,11 +26,16 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_webhook: bool = False
     telegram_webhook_secret: SecretStr | None = None
+    # The bot's @username, for links and QR posters (t.me/<username>?start=...).
+    telegram_bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_whatsapp_number: str | None = None
     twilio_api_base_url: str | None = None
+    # The secret of a Twilio Webhooks "SharedKey", for webhooks signed with one instead of the
+    # auth token (they carry X-Twilio-Webhooks-Signature-Settings).
+    twilio_webhook_shared_key: SecretStr | None = None
     public_base_url: str | None = None
 
     http_host: str = "127.0.0.1"
@@ -44,6 +49,13 @@ class Settings(BaseSettings):
     staff_whatsapp_numbers: Annotated[list[str], NoDecode] = Field(default_factory=list)
     dashboard_password: SecretStr | None = None
 
+    # Outbox: messages a second per channel (0: no limit), seconds between two messages to one
+    # Telegram chat, and how late a missed campaign message may still go out.
+    telegram_rate: float = Field(default=25.0, ge=0)
+    telegram_chat_interval: float = Field(default=1.0, ge=0)
+    whatsapp_rate: float = Field(default=10.0, ge=0)
+    missed_grace_hours: float = Field(default=6.0, ge=0)
+
     timezone: str = "Europe/Podgorica"
     default_language: str = "en"
     consent_version: str = "2026-11-v1"
@@ -56,10 +68,34 @@ class Settings(BaseSettings):
     def _split(cls, value: object) -> object:
         return _split_ids(value)
 
-    @field_validator("telegram_bot_token", "twilio_auth_token", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "twilio_auth_token",
+        "twilio_webhook_shared_key",
+        "telegram_webhook_secret",
+        "twilio_api_base_url",
+        "public_base_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("telegram_bot_username", mode="before")
+    @classmethod
+    def _username(cls, value: object) -> object:
+        """``@diaspora_bot`` and ``diaspora_bot`` are the same; blank is unset."""
+        if isinstance(value, str):
+            return value.strip().removeprefix("@") or None
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_url_and_secret(self) -> Settings:
+        if self.telegram_webhook and not (self.public_base_url and self.telegram_webhook_secret):
+            raise ValueError(
+                "TELEGRAM_WEBHOOK=true needs PUBLIC_BASE_URL and TELEGRAM_WEBHOOK_SECRET"
+            )
+        return self
 
     @property
     def telegram_enabled(self) -> bool:

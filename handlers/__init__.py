@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
-from bot.flow import Command, Flow
-from handlers import account, registration
+from bot.flow import Command, Flow, Shortcut
+from handlers import account, events, fellowship, registration
 from handlers.menu import menu
 
 FLOWS: Mapping[str, Flow] = {
-    flow.name: flow for flow in (registration.FLOW, account.LANGUAGE_FLOW, account.DELETE_FLOW)
+    flow.name: flow
+    for flow in (
+        registration.FLOW,
+        account.LANGUAGE_FLOW,
+        account.DELETE_FLOW,
+        events.FLOW,
+        fellowship.FLOW,
+    )
 }
 
 COMMANDS: Mapping[str, Command] = {
@@ -22,12 +30,38 @@ COMMANDS: Mapping[str, Command] = {
     "delete": account.delete,
     "stop": account.stop,
     "menu": account.menu,
+    "events": events.events,
+    "myevents": events.my_events,
+    "fellowship": fellowship.fellowship,
 }
 
+# Typed phrases that work like commands on every channel: "EVENT <slug>" (printed on posters
+# for WhatsApp, which has no deep links) opens that event like /start ev_<slug>.
+SHORTCUTS = (
+    Shortcut(
+        re.compile(r"event\s+([A-Za-z0-9_-]{1,60})", re.IGNORECASE),
+        "start",
+        events.LINK_PREFIX + "{0}",
+        known=events.is_event_link,
+    ),
+)
+
 # Shown in Telegram's command menu, in this order; descriptions are locale keys commands.<name>.
-MENU_COMMANDS = ("start", "help", "register", "profile", "language", "mydata", "delete", "stop")
+MENU_COMMANDS = (
+    "start",
+    "help",
+    "events",
+    "myevents",
+    "fellowship",
+    "register",
+    "profile",
+    "language",
+    "mydata",
+    "delete",
+    "stop",
+)
 
 # Staff commands: unknown to anyone who is not staff, and their attempts are logged.
 STAFF_COMMANDS = frozenset({"broadcast", "stats", "signups", "export"})
 
-__all__ = ["COMMANDS", "FLOWS", "MENU_COMMANDS", "STAFF_COMMANDS", "menu"]
+__all__ = ["COMMANDS", "FLOWS", "MENU_COMMANDS", "SHORTCUTS", "STAFF_COMMANDS", "menu"]

@@ -3,32 +3,49 @@
 from __future__ import annotations
 
 import json
+import re
 
 from bot.flow import END, Answer, Context, Flow, Go, Question, Retry, State
 from bot.messages import Attachment, Option
-from handlers import labels, registration
+from handlers import events, fellowship, labels, registration
 
 ASK_LANGUAGE = "ask_language"
 ASK_DELETE = "ask_delete"
 YES = "yes"
 NO = "no"
+# What Telegram allows in a /start payload.
+_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+FELLOWSHIP_LINK = "fellowship"
 
 
 async def start(ctx: Context, payload: str) -> Go | None:
-    """``/start``: greets a newcomer and starts registration; welcomes back and resumes a member."""
+    """``/start``: greets a newcomer and starts registration; welcomes back and resumes a member.
+
+    A deep link's payload opens what it names: ``ev_<slug>`` that event's RSVP, ``fellowship``
+    the fellowship programmes.
+    """
     member = ctx.member
-    if ctx.flow == registration.FLOW.name:
+    if registration.in_progress(ctx):
         ctx.say(ctx.t("registration.continue"))
         return None
+    link = payload if _PAYLOAD.match(payload) else ""
     if member is not None and member.stopped_at:
         await ctx.store.members.update(member.id, ctx.now(), stopped_at=None)
         member.stopped_at = None
         ctx.say(ctx.t("stop.resumed"))
-        return None
-    if member is not None and member.registered:
+        if not link:
+            return None
+    if member is None:
+        ctx.say(ctx.t("start.greeting"))
+    if link.startswith(events.LINK_PREFIX):
+        return await events.open_link(ctx, link.removeprefix(events.LINK_PREFIX))
+    if link == FELLOWSHIP_LINK:
+        return await fellowship.open_link(ctx)
+    if member is not None and (member.registered or registration.has_minimum(member)):
         ctx.say(ctx.t("start.welcome_back", name=member.first_name))
         return None
-    ctx.say(ctx.t("start.greeting"))
+    if member is not None:
+        ctx.say(ctx.t("start.greeting"))
     return await registration.register(ctx, payload)
 
 
@@ -83,7 +100,11 @@ async def mydata(ctx: Context, payload: str) -> Go | None:
                 language=ctx.content.text(member.language, "language_name"),
                 consent_version=member.consent_version,
                 consent_at=member.consent_at[:16].replace("T", " "),
-                registered_at=(member.registered_at or "-")[:16].replace("T", " "),
+                registered_at=(
+                    member.registered_at[:16].replace("T", " ") + " UTC"
+                    if member.registered_at
+                    else ctx.t("mydata.not_registered")
+                ),
                 stopped=ctx.t("mydata.yes") if member.stopped_at else ctx.t("mydata.no"),
                 addresses=", ".join(address["address"] for address in data["addresses"]),
             ),
@@ -161,5 +182,6 @@ LANGUAGE_FLOW = Flow(
 DELETE_FLOW = Flow(
     name="delete",
     start=ASK_DELETE,
+    interrupts=True,
     states={ASK_DELETE: State(ask_delete, got_delete)},
 )

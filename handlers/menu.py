@@ -4,23 +4,32 @@ from __future__ import annotations
 
 from bot.flow import Context, Question
 from bot.messages import Option
+from handlers import registration
 
 
 async def menu(ctx: Context) -> Question:
     """Offers what the member can do next."""
     member = ctx.member
-    if member is None or not member.registered:
+    events = Option("/events", ctx.t("menu.events"))
+    fellowship = Option("/fellowship", ctx.t("menu.fellowship"))
+    if member is None or not (member.registered or registration.has_minimum(member)):
         return Question(
             ctx.t("menu.guest"),
             options=[
                 Option("/register", ctx.t("menu.register")),
+                events,
+                fellowship,
                 Option("/language", ctx.t("menu.language")),
                 Option("/help", ctx.t("menu.help")),
             ],
             columns=2,
         )
-    options = [
-        Option("/profile", ctx.t("menu.profile")),
+    if member.registered:
+        options = [events, fellowship, Option("/profile", ctx.t("menu.profile"))]
+    else:
+        # Came in through an event or the fellowship with only name and country.
+        options = [Option("/register", ctx.t("menu.complete_profile")), events, fellowship]
+    options += [
         Option("/language", ctx.t("menu.language")),
         Option("/mydata", ctx.t("menu.mydata")),
         Option("/help", ctx.t("menu.help")),

@@ -3,6 +3,10 @@
 Nothing is asked before consent, and nothing is stored if the member declines. The answers
 live in the conversation state until the member confirms the summary; ``/profile`` reopens
 the same summary to change any answer, and never creates a second member.
+
+A deep link to an event (or the fellowship) needs only the minimum first: :func:`minimal` runs
+this flow up to the country, saves name and country, and hands over to the flow the member came
+for. Such a member is not registered yet; ``/register`` later continues at the city.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from bot.flow import END, Answer, Context, Flow, Go, Question, Retry, State
 from bot.messages import Option
-from bot.store import PROFILE_FIELDS
+from bot.store import PROFILE_FIELDS, Member
 from bot.text import clean
 from handlers import labels
 
@@ -62,24 +66,55 @@ SKILLS_LIMIT = 500
 EARLIEST_YEAR = 1940
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+# Where a minimal registration hands over once name and country are saved.
+_THEN = "_then"
+
+
+def in_progress(ctx: Context) -> bool:
+    """Whether the member is registering, or has put registration aside (to pick a language)."""
+    # "_resume" is where the engine keeps the flow an interrupting flow will hand back to.
+    put_aside = ctx.answers.get("_resume") or {}
+    return ctx.flow == FLOW.name or put_aside.get("flow") == FLOW.name
 
 
 async def register(ctx: Context, payload: str) -> Go | None:
     """``/register`` and ``/profile``: a new member registers, a known one edits the profile."""
-    if ctx.flow == FLOW.name:
+    if in_progress(ctx):
         ctx.say(ctx.t("registration.continue"))
         return None
     member = ctx.member
     if member is not None and member.registered:
         return Go(FLOW.name, SUMMARY, {**member.profile(), "_profile": True})
+    if member is not None and has_minimum(member):
+        return Go(FLOW.name, ASK_CITY, member.profile())
     if member is not None:
         return Go(FLOW.name, ASK_NAME, _suggestion(ctx))
     return Go(FLOW.name, ASK_LANGUAGE, _suggestion(ctx))
 
 
+def has_minimum(member: Member | None) -> bool:
+    """Whether the member consented and gave name and country (enough to RSVP or apply)."""
+    return member is not None and bool(member.name) and bool(member.country)
+
+
+def minimal(ctx: Context, then: Go) -> Go:
+    """Registration down to consent, name and country; then ``then``."""
+    answers = {
+        **_suggestion(ctx),
+        _THEN: {"flow": then.flow, "state": then.state, "answers": dict(then.answers)},
+    }
+    return Go(FLOW.name, ASK_NAME if ctx.member is not None else ASK_LANGUAGE, answers)
+
+
 def _suggestion(ctx: Context) -> dict[str, Any]:
     name = clean(ctx.inbound.display_name or "", limit=NAME_LIMIT)
     return {"_suggested_name": name} if _HAS_LETTER.search(name) else {}
+
+
+def _one_line(text: str) -> str:
+    """Cleaned text on one line: a name or city typed over several lines would break the
+    one-field-a-line summary and the exports."""
+    return " ".join(clean(text).split())
 
 
 async def ask_language(ctx: Context) -> Question:
@@ -95,6 +130,10 @@ async def got_language(ctx: Context, answer: Answer) -> str | Retry:
     if answer.choice not in ctx.content.languages:
         return Retry(ctx.t("registration.pick_from_list"))
     ctx.language = ctx.answers["_lang"] = answer.choice
+    if ctx.member is not None and ctx.member.language != answer.choice:
+        # Back from the name to here after consenting: the stored language wins, so change it.
+        await ctx.store.members.update(ctx.member.id, ctx.now(), language=answer.choice)
+        ctx.member.language = answer.choice
     return ASK_CONSENT
 
 
@@ -139,7 +178,7 @@ async def got_name(ctx: Context, answer: Answer) -> str | Retry:
     if answer.choice == USE_NAME:
         ctx.answers["name"] = ctx.answers["_suggested_name"]
         return ASK_COUNTRY
-    name = clean(answer.text)
+    name = _one_line(answer.text)
     if not _HAS_LETTER.search(name) or _LINK.search(name):
         return Retry(ctx.t("registration.invalid_name"))
     if len(name) > NAME_LIMIT:
@@ -156,8 +195,9 @@ async def ask_country(ctx: Context) -> Question:
     )
 
 
-async def got_country(ctx: Context, answer: Answer) -> str | Retry:
-    """Stores the country (picked or typed in any language) and asks for the city."""
+async def got_country(ctx: Context, answer: Answer) -> str | Retry | Go:
+    """Stores the country (picked or typed in any language) and asks for the city; a minimal
+    registration saves name and country here and hands over."""
     code = answer.choice
     if code is None:
         match = ctx.countries.lookup(clean(answer.text, limit=200))
@@ -173,7 +213,22 @@ async def got_country(ctx: Context, answer: Answer) -> str | Retry:
     if code is None or pycountry.countries.get(alpha_2=code) is None:
         return Retry(ctx.t("registration.country_unknown"))
     ctx.answers["country"] = code
+    if _THEN in ctx.answers:
+        return await _save_minimum(ctx)
     return ASK_CITY
+
+
+async def _save_minimum(ctx: Context) -> str | Go:
+    """Saves name and country, invites to complete the profile later, and hands over."""
+    if ctx.member is None:
+        ctx.say(ctx.t("registration.consent_missing"))
+        return END
+    name, country = ctx.answers["name"], ctx.answers["country"]
+    await ctx.store.members.update(ctx.member.id, ctx.now(), name=name, country=country)
+    ctx.member.name, ctx.member.country = name, country
+    ctx.say(ctx.t("registration.minimum_saved", name=ctx.member.first_name))
+    then = ctx.answers[_THEN]
+    return Go(then["flow"], then["state"], then["answers"])
 
 
 async def ask_city(ctx: Context) -> Question:
@@ -183,7 +238,7 @@ async def ask_city(ctx: Context) -> Question:
 
 async def got_city(ctx: Context, answer: Answer) -> str | Retry:
     """Stores the city and asks for the municipality of origin."""
-    city = clean(answer.text)
+    city = _one_line(answer.text)
     if not _HAS_LETTER.search(city):
         return Retry(ctx.t("registration.invalid_city"))
     if len(city) > CITY_LIMIT:
@@ -294,13 +349,19 @@ def _toggle(
     ctx: Context, answer: Answer, key: str, codes: tuple[str, ...], here: str, after: str
 ) -> str | Retry:
     chosen = list(ctx.answers.get(key) or [])
-    if answer.skipped or answer.choice == DONE:
+    if answer.skipped:
+        # Skip means "not answered", as on every other optional question.
+        ctx.answers[key] = []
+        return after
+    if answer.choice == DONE:
         ctx.answers[key] = chosen
         return after
     if answer.choices:
-        if not set(answer.choices) <= set(codes):
+        # "1, 3, 13" picks two and presses Done; Done itself is no item.
+        picked = set(answer.choices) - {DONE}
+        if not picked <= set(codes):
             return Retry(ctx.t("registration.pick_from_list"))
-        ctx.answers[key] = [code for code in codes if code in answer.choices]
+        ctx.answers[key] = [code for code in codes if code in picked]
         return after
     if answer.choice not in codes:
         return Retry(ctx.t("registration.pick_several"))
@@ -347,6 +408,11 @@ async def got_contact(ctx: Context, answer: Answer) -> str | Retry:
     if answer.choice not in labels.CHANNELS:
         return Retry(ctx.t("registration.pick_from_list"))
     ctx.answers["preferred_channel"] = answer.choice
+    needed = {"email": "email", "whatsapp": "phone"}.get(answer.choice)
+    if needed and not ctx.answers.get(needed) and ctx.answers.get("_edit"):
+        # Changed from the summary to a channel we hold no address for: instead of going
+        # straight back to the summary, walk through the contact questions again.
+        del ctx.answers["_edit"]
     return ASK_EMAIL
 
 
@@ -405,6 +471,10 @@ async def got_phone(ctx: Context, answer: Answer) -> str | Retry:
         phone = normalise_phone(answer.text, ctx.answers.get("country"))
     if phone is None:
         return Retry(ctx.t("registration.invalid_phone"))
+    if answer.contact_phone and ctx.member is not None:
+        # The app's own-contact button proves the number is theirs (a typed one proves
+        # nothing): a later chat from this number on WhatsApp joins this member.
+        await ctx.store.members.update(ctx.member.id, ctx.now(), verified_phone=phone)
     ctx.answers["phone"] = phone
     return SUMMARY
 
@@ -455,9 +525,9 @@ async def got_summary(ctx: Context, answer: Answer) -> str | Retry:
 
 
 async def on_cancel(ctx: Context) -> None:
-    """Drops unsaved answers; a member who never finished registering is erased entirely."""
+    """Drops unsaved answers; a member who never got as far as a name is erased entirely."""
     member = ctx.member
-    if member is not None and member.registered:
+    if member is not None and (member.registered or has_minimum(member)):
         ctx.say(ctx.t("registration.edit_cancelled"))
         return
     if member is not None:

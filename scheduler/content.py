@@ -17,7 +17,12 @@ from typing import Any
 import pycountry
 
 from bot.errors import ContentError
+from scheduler import campaigns as campaign_files
 from scheduler import yamlfile
+from scheduler.audience import Vocabulary
+from scheduler.campaigns import Campaign
+from scheduler.events import Event, parse_event
+from scheduler.fellowships import Fellowship, parse_fellowship
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +139,12 @@ class Content:
     min_interval: float = 1.0
     locales: dict[str, dict[str, str]] = field(default_factory=dict)
     programme: Programme | None = None
+    events: dict[str, Event] = field(default_factory=dict)
+    fellowships: dict[str, Fellowship] = field(default_factory=dict)
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
     errors: dict[str, ContentError] = field(default_factory=dict)
+    # Goes up whenever a file is loaded, changed, broken or removed (the planner re-plans then).
+    generation: int = 0
     _loaded: dict[Path, _Loaded] = field(default_factory=dict)
     _checked_at: float = -1e9
 
@@ -174,8 +184,64 @@ class Content:
         programme = self._reload(self.root / "programme.yaml", Programme.parse)
         if programme is not None:
             self.programme = programme
+        languages = set(self.locales)
+        events = self._reload_folder("events", lambda located: parse_event(located, languages))
+        if set(events) != set(self.events):
+            # Campaigns are checked against the events: look at them again.
+            self._forget("campaigns")
+        self.events = events
+        self.fellowships = self._reload_folder(
+            "fellowships", lambda located: parse_fellowship(located, languages)
+        )
+        context = self.campaign_context()
+        self.campaigns = self._reload_folder(
+            "campaigns",
+            lambda text_and_path: campaign_files.parse_campaign(
+                text_and_path[1], text_and_path[0], context
+            ),
+            pattern="*.md",
+            load=lambda path: (campaign_files.read(path), path),
+        )
 
-    def _reload(self, path: Path, parse: Any) -> Any:
+    def campaign_context(self) -> campaign_files.Context:
+        """What campaign files are checked against: languages, events, the programme's lists."""
+        programme = self.programme
+        return campaign_files.Context(
+            languages=set(self.locales),
+            default_language=self.default_language,
+            events=dict(self.events),
+            vocabulary=Vocabulary(
+                languages=set(self.locales),
+                municipalities=programme.municipalities if programme else (),
+                sectors=programme.sectors if programme else (),
+                interests=programme.interests if programme else (),
+                events=set(self.events),
+            ),
+        )
+
+    def _forget(self, name: str) -> None:
+        folder = self.root / name
+        for path in [p for p in self._loaded if p.parent == folder]:
+            del self._loaded[path]
+
+    def _reload_folder(
+        self, name: str, parse: Any, *, pattern: str = "*.yaml", load: Any = yamlfile.load
+    ) -> dict[str, Any]:
+        """Loads every file of a folder; a broken file keeps its last good version."""
+        folder = self.root / name
+        found: dict[str, Any] = {}
+        paths = set(folder.glob(pattern))
+        for path in sorted(paths):
+            value = self._reload(path, parse, load)
+            if value is not None:
+                found[path.stem] = value
+        for path in [p for p in self._loaded if p.parent == folder and p not in paths]:
+            del self._loaded[path]
+            self.errors.pop(str(path), None)
+            self.generation += 1
+        return found
+
+    def _reload(self, path: Path, parse: Any, load: Any = yamlfile.load) -> Any:
         try:
             mtime = os.stat(path).st_mtime_ns
         except FileNotFoundError:
@@ -183,8 +249,13 @@ class Content:
         cached = self._loaded.get(path)
         if cached is not None and cached.mtime == mtime:
             return cached.value
+        self.generation += 1
         try:
-            value = parse(yamlfile.load(path))
+            try:
+                value = parse(load(path))
+            except (ValueError, TypeError) as error:
+                # PyYAML builds values such as 2027-13-01 itself and raises plain errors.
+                raise ContentError(str(path), 1, f"invalid value: {error}") from error
         except ContentError as error:
             if str(path) not in self.errors or str(self.errors[str(path)]) != str(error):
                 log.error("content error, keeping the last good version: %s", error)

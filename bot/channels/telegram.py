@@ -7,6 +7,7 @@ a "share my phone number" keyboard instead. Library errors become the project's 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dtm
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -159,12 +160,16 @@ class TelegramChannel:
         request: BaseRequest | None = None,
         updates_request: BaseRequest | None = None,
         webhook: bool = False,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
         commands: Iterable[tuple[str, dict[str, str]]] = (),
         concurrency: int = 64,
     ) -> None:
         self.handle = handle
         self.clock = clock
         self.webhook = webhook
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
         self.commands = list(commands)
         file_url = base_url.rstrip("/").removesuffix("/bot") + "/file/bot"
         builder: ApplicationBuilder = (  # type: ignore[type-arg]
@@ -193,10 +198,17 @@ class TelegramChannel:
             return None
 
     async def start(self) -> None:
-        """Connects, registers the command menu, and starts polling (unless in webhook mode)."""
+        """Connects, registers the command menu, and starts polling — or, in webhook mode, tells
+        Telegram where to post updates (``setWebhook`` with the secret token)."""
         await self.application.initialize()
         await self.register_commands()
         await self.application.start()
+        if self.webhook and self.webhook_url:
+            await self.application.bot.set_webhook(
+                self.webhook_url,
+                secret_token=self.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
         if not self.webhook and self.application.updater is not None:
             await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         log.info("telegram: serving @%s", self.bot_username)
@@ -225,8 +237,17 @@ class TelegramChannel:
         await self.application.update_queue.put(update)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.callback_query is not None:
-            await self._answer_query(update.callback_query)
+        query = update.callback_query
+        # The press is acknowledged while the answer is worked out, not before: waiting for
+        # answerCallbackQuery first would add a round trip to Telegram to every button's reply.
+        answering = asyncio.create_task(self._answer_query(query)) if query else None
+        try:
+            await self._reply(update)
+        finally:
+            if answering is not None:
+                await answering
+
+    async def _reply(self, update: Update) -> None:
         inbound = to_inbound(update, self.clock.now())
         if inbound is None:
             return

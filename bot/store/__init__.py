@@ -7,20 +7,46 @@ from pathlib import Path
 from typing import Any
 
 from bot.store.audit import Audit, AuditEntry
+from bot.store.broadcasts import Broadcast, Broadcasts
 from bot.store.conversations import Conversation, Conversations
 from bot.store.database import Database
+from bot.store.fellowship import Application, Applications
+from bot.store.inbox import Inbox, InboxRow
 from bot.store.members import PROFILE_FIELDS, Address, Member, Members
+from bot.store.outbox import FINAL_STATES, STATES, Outbox, OutboxRow, Outgoing
+from bot.store.recipients import Reach, Recipients, Route
+from bot.store.rsvps import Outcome, Rsvp, Rsvps
+from bot.store.runs import Run, Runs
 
 __all__ = [
+    "FINAL_STATES",
     "PROFILE_FIELDS",
+    "STATES",
     "Address",
+    "Application",
+    "Applications",
     "Audit",
     "AuditEntry",
+    "Broadcast",
+    "Broadcasts",
     "Conversation",
     "Conversations",
     "Database",
+    "Inbox",
+    "InboxRow",
     "Member",
     "Members",
+    "Outbox",
+    "OutboxRow",
+    "Outcome",
+    "Outgoing",
+    "Reach",
+    "Recipients",
+    "Route",
+    "Rsvp",
+    "Rsvps",
+    "Run",
+    "Runs",
     "Store",
 ]
 
@@ -32,7 +58,14 @@ class Store:
         self.db = Database(path)
         self.members = Members(self.db)
         self.conversations = Conversations(self.db)
+        self.rsvps = Rsvps(self.db)
+        self.applications = Applications(self.db)
         self.audit = Audit(self.db)
+        self.outbox = Outbox(self.db)
+        self.recipients = Recipients(self.db)
+        self.runs = Runs(self.db)
+        self.broadcasts = Broadcasts(self.db)
+        self.inbox = Inbox(self.db)
 
     async def open(self, *, up_to: int | None = None) -> None:
         await self.db.open(up_to=up_to)
@@ -61,5 +94,13 @@ class Store:
                 {"address": c.address, "flow": c.flow, "step": c.step, "answers": c.answers}
                 for c in conversations
                 if c.active
+            ],
+            "rsvps": [asdict(rsvp) for rsvp in await self.rsvps.of_member(member_id)],
+            "fellowship_applications": [
+                {
+                    **asdict(application),
+                    "history": [asdict(n) for n in await self.applications.notes(application.id)],
+                }
+                for application in await self.applications.of_member(member_id)
             ],
         }

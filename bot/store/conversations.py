@@ -69,11 +69,15 @@ class Conversations:
     async def delete(self, address: str) -> None:
         await self.db.execute("DELETE FROM conversations WHERE address = ?", (address,))
 
-    async def first_seen(self, provider_id: str, address: str, now: datetime) -> bool:
+    async def first_seen(self, provider_id: str, now: datetime) -> bool:
         """Records a provider message id; False when it was handled before (a redelivery)."""
         changed = await self.db.execute(
-            "INSERT INTO inbound_seen (provider_id, address, at) VALUES (?, ?, ?)"
+            "INSERT INTO inbound_seen (provider_id, at) VALUES (?, ?)"
             " ON CONFLICT (provider_id) DO NOTHING",
-            (provider_id, address, now.isoformat()),
+            (provider_id, now.isoformat()),
         )
         return changed == 1
+
+    async def forget_seen(self, before: datetime) -> int:
+        """Drops message ids older than ``before``; providers stop redelivering long before."""
+        return await self.db.execute("DELETE FROM inbound_seen WHERE at < ?", (before.isoformat(),))

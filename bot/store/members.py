@@ -54,6 +54,7 @@ class Member:
     timezone: str | None = None
     registered_at: str | None = None
     stopped_at: str | None = None
+    verified_phone: str | None = None
 
     @property
     def registered(self) -> bool:
@@ -135,7 +136,14 @@ class Members:
 
     async def update(self, member_id: int, now: datetime, **fields: Any) -> None:
         """Writes the given fields of one member."""
-        allowed = {*PROFILE_FIELDS, "language", "timezone", "registered_at", "stopped_at"}
+        allowed = {
+            *PROFILE_FIELDS,
+            "language",
+            "timezone",
+            "registered_at",
+            "stopped_at",
+            "verified_phone",
+        }
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"not member fields: {sorted(unknown)}")
@@ -158,7 +166,6 @@ class Members:
                 addresses = [row[0] for row in await cursor.fetchall()]
             for address in addresses:
                 await conn.execute("DELETE FROM conversations WHERE address = ?", (address,))
-                await conn.execute("DELETE FROM inbound_seen WHERE address = ?", (address,))
             await conn.execute("DELETE FROM members WHERE id = ?", (member_id,))
         return addresses
 
@@ -171,10 +178,39 @@ class Members:
         return [Address(**dict(row)) for row in rows]
 
     async def touch_address(self, address: str, now: datetime) -> None:
-        """Records the time of the member's last inbound message on this address."""
+        """Records the time of the member's last inbound message on this address (WhatsApp's
+        24-hour window counts from it); a member who writes from an address is reachable there
+        again."""
         await self.db.execute(
-            "UPDATE addresses SET last_inbound_at = ? WHERE address = ?",
+            "UPDATE addresses SET last_inbound_at = ?, unreachable_at = NULL WHERE address = ?",
             (now.isoformat(), address),
+        )
+
+    async def link_by_phone(self, address: str, phone: str, now: datetime) -> Member | None:
+        """Adds ``address`` to the one registered member who proved ``phone`` is theirs.
+
+        None (and nothing linked) when no member, or more than one, has that verified number.
+        """
+        found = await self.db.fetchall(
+            "SELECT id FROM members WHERE verified_phone = ? AND registered_at IS NOT NULL LIMIT 2",
+            (phone,),
+        )
+        if len(found) != 1:
+            return None
+        at = now.isoformat()
+        await self.db.execute(
+            "INSERT INTO addresses (address, member_id, channel, last_inbound_at, created_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (address) DO NOTHING",
+            (address, int(found[0][0]), channel_of(address), at, at),
+        )
+        return await self.by_address(address)
+
+    async def move_address(self, address: str, member_id: int, now: datetime) -> None:
+        """Gives an address to another member (the same person, recognised by their phone)."""
+        await self.db.execute(
+            "UPDATE addresses SET member_id = ?, last_inbound_at = ?, unreachable_at = NULL"
+            " WHERE address = ?",
+            (member_id, now.isoformat(), address),
         )
 
     async def count(self, *, registered_only: bool = True) -> int:

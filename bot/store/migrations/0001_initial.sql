@@ -1,6 +1,7 @@
 -- Members, the addresses that reach them, conversation state and the audit log.
 CREATE TABLE members (
-    id INTEGER PRIMARY KEY,
+    -- AUTOINCREMENT: an erased member's number is never given to someone else.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT,
     country TEXT,
     city TEXT,

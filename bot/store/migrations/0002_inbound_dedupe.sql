@@ -1,8 +1,8 @@
--- Provider message ids already handled, so a redelivered update or webhook is processed once;
+-- Provider message ids already handled, so a redelivered update or webhook is processed once
+-- (ids only: nothing that points to a person);
 -- and the member's own time zone, worked out from their country and city.
 CREATE TABLE inbound_seen (
     provider_id TEXT PRIMARY KEY,
-    address TEXT NOT NULL,
     at TEXT NOT NULL
 );
 CREATE INDEX inbound_seen_at ON inbound_seen (at);

@@ -1,0 +1,309 @@
+"""Telegram round trips through the whole stack, against a fake Bot API server on 127.0.0.1.
+
+(a) Latency: a registered member's texts, one at a time, each answered with the menu, beside
+    the plainest python-telegram-bot bot (an Application whose one MessageHandler echoes the
+    text), the two taking turns so that both meet the same machine.
+    Target: Diaspora Connect's p50 at most 1.5 times the echo bot's.
+(b) Load: 200 members register at the same time, each walking the whole flow and answering
+    the moment a reply arrives. Targets: every one is stored; p95 reply time at most 250 ms.
+    For scale, the same 200 again at a human pace (1-3 s to answer each question).
+
+A reply time runs from pushing the update into the fake's queue to the fake receiving the last
+message (sendMessage or editMessageText) of the answer. Each bot runs in a process of its own
+and long-polls its fake over HTTP; the fakes and the members run in this process, so the
+figures (and the "CPU/reply" column, the bot process's CPU time per reply) are the bot's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from multiprocessing.synchronize import Event
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+from bot.app import App
+from bot.settings import Settings
+from bot.store import Store
+from tests.fakes.bot_api import FakeBotApi, TelegramUser
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUND_TRIPS = 300
+WARM_UP = 30
+MEMBERS = 200
+HUMAN_PACE = (1.0, 3.0)
+RATIO_TARGET = 1.5
+P95_TARGET = 0.250
+DATABASE = "bench.sqlite3"
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The value below which ``share`` of the values lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def children_cpu() -> float:
+    """CPU seconds used so far by the bot processes that have ended."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def settings_for(token: str, base_url: str, folder: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        database_path=folder / DATABASE,
+        content_dir=ROOT / "content",
+        telegram_bot_token=token,
+        telegram_api_base_url=base_url,
+        twilio_account_sid=None,
+        twilio_auth_token=None,
+        twilio_whatsapp_number=None,
+        default_language="en",
+        log_level="WARNING",
+    )
+
+
+# The bot processes.
+
+
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.message is not None and update.message.text is not None
+    await update.message.reply_text(update.message.text)
+
+
+async def _serve(
+    kind: str, token: str, base_url: str, folder: Path, ready: Event, stop: Event
+) -> None:
+    """Runs one bot, long polling ``base_url``, from ``ready`` until ``stop`` is set."""
+    if kind == "echo":
+        application = Application.builder().token(token).base_url(base_url).build()
+        application.add_handler(MessageHandler(filters.TEXT, _echo))
+        async with application:
+            assert application.updater is not None
+            await application.start()
+            await application.updater.start_polling()
+            ready.set()
+            await asyncio.to_thread(stop.wait)
+            await application.updater.stop()
+            await application.stop()
+        return
+    async with App(settings_for(token, base_url, folder)) as app:
+        assert app.telegram is not None
+        await app.telegram.start()
+        ready.set()
+        try:
+            await asyncio.to_thread(stop.wait)
+        finally:
+            await app.telegram.stop()
+
+
+def serve(kind: str, token: str, base_url: str, folder: str, ready: Event, stop: Event) -> None:
+    """A bot process: the echo bot or Diaspora Connect, serving until told to stop."""
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    asyncio.run(_serve(kind, token, base_url, Path(folder), ready, stop))
+
+
+@asynccontextmanager
+async def bot_process(kind: str, fake: FakeBotApi, folder: Path) -> AsyncIterator[None]:
+    """Runs a bot against ``fake`` in a process of its own, so the fake does not slow it down."""
+    context = multiprocessing.get_context("spawn")
+    ready, stop = context.Event(), context.Event()
+    process = context.Process(
+        target=serve,
+        args=(kind, fake.token, f"{fake.url}/bot", str(folder), ready, stop),
+        name=f"{kind}-bot",
+    )
+    process.start()
+    try:
+        while not ready.is_set():
+            if not process.is_alive():
+                raise RuntimeError(f"the {kind} bot exited with {process.exitcode}")
+            await asyncio.sleep(0.02)
+        yield
+    finally:
+        stop.set()
+        # This event loop keeps serving the fake meanwhile: the bot's last calls need it.
+        await asyncio.to_thread(process.join, 30)
+        if process.is_alive():
+            process.kill()
+            await asyncio.to_thread(process.join)
+
+
+# The members.
+
+
+async def register(
+    fake: FakeBotApi, user_id: int, pace: tuple[float, float] | None = None
+) -> TelegramUser:
+    """Walks one member through the whole registration flow.
+
+    With ``pace``, the member takes between its two numbers of seconds to answer each question.
+    """
+    user = TelegramUser(fake, user_id, first_name=f"Member {user_id}", timeout=120)
+    thinking = random.Random(user_id)
+
+    async def think() -> None:
+        if pace is not None:
+            await asyncio.sleep(thinking.uniform(*pace))
+
+    await user.send("/start", replies=2)
+    for option in ("en", "agree", "use_name", "DE"):
+        await think()
+        await user.press(option)
+    await think()
+    await user.send("Berlin")
+    await think()
+    await user.press("kotor")
+    await think()
+    await user.send("2015")
+    await think()
+    await user.press("it")
+    await think()
+    await user.send("Software engineering")
+    for option in ("en", "done", "events", "done", "telegram"):
+        await think()
+        await user.press(option)
+    await think()
+    await user.send(f"member{user_id}@example.com")
+    await think()
+    await user.share_contact(f"+38267{100000 + user_id}")
+    await think()
+    await user.press("confirm", replies=2)
+    return user
+
+
+@dataclass
+class Latency:
+    echo: list[float]
+    app: list[float]
+
+
+async def round_trips(count: int) -> Latency:
+    """Reply times of the echo bot and of Diaspora Connect, taking turns, one text at a time."""
+    with tempfile.TemporaryDirectory() as folder:
+        async with (
+            FakeBotApi() as echo_api,
+            FakeBotApi() as app_api,
+            bot_process("echo", echo_api, Path(folder)),
+            bot_process("app", app_api, Path(folder)),
+        ):
+            echo = TelegramUser(echo_api, 1)
+            member = await register(app_api, 1)
+            member.reply_times.clear()
+            for number in range(WARM_UP + count):
+                await echo.send(f"hello {number}")
+                await member.send(f"hello {number}")
+    return Latency(echo.reply_times[WARM_UP:], member.reply_times[WARM_UP:])
+
+
+@dataclass
+class Load:
+    times: list[float]
+    seconds: float
+    finished: int
+    stored: int
+    bot_cpu: float
+
+
+async def registrations(members: int, pace: tuple[float, float] | None = None) -> Load:
+    """Registers ``members`` at once and counts who ended up in the store."""
+    cpu = children_cpu()
+    with tempfile.TemporaryDirectory() as folder:
+        async with FakeBotApi() as fake:
+            async with bot_process("app", fake, Path(folder)):
+                started = time.perf_counter()
+                results = await asyncio.gather(
+                    *(register(fake, 1000 + number, pace) for number in range(members)),
+                    return_exceptions=True,
+                )
+                seconds = time.perf_counter() - started
+            async with Store(Path(folder) / DATABASE) as store:
+                stored = await store.members.count()
+    users = [result for result in results if isinstance(result, TelegramUser)]
+    for error in [result for result in results if isinstance(result, BaseException)][:3]:
+        print(f"    a registration failed: {error!r}")
+    times = [seconds for user in users for seconds in user.reply_times]
+    return Load(times, seconds, len(users), stored, children_cpu() - cpu)
+
+
+def _row(*cells: str) -> str:
+    name, *figures = cells
+    return f"    {name:<36}" + "".join(f"{figure:>11}" for figure in figures)
+
+
+async def run() -> bool:
+    latency = await round_trips(ROUND_TRIPS)
+    ratio = statistics.median(latency.app) / statistics.median(latency.echo)
+    latency_ok = ratio <= RATIO_TARGET
+    print(f"(a) {ROUND_TRIPS} round trips each, one at a time, after {WARM_UP} to warm up")
+    print(_row("", "p50", "p95", "max"))
+    for name, times in (
+        ("python-telegram-bot echo bot", latency.echo),
+        ("Diaspora Connect (text -> menu)", latency.app),
+    ):
+        print(_row(name, ms(percentile(times, 0.5)), ms(percentile(times, 0.95)), ms(max(times))))
+    p95_ratio = percentile(latency.app, 0.95) / percentile(latency.echo, 0.95)
+    print(_row("ratio", f"{ratio:.2f}", f"{p95_ratio:.2f}"))
+    print(
+        f"    p50 ratio {ratio:.2f}, target <= {RATIO_TARGET}: {'PASS' if latency_ok else 'FAIL'}"
+    )
+
+    print(f"(b) {MEMBERS} members registering at the same time")
+    print(_row("", "replies", "p50", "p95", "max", "total", "CPU/reply"))
+    stored_ok = fast_ok = True
+    throughput = 0.0
+    for name, pace in (("answering at once", None), ("answering in 1-3 s", HUMAN_PACE)):
+        load = await registrations(MEMBERS, pace)
+        times = load.times or [float("inf")]
+        print(
+            _row(
+                name,
+                str(len(load.times)),
+                ms(percentile(times, 0.5)),
+                ms(percentile(times, 0.95)),
+                ms(max(times)),
+                f"{load.seconds:.1f} s",
+                ms(load.bot_cpu / max(1, len(load.times))),
+            )
+        )
+        stored_ok = stored_ok and load.finished == load.stored == MEMBERS
+        if load.finished != MEMBERS or load.stored != MEMBERS:
+            print(f"    only {load.finished} finished and {load.stored} stored of {MEMBERS}")
+        if pace is None:
+            # The target holds for everyone at once, answering without a pause.
+            fast_ok = percentile(times, 0.95) <= P95_TARGET
+            throughput = len(load.times) / load.seconds
+    load_ok = stored_ok and fast_ok
+    print(
+        f"    answering at once: {throughput:.0f} replies/s; p95 target <= "
+        f"{P95_TARGET * 1000:.0f} ms and all {MEMBERS} stored both times: "
+        f"{'PASS' if load_ok else 'FAIL'}"
+    )
+    return latency_ok and load_ok
+
+
+def main() -> int:
+    # python-telegram-bot's non-deprecated time periods, as the real process uses them.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    return 0 if asyncio.run(run()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

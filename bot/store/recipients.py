@@ -1,0 +1,168 @@
+"""What planning and sending need to know about members: who is reachable where, and what
+changed since the planner last looked. Read-mostly; the only write marks an address unreachable.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.store.database import Database
+
+# Columns of a member the planner keeps in memory, in this order.
+PLANNING_COLUMNS = (
+    "id",
+    "name",
+    "language",
+    "country",
+    "municipality",
+    "sector",
+    "interests",
+    "timezone",
+    "registered_at",
+    "stopped_at",
+    "preferred_channel",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One address of a member, as the sender weighs it."""
+
+    address: str
+    channel: str
+    unreachable_at: str | None
+    last_inbound_at: str | None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whether and where a member can be sent a message."""
+
+    member_id: int
+    stopped: bool
+    preferred_channel: str | None
+    routes: list[Route] = field(default_factory=list)
+
+
+class Recipients:
+    """Queries about members for the planner and the sender."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def reach(self, member_ids: Collection[int]) -> dict[int, Reach]:
+        """Each existing member's stop flag, preferred channel and addresses (oldest first)."""
+        if not member_ids:
+            return {}
+        rows = await self.db.fetchall(
+            "SELECT m.id, m.stopped_at, m.preferred_channel, a.address, a.channel,"
+            " a.unreachable_at, a.last_inbound_at FROM members m"
+            " LEFT JOIN addresses a ON a.member_id = m.id"
+            " WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id, a.created_at",
+            (json.dumps(list(member_ids)),),
+        )
+        found: dict[int, Reach] = {}
+        for row in rows:
+            member_id = int(row[0])
+            reach = found.get(member_id)
+            if reach is None:
+                reach = found[member_id] = Reach(member_id, row[1] is not None, row[2])
+            if row[3] is not None:
+                reach.routes.append(Route(row[3], row[4], row[5], row[6]))
+        return found
+
+    async def mark_unreachable(self, address: str, now: datetime) -> None:
+        """The address answered that it can never be reached (bot blocked, invalid number)."""
+        await self.db.execute(
+            "UPDATE addresses SET unreachable_at = ? WHERE address = ? AND unreachable_at IS NULL",
+            (now.isoformat(), address),
+        )
+
+    async def members_changed(
+        self, since: str | None, chunk: int = 5000
+    ) -> AsyncIterator[list[tuple[object, ...]]]:
+        """Registered members updated at or after ``since`` (all when None), a chunk at a time,
+        as tuples of :data:`PLANNING_COLUMNS`."""
+        columns = ", ".join(PLANNING_COLUMNS)
+        where = "registered_at IS NOT NULL"
+        params: tuple[str, ...] = ()
+        if since is not None:
+            where += " AND updated_at >= ?"
+            params = (since,)
+        async with self.db.conn.execute(
+            f"SELECT {columns} FROM members WHERE {where}",  # noqa: S608
+            params,
+        ) as cursor:
+            while rows := await cursor.fetchmany(chunk):
+                yield [tuple(row) for row in rows]
+
+    async def stream(self, chunk: int = 2000) -> AsyncIterator[list[tuple[object, ...]]]:
+        """Every registered member, a chunk at a time, as PLANNING_COLUMNS plus their reachable
+        channels (comma-separated, oldest address first): for going through all of them
+        without holding them all."""
+        columns = ", ".join(f"m.{column}" for column in PLANNING_COLUMNS)
+        async with self.db.conn.execute(
+            f"SELECT {columns}, (SELECT group_concat(channel) FROM (SELECT a.channel"  # noqa: S608
+            " FROM addresses a WHERE a.member_id = m.id AND a.unreachable_at IS NULL"
+            " ORDER BY a.created_at)) FROM members m WHERE m.registered_at IS NOT NULL"
+            " ORDER BY m.id"
+        ) as cursor:
+            while rows := await cursor.fetchmany(chunk):
+                yield [tuple(row) for row in rows]
+
+    async def rsvp_members(self, event: str, statuses: Collection[str]) -> set[int]:
+        """Members who answered ``event`` with one of ``statuses``."""
+        rows = await self.db.fetchall(
+            "SELECT member_id FROM rsvps WHERE event = ?"
+            " AND status IN (SELECT value FROM json_each(?))",
+            (event, json.dumps(list(statuses))),
+        )
+        return {int(row[0]) for row in rows}
+
+    async def members_checksum(self) -> tuple[int, int]:
+        """(count, sum of ids) of registered members: changes when one is deleted."""
+        row = await self.db.fetchone(
+            "SELECT count(*), coalesce(sum(id), 0) FROM members WHERE registered_at IS NOT NULL"
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    async def registered_ids(self) -> set[int]:
+        rows = await self.db.fetchall("SELECT id FROM members WHERE registered_at IS NOT NULL")
+        return {int(row[0]) for row in rows}
+
+    async def channels_added(self, since: str | None) -> list[sqlite3.Row]:
+        """(member id, channel, created_at) of reachable addresses added at or after ``since``."""
+        return await self.db.fetchall(
+            "SELECT member_id, channel, created_at FROM addresses"
+            " WHERE unreachable_at IS NULL AND created_at >= ?",
+            (since or "",),
+        )
+
+    async def rsvps(self) -> list[sqlite3.Row]:
+        """(event, member id, status, updated_at) of every RSVP."""
+        return await self.db.fetchall("SELECT event, member_id, status, updated_at FROM rsvps")
+
+    async def rsvps_checksum(self) -> tuple[int, str]:
+        """(count, latest update) of the RSVPs: changes when any is added, changed or removed."""
+        row = await self.db.fetchone("SELECT count(*), coalesce(max(updated_at), '') FROM rsvps")
+        return (int(row[0]), str(row[1])) if row else (0, "")
+
+    async def in_use(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Registered members by language, and reachable addresses of them by channel."""
+        languages = await self.db.fetchall(
+            "SELECT language, count(*) FROM members WHERE registered_at IS NOT NULL"
+            " GROUP BY language"
+        )
+        channels = await self.db.fetchall(
+            "SELECT a.channel, count(*) FROM addresses a JOIN members m ON m.id = a.member_id"
+            " WHERE m.registered_at IS NOT NULL AND a.unreachable_at IS NULL GROUP BY a.channel"
+        )
+        return (
+            {str(row[0]): int(row[1]) for row in languages},
+            {str(row[0]): int(row[1]) for row in channels},
+        )

@@ -1,0 +1,284 @@
+"""The HTTP side: one Starlette app built from the running :class:`bot.app.App`, served by uvicorn
+in the bot's own event loop.
+
+| route | does |
+|---|---|
+| ``POST /whatsapp/inbound`` | a member's WhatsApp message (signed): stored, answered later |
+| ``POST /whatsapp/status`` | a delivery status (signed): the outbox row moves on, never back |
+| ``POST /telegram/webhook`` | a Telegram update in webhook mode, with the secret header |
+| ``GET /healthz`` | whether the store answers, which channels are on, replies waiting |
+| ``GET /media/<token>`` | a file offered to a WhatsApp member by link, for a short while |
+
+Twilio signs the URL it called — ``PUBLIC_BASE_URL`` + path + query, not whatever a reverse
+proxy passed on — with the auth token; a request without a valid signature gets 403 and leaves
+no trace, and with no auth token (or no public URL) every Twilio request is refused. Other
+routes (the dashboard) join through ``App.routes`` or :func:`build`'s ``routes``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.datastructures import ImmutableMultiDict
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp
+from twilio.request_validator import (
+    SIGNATURE_HEADER,
+    SIGNATURE_SETTINGS_HEADER,
+    RequestValidator,
+    get_signature_algorithm,
+)
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.channels.whatsapp import delivery_of
+from bot.errors import StoreError
+from bot.media import PATH as MEDIA_PATH
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Twilio's webhooks are a few hundred bytes; anything far bigger is not Twilio.
+MAX_FORM = 64 * 1024
+
+
+class TwilioSignature:
+    """Checks ``X-Twilio-Signature`` against the public URL Twilio called.
+
+    Signed with the auth token (HMAC-SHA1), or — when the request names a Webhook Setting in
+    ``X-Twilio-Webhooks-Signature-Settings`` — with that setting's shared key and algorithm.
+    """
+
+    def __init__(
+        self, auth_token: str | None, public_base_url: str | None, shared_key: str | None = None
+    ) -> None:
+        self.auth_token = auth_token
+        self.public_base_url = (public_base_url or "").rstrip("/")
+        self.shared_key = shared_key
+
+    def url(self, request: Request) -> str:
+        """The URL Twilio signed: the public base, the path as sent, the query as sent."""
+        raw_path = request.scope.get("raw_path")
+        path = raw_path.decode("latin-1") if raw_path else request.url.path
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        return self.public_base_url + path + (f"?{query}" if query else "")
+
+    def valid(self, request: Request, fields: Sequence[tuple[str, str]]) -> bool:
+        if not self.auth_token or not self.public_base_url:
+            return False
+        signature = request.headers.get(SIGNATURE_HEADER)
+        if not signature:
+            return False
+        settings = request.headers.get(SIGNATURE_SETTINGS_HEADER)
+        if settings:
+            if not self.shared_key:
+                log.warning("twilio: a webhook signed with a shared key, but none is configured")
+                return False
+            secret, algorithm = self.shared_key, get_signature_algorithm(settings)
+        else:
+            secret, algorithm = self.auth_token, None
+        params = ImmutableMultiDict(list(fields))
+        validator = RequestValidator(secret)
+        return bool(validator.validate(self.url(request), params, signature, algorithm))
+
+
+class Routes:
+    """The request handlers, over the running app's store, channels and relay."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        settings = app.settings
+        self.signature = TwilioSignature(
+            settings.twilio_auth_token.get_secret_value() if settings.twilio_auth_token else None,
+            settings.public_base_url,
+            settings.twilio_webhook_shared_key.get_secret_value()
+            if settings.twilio_webhook_shared_key
+            else None,
+        )
+
+    async def _signed_form(self, request: Request) -> list[tuple[str, str]] | None:
+        """The form fields of a request Twilio signed, or None."""
+        if int(request.headers.get("content-length") or 0) > MAX_FORM:
+            return None
+        body = await request.body()
+        if len(body) > MAX_FORM:
+            return None
+        try:
+            fields = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+        except UnicodeDecodeError:
+            return None
+        if not self.signature.valid(request, fields):
+            return None
+        return fields
+
+    async def whatsapp_inbound(self, request: Request) -> Response:
+        """Stores a member's message and answers Twilio at once; replies go by REST later."""
+        fields = await self._signed_form(request)
+        relay = self.app.relay
+        if fields is None or relay is None:
+            log.warning("whatsapp: refused an inbound webhook without a valid signature")
+            return Response(status_code=403)
+        try:
+            await relay.receive(dict(fields))
+        except (StoreError, sqlite3.Error):
+            log.exception("whatsapp: could not store an inbound message")
+            # Not 200: Twilio may try again, and the message is not silently dropped.
+            return Response(status_code=503)
+        return Response(str(MessagingResponse()), media_type="text/xml")
+
+    async def whatsapp_status(self, request: Request) -> Response:
+        """Records how far a sent message got; an unreachable number is marked so."""
+        fields = await self._signed_form(request)
+        if fields is None or self.app.whatsapp is None:
+            log.warning("whatsapp: refused a status callback without a valid signature")
+            return Response(status_code=403)
+        delivery = delivery_of(dict(fields))
+        if delivery is not None:
+            now = self.app.clock.now()
+            store = self.app.store
+            await store.outbox.record_delivery(
+                delivery.provider_id, delivery.status, delivery.error, now
+            )
+            if delivery.unreachable is not None:
+                await store.recipients.mark_unreachable(delivery.unreachable, now)
+        return Response(status_code=200)
+
+    async def telegram_webhook(self, request: Request) -> Response:
+        """Feeds a Telegram update to the bot, if it carries the webhook's secret."""
+        telegram = self.app.telegram
+        if telegram is None or not self.app.settings.telegram_webhook:
+            return Response(status_code=404)
+        secret = self.app.settings.telegram_webhook_secret
+        given = request.headers.get(TELEGRAM_SECRET_HEADER, "")
+        if secret is None or not hmac.compare_digest(
+            given.encode(), secret.get_secret_value().encode()
+        ):
+            log.warning("telegram: refused a webhook call without the secret")
+            return Response(status_code=403)
+        try:
+            payload = await request.json()
+        except ValueError:
+            return Response(status_code=400)
+        if not isinstance(payload, dict):
+            return Response(status_code=400)
+        await telegram.process(payload)
+        return Response(status_code=200)
+
+    async def health(self, request: Request) -> Response:
+        """Whether the store answers, which channels are on, and replies still waiting."""
+        store = self.app.store
+        try:
+            await store.db.fetchone("SELECT 1")
+            waiting = await store.inbox.waiting()
+            reachable = True
+        except (StoreError, sqlite3.Error, ValueError):
+            waiting, reachable = 0, False
+        body = {
+            "status": "ok" if reachable else "unavailable",
+            "store": reachable,
+            "channels": {
+                "telegram": self.app.telegram is not None,
+                "whatsapp": self.app.whatsapp is not None,
+            },
+            "whatsapp_waiting": waiting,
+        }
+        return JSONResponse(body, status_code=200 if reachable else 503)
+
+    async def media(self, request: Request) -> Response:
+        """A file offered by link, while its token lasts."""
+        files = self.app.files
+        attachment = files.get(request.path_params["token"]) if files is not None else None
+        if attachment is None:
+            return Response(status_code=404)
+        filename = "".join(c for c in attachment.filename if c.isalnum() or c in "._-") or "file"
+        return Response(
+            attachment.content,
+            media_type=attachment.mime_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
+
+def build(app: App, routes: Sequence[BaseRoute] = ()) -> Starlette:
+    """The Starlette app of a running :class:`App`, with any extra routes (the dashboard)."""
+    handlers = Routes(app)
+    return Starlette(
+        routes=[
+            Route("/whatsapp/inbound", handlers.whatsapp_inbound, methods=["POST"]),
+            Route("/whatsapp/status", handlers.whatsapp_status, methods=["POST"]),
+            Route("/telegram/webhook", handlers.telegram_webhook, methods=["POST"]),
+            Route("/healthz", handlers.health, methods=["GET"]),
+            Route(MEDIA_PATH + "{token}", handlers.media, methods=["GET"]),
+            *app.routes,
+            *routes,
+        ]
+    )
+
+
+class _Uvicorn(uvicorn.Server):
+    """uvicorn that leaves signal handling to the CLI (it runs inside the bot's loop)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class Server:
+    """Serves an ASGI app with uvicorn in the running event loop until :meth:`stop`."""
+
+    def __init__(self, app: ASGIApp, host: str, port: int) -> None:
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            lifespan="off",
+            log_config=None,
+            # Access lines would carry media tokens; requests are logged where they matter.
+            access_log=False,
+            server_header=False,
+            timeout_graceful_shutdown=5,
+        )
+        self._server = _Uvicorn(config)
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def started(self) -> bool:
+        return bool(self._server.started)
+
+    @property
+    def port(self) -> int:
+        """The port actually bound (useful with port 0)."""
+        return int(self._server.servers[0].sockets[0].getsockname()[1])
+
+    async def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._server.serve(), name="http")
+        while not self._server.started:
+            if self._task.done():
+                # uvicorn exits (SystemExit) when it cannot bind the port.
+                with contextlib.suppress(SystemExit):
+                    await self._task
+                raise RuntimeError("the HTTP server did not start (is the port in use?)")
+            await asyncio.sleep(0.01)
+        log.info("http: serving on port %d", self.port)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._server.should_exit = True
+            await self._task
+            self._task = None

@@ -1,0 +1,128 @@
+"""Staff broadcasts: one text to an audience, queued in the outbox as job ``broadcast:<id>``.
+
+The running service sends it like any campaign message (rate limits, retries, one copy per
+member, stop honoured); ``broadcast --wait`` drains it from the command line instead. The text
+may greet by ``{first_name}`` or ``{name}``; it goes out at once (no quiet hours), and WhatsApp
+members outside the 24-hour window do not get it (there is no template for a one-off text).
+"""
+
+from __future__ import annotations
+
+import string
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.store import Broadcast, Outgoing, Store
+from scheduler.audience import Audience, AudienceError, Vocabulary, parse_audience
+from scheduler.render import MEMBER_PLACEHOLDERS, fill, member_values
+from scheduler.roster import Person, PersonReader, likely_channel
+
+_FORMATTER = string.Formatter()
+
+
+def parse_filters(pairs: list[str], vocabulary: Vocabulary) -> Audience:
+    """``["countries=DE,AT", "languages=cnr"]`` → an Audience; ValueError says what is wrong."""
+    data: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not value:
+            raise ValueError(f"--audience {pair!r}: expected KEY=VALUE[,VALUE…]")
+        values = [part.strip() for part in value.split(",") if part.strip()]
+        data[key.strip()] = values[0] if key.strip() == "event" else values
+    try:
+        return parse_audience(data or None, vocabulary)
+    except AudienceError as error:
+        raise ValueError(str(error)) from None
+
+
+def check_text(text: str) -> None:
+    """Raises ValueError for an empty text or a placeholder a broadcast cannot fill."""
+    if not text.strip():
+        raise ValueError("the broadcast text is empty")
+    try:
+        names = {name for _, name, _, _ in _FORMATTER.parse(text) if name is not None}
+    except ValueError as error:
+        raise ValueError(f"bad placeholder ({error}); write {{{{ or }}}} for a brace") from None
+    unknown = names - MEMBER_PLACEHOLDERS
+    if unknown:
+        known = ", ".join(f"{{{name}}}" for name in sorted(MEMBER_PLACEHOLDERS))
+        raise ValueError(
+            f"unknown placeholder {{{sorted(unknown)[0]}}} (a broadcast knows {known})"
+        )
+
+
+@dataclass
+class Plan:
+    """Who a broadcast would reach, counted before it is queued."""
+
+    text: str
+    audience: Audience
+    members: int = 0
+    channels: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+
+
+async def _recipients(
+    store: Store, audience: Audience, fallback_zone: str
+) -> AsyncIterator[list[tuple[Person, str | None]]]:
+    """The audience's members and their likely channel, a chunk at a time (never all at once:
+    a broadcast to 100,000 members stays small)."""
+    going: set[int] = set()
+    if audience.event:
+        going = await store.recipients.rsvp_members(audience.event, audience.rsvp)
+    reader = PersonReader(fallback_zone)
+    async for rows in store.recipients.stream():
+        chunk = []
+        for row in rows:
+            person = reader.person(row)
+            if audience.matches(person, going):
+                channels = str(row[-1]).split(",") if row[-1] else []
+                chunk.append((person, likely_channel(person, channels)))
+        yield chunk
+
+
+async def plan(store: Store, text: str, audience: Audience, fallback_zone: str) -> Plan:
+    """Counts the members in the audience by channel and language."""
+    check_text(text)
+    result = Plan(text, audience)
+    async for chunk in _recipients(store, audience, fallback_zone):
+        for person, channel in chunk:
+            result.members += 1
+            result.channels[channel or "none"] += 1
+            result.languages[person.language] += 1
+    return result
+
+
+async def queue(
+    store: Store, plan: Plan, actor: str, now: datetime, fallback_zone: str
+) -> tuple[Broadcast, int]:
+    """Records the broadcast, queues one row per member, and writes the audit entry."""
+    description = plan.audience.describe()
+    broadcast = await store.broadcasts.create(actor, plan.text, description, now)
+    queued = 0
+    async for chunk in _recipients(store, plan.audience, fallback_zone):
+        queued += await store.outbox.enqueue(
+            (
+                Outgoing(
+                    job=broadcast.job,
+                    kind="broadcast",
+                    member_id=person.id,
+                    body=fill(plan.text, channel or "telegram", member=member_values(person.name)),
+                    not_before=now,
+                )
+                for person, channel in chunk
+            ),
+            now,
+        )
+    await store.audit.record(
+        actor,
+        "broadcast",
+        now,
+        subject=broadcast.job,
+        audience=description,
+        members=queued,
+        characters=len(plan.text),
+    )
+    return broadcast, queued

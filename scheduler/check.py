@@ -1,0 +1,78 @@
+"""``diaspora-bot campaigns check``: every problem in the content folder, as ``file:line: message``.
+
+Beyond what a file says on its own, campaigns are checked against the members the bot has: a
+language section is missing for a language members read the bot in, or a campaign may reach
+WhatsApp members but has no approved template for those outside the 24-hour window.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.errors import ContentError
+from bot.store import Store
+from scheduler import campaigns as campaign_files
+from scheduler.content import Content
+
+
+def _sort_key(error: ContentError) -> tuple[str, int, str]:
+    return (error.path, error.line, error.message)
+
+
+async def check(content: Content, store: Store, *, whatsapp_enabled: bool) -> list[ContentError]:
+    """Every problem: broken files of any kind, then what members' languages and channels need."""
+    content.refresh(force=True)
+    found: dict[str, list[ContentError]] = {path: [error] for path, error in content.errors.items()}
+    context = content.campaign_context()
+    languages, channels = await store.recipients.in_use()
+    whatsapp = whatsapp_enabled or channels.get("whatsapp", 0) > 0
+    for path in sorted((content.root / "campaigns").glob("*.md")):
+        try:
+            text = campaign_files.read(path)
+        except ContentError as error:
+            found[str(path)] = [error]
+            continue
+        campaign, problems = campaign_files.problems(Path(path), text, context)
+        if campaign is not None:
+            problems += _members_problems(campaign, languages, whatsapp, channels)
+        if problems:
+            found[str(path)] = problems
+        else:
+            found.pop(str(path), None)
+    return sorted((error for errors in found.values() for error in errors), key=_sort_key)
+
+
+def _members_problems(
+    campaign: campaign_files.Campaign,
+    languages: dict[str, int],
+    whatsapp: bool,
+    channels: dict[str, int],
+) -> list[ContentError]:
+    problems = []
+    wanted = campaign.audience.languages or tuple(sorted(languages))
+    first_section = min(
+        (line for key, line in campaign.lines.items() if key.startswith("# ")), default=1
+    )
+    for language in wanted:
+        count = languages.get(language, 0)
+        if count and language not in campaign.texts:
+            problems.append(
+                ContentError(
+                    campaign.path,
+                    first_section,
+                    f"no '# {language}' section, but {count} members read the bot in"
+                    f" {language!r} (they would get the default language)",
+                )
+            )
+    if whatsapp and campaign.may_use("whatsapp") and campaign.whatsapp_template is None:
+        where = campaign.line("channels") if campaign.channels else 1
+        members = channels.get("whatsapp", 0)
+        problems.append(
+            ContentError(
+                campaign.path,
+                where,
+                f"may go to WhatsApp ({members} members) but has no whatsapp_template for those"
+                " outside the 24-hour window; add one, or set channels: [telegram]",
+            )
+        )
+    return problems

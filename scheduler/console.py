@@ -1,0 +1,195 @@
+"""The command line's campaign and outbox commands: ``campaigns check|preview``, ``outbox
+status`` and ``broadcast``. :func:`add_commands` adds them to ``diaspora-bot``'s parser."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from tqdm import tqdm
+
+from bot.app import App
+from bot.clock import SystemClock
+from bot.settings import Settings
+from bot.store import Store
+from scheduler import broadcast as broadcasts
+from scheduler.check import check
+from scheduler.content import Content
+from scheduler.preview import describe, preview
+from scheduler.report import outbox_status
+from scheduler.sender import DrainReport
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Adds ``campaigns``, ``outbox`` and ``broadcast`` to the CLI."""
+    campaigns = commands.add_parser(
+        "campaigns",
+        help="check or preview the campaigns in the content folder",
+        description="Check the content folder's campaigns (and events and locales), or preview "
+        "what they will send.",
+    )
+    what = campaigns.add_subparsers(dest="what", required=True, metavar="WHAT")
+    what.add_parser(
+        "check",
+        help="report every problem as file:line: message; exit 1 if there is any",
+        description="Validate every content file and report each problem as file:line: message. "
+        "Exits 1 when there is a problem, 0 when there is none.",
+    )
+    shown = what.add_parser(
+        "preview",
+        help="what will be sent in the next days",
+        description="Show what will be sent in the next N days: when, to how many members on "
+        "each channel and in each language, who is outside WhatsApp's window without a "
+        "template, and one sample per language.",
+    )
+    shown.add_argument("--days", type=float, default=7, help="how many days ahead (default 7)")
+    outbox = commands.add_parser(
+        "outbox",
+        help="the outbox: messages by state, unknown ones, last errors",
+        description="Show the outbox: messages by state and job, messages left unknown by a "
+        "crash (never resent), missed campaign occurrences, and the last errors.",
+    )
+    outbox_what = outbox.add_subparsers(dest="what", required=True, metavar="WHAT")
+    outbox_what.add_parser(
+        "status", help="counts by state, unknown rows, last errors", description="Show the outbox."
+    )
+    sent = commands.add_parser(
+        "broadcast",
+        help="send one text to an audience through the outbox",
+        description="Queue a broadcast for the running service to send; with --wait, send it "
+        "from here (when no service runs) with a progress bar. {first_name} and {name} are "
+        "filled in. Recorded in the audit log.",
+    )
+    text = sent.add_mutually_exclusive_group(required=True)
+    text.add_argument("--text", help="the message")
+    text.add_argument("--file", type=Path, help="a UTF-8 file holding the message")
+    sent.add_argument(
+        "--audience",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE[,VALUE]",
+        help="a filter, e.g. countries=DE,AT or languages=cnr or event=diaspora-days-2027 "
+        "(repeat for several; default: every registered member)",
+    )
+    sent.add_argument("--dry-run", action="store_true", help="only count and show; queue nothing")
+    sent.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    sent.add_argument("--wait", action="store_true", help="send it now from here, with progress")
+
+
+def _now() -> datetime:
+    return SystemClock().now()
+
+
+async def campaigns(settings: Settings, args: argparse.Namespace) -> int:
+    if args.what == "check":
+        return await _check(settings, sys.stdout)
+    return await _preview(settings, args.days, sys.stdout)
+
+
+async def _check(settings: Settings, out: TextIO) -> int:
+    content = Content(root=Path(settings.content_dir), default_language=settings.default_language)
+    async with Store(settings.database_path) as store:
+        problems = await check(content, store, whatsapp_enabled=settings.whatsapp_enabled)
+    for problem in problems:
+        out.write(f"{problem}\n")
+    count = len(list((Path(settings.content_dir) / "campaigns").glob("*.md")))
+    if problems:
+        files = len({problem.path for problem in problems})
+        out.write(f"{len(problems)} problems in {files} files\n")
+        return 1
+    out.write(f"{count} campaigns checked, no problems\n")
+    return 0
+
+
+async def _preview(settings: Settings, days: float, out: TextIO) -> int:
+    content = Content(root=Path(settings.content_dir), default_language=settings.default_language)
+    async with Store(settings.database_path) as store:
+        occurrences = await preview(content, store, _now(), days, timezone=settings.timezone)
+    for error in content.errors.values():
+        out.write(f"skipped (broken): {error}\n")
+    out.write("\n".join(describe(occurrences, days)) + "\n")
+    return 0
+
+
+async def outbox(settings: Settings, args: argparse.Namespace) -> int:
+    async with Store(settings.database_path) as store:
+        lines = await outbox_status(store)
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
+    text = args.text if args.text is not None else args.file.read_text(encoding="utf-8")
+    async with App(settings) as app:
+        content = app.content
+        vocabulary = content.campaign_context().vocabulary
+        try:
+            audience = broadcasts.parse_filters(args.audience, vocabulary)
+            plan = await broadcasts.plan(app.store, text.strip(), audience, settings.timezone)
+        except ValueError as error:
+            print(f"diaspora-bot: {error}", file=sys.stderr)
+            return 2
+        channels = ", ".join(f"{name} {count}" for name, count in sorted(plan.channels.items()))
+        print(f"Audience: {audience.describe()}")
+        print(f"{plan.members} members ({channels or 'none'})")
+        print(f"Text:\n{plan.text}\n")
+        if args.dry_run or not plan.members:
+            print("Dry run: nothing queued." if args.dry_run else "Nobody to send to.")
+            return 0
+        if not args.yes and not _confirm(plan.members):
+            print("Cancelled: nothing queued.")
+            return 1
+        actor = f"cli:{getpass.getuser()}"
+        now = app.clock.now()
+        sent, queued = await broadcasts.queue(app.store, plan, actor, now, settings.timezone)
+        print(f"Queued {queued} messages as {sent.job}.")
+        if not args.wait:
+            print("The running service sends them; `diaspora-bot outbox status` shows progress.")
+            return 0
+        report = await _drain(app, sent.job, queued)
+    print(
+        f"Sent {report.sent}, failed {report.failed}, skipped {report.skipped},"
+        f" needs a template {report.needs_template}, still queued {report.deferred}."
+    )
+    return 0 if not report.failed else 1
+
+
+def _confirm(count: int) -> bool:
+    try:
+        answer = input(f"Send to {count} members? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+async def _drain(app: App, job: str, total: int) -> DrainReport:
+    """Sends a job from here until nothing of it is queued, showing progress."""
+    bar = tqdm(total=total, unit="msg", desc=job, file=sys.stderr)
+    done = 0
+
+    def progress(report: DrainReport) -> None:
+        nonlocal done
+        bar.update(report.settled - done)
+        done = report.settled
+
+    total_report = DrainReport()
+    async with app.sending():
+        while True:
+            report = await app.sender.drain(job=job, progress=progress)
+            for name in ("sent", "failed", "skipped", "needs_template", "retried", "unreachable"):
+                setattr(total_report, name, getattr(total_report, name) + getattr(report, name))
+            done = 0
+            following = await app.store.outbox.next_due(job)
+            if following is None:
+                break
+            wait = (datetime.fromisoformat(following) - app.clock.now()).total_seconds()
+            if wait > 60:
+                total_report.deferred = (await app.store.outbox.counts(job)).get("queued", 0)
+                break
+            await app.sleep(max(wait, 0.05))
+    bar.close()
+    return total_report

@@ -1,0 +1,146 @@
+"""Events from ``content/events/<slug>.yaml``: what members RSVP to and campaigns remind of."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from bot.errors import ContentError
+from scheduler.yamlfile import Located
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
+KEYS = {
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "city",
+    "capacity",
+    "rsvp_deadline",
+    "online_url",
+}
+REQUIRED = ("title", "description", "starts_at", "ends_at", "venue", "city")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event; texts are per language."""
+
+    slug: str
+    title: dict[str, str]
+    description: dict[str, str]
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    city: str
+    capacity: int | None = None
+    rsvp_deadline: datetime | None = None
+    online_url: str | None = None
+    path: str = ""
+
+    def text(self, field: str, language: str, default_language: str) -> str:
+        """The title or description in ``language``, else the default, else any."""
+        texts: dict[str, str] = getattr(self, field)
+        return texts.get(language) or texts.get(default_language) or next(iter(texts.values()))
+
+    def closes_at(self) -> datetime:
+        """When RSVPs close: the deadline if set, else the start."""
+        return self.rsvp_deadline or self.starts_at
+
+
+def read_moment(located: Located, data: dict[str, Any], key: str) -> datetime:
+    """Reads a date and time with a UTC offset."""
+    value = data.get(key)
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            raise located.error(
+                f"{key}: not an ISO 8601 date and time (e.g. 2027-07-24T18:00:00+02:00)", key
+            ) from None
+    if moment.tzinfo is None:
+        raise located.error(f"{key}: needs a UTC offset, e.g. +02:00", key)
+    return moment
+
+
+def read_texts(
+    located: Located,
+    data: dict[str, Any],
+    key: str,
+    languages: set[str],
+    at: tuple[str | int, ...] = (),
+) -> dict[str, str]:
+    """Reads a text per language (or one text for all); ``at`` locates ``data`` in the file."""
+    value = data.get(key)
+    where = (*at, key)
+    name = ".".join(str(part) for part in where)
+    if isinstance(value, str) and value.strip():
+        return {"*": value.strip()}
+    if not isinstance(value, dict) or not value:
+        raise located.error(f"{name}: expected a text per language, e.g. en: …", *where)
+    texts: dict[str, str] = {}
+    for language, text in value.items():
+        if languages and str(language) not in languages:
+            raise located.error(f"{name}: unknown language {language!r}", *where, language)
+        if not isinstance(text, str) or not text.strip():
+            raise located.error(f"{name}.{language}: expected text", *where, language)
+        texts[str(language)] = text.strip()
+    return texts
+
+
+def parse_event(located: Located, languages: set[str]) -> Event:
+    """Validates one event file; every problem is a ContentError with its line."""
+    data = located.data
+    slug = Path(located.path).stem
+    if not SLUG.match(slug):
+        raise ContentError(
+            str(located.path), 1, "file name must be a slug: lower-case letters, digits, dashes"
+        )
+    if not isinstance(data, dict):
+        raise located.error("an event file must be a mapping")
+    for key in data:
+        if key not in KEYS:
+            raise located.error(f"unknown key {key!r} (expected one of {sorted(KEYS)})", key)
+    for key in REQUIRED:
+        if key not in data:
+            raise located.error(f"missing key {key!r}")
+    starts_at, ends_at = (
+        read_moment(located, data, "starts_at"),
+        read_moment(located, data, "ends_at"),
+    )
+    if ends_at <= starts_at:
+        raise located.error("ends_at must be after starts_at", "ends_at")
+    deadline = read_moment(located, data, "rsvp_deadline") if "rsvp_deadline" in data else None
+    if deadline is not None and deadline > starts_at:
+        raise located.error("rsvp_deadline must not be after starts_at", "rsvp_deadline")
+    capacity = data.get("capacity")
+    if capacity is not None and (not isinstance(capacity, int) or capacity < 1):
+        raise located.error("capacity: expected a whole number of seats, 1 or more", "capacity")
+    online_url = data.get("online_url")
+    if online_url is not None:
+        parsed = urlparse(str(online_url))
+        if parsed.scheme != "https" or not parsed.netloc:
+            raise located.error("online_url: expected an https:// link", "online_url")
+    for key in ("venue", "city"):
+        if not isinstance(data[key], str) or not data[key].strip():
+            raise located.error(f"{key}: expected text", key)
+    return Event(
+        slug=slug,
+        title=read_texts(located, data, "title", languages),
+        description=read_texts(located, data, "description", languages),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=data["venue"].strip(),
+        city=data["city"].strip(),
+        capacity=capacity,
+        rsvp_deadline=deadline,
+        online_url=str(online_url) if online_url else None,
+        path=str(located.path),
+    )

@@ -1,0 +1,91 @@
+"""The scheduled jobs and the APScheduler that runs them inside the bot's event loop.
+
+| id | runs | does |
+|---|---|---|
+| ``plan-campaigns`` | at start, then every minute | queues due campaign messages |
+| ``watch-content`` | every 5 seconds | re-plans at once when a content file changed |
+| ``send-outbox`` | every 2 seconds | drains the outbox (in the background; one drain at a time) |
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from scheduler.planner import Planner
+from scheduler.sender import Sender
+
+log = logging.getLogger(__name__)
+
+PLAN_JOB = "plan-campaigns"
+WATCH_JOB = "watch-content"
+SEND_JOB = "send-outbox"
+
+
+async def plan_campaigns(planner: Planner, sender: Sender) -> None:
+    """Queues the campaign messages that are due, tick after tick while there is more."""
+    async with planner.lock:
+        while True:
+            report = await planner.tick()
+            if report.queued:
+                sender.kick()
+            if not report.more:
+                return
+            await asyncio.sleep(0)
+
+
+async def watch_content(planner: Planner, sender: Sender) -> None:
+    """Re-plans as soon as a campaign, event or locale file changed."""
+    if planner.content_changed() and not planner.lock.locked():
+        await plan_campaigns(planner, sender)
+
+
+async def send_outbox(sender: Sender) -> None:
+    """Starts draining the outbox unless a drain is still running."""
+    sender.kick()
+
+
+class Jobs:
+    """Owns the AsyncIOScheduler: :meth:`start` inside the running loop, :meth:`stop` after."""
+
+    def __init__(self, planner: Planner, sender: Sender) -> None:
+        self.planner = planner
+        self.sender = sender
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+
+    async def start(self) -> None:
+        """Recovers interrupted sends, then schedules the jobs (planning runs at once)."""
+        await self.sender.recover()
+        options = {"max_instances": 1, "coalesce": True, "replace_existing": True}
+        self.scheduler.add_job(
+            plan_campaigns,
+            IntervalTrigger(minutes=1),
+            args=(self.planner, self.sender),
+            id=PLAN_JOB,
+            next_run_time=datetime.now(UTC),
+            **options,
+        )
+        self.scheduler.add_job(
+            watch_content,
+            IntervalTrigger(seconds=5),
+            args=(self.planner, self.sender),
+            id=WATCH_JOB,
+            **options,
+        )
+        self.scheduler.add_job(
+            send_outbox, IntervalTrigger(seconds=2), args=(self.sender,), id=SEND_JOB, **options
+        )
+        self.scheduler.start()
+
+    async def stop(self) -> None:
+        """Stops scheduling, lets a running plan finish, and waits for the send in flight."""
+        if self.scheduler.running:
+            self.scheduler.pause()
+            async with self.planner.lock:
+                self.scheduler.shutdown(wait=False)
+                await asyncio.sleep(0)  # the scheduler shuts down on the loop's next turn
+        await self.sender.close()

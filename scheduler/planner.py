@@ -1,0 +1,327 @@
+"""The planner: which (campaign occurrence, member) pairs are due, queued in the outbox once.
+
+Every campaign has one outbox job (``campaign:<id>``), a cron campaign one per occurrence
+(``campaign:<id>@<UTC moment>``). A member's message for a job is queued when it falls due —
+at that moment, or a little later (up to ``grace``) when the bot was not running — with
+``not_before`` moved into the member's quiet hours. The outbox is unique per (job, member), so
+no amount of re-planning, restarting or editing queues a message twice. What falls due while
+the bot is down for longer than ``grace`` is recorded as missed, never sent.
+
+When an event (or a ``send_at``) moves, rows still waiting are given the new time; rows already
+sent stay sent and are not queued again, since the job's id does not change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.clock import Clock
+from bot.messages import Template
+from bot.store import Outgoing, Run, Store
+from scheduler.campaigns import Campaign
+from scheduler.content import Content
+from scheduler.render import Calendar, Links, escape, event_values, member_values
+from scheduler.roster import Person, Roster
+from scheduler.schedule import After, Cron, SendAt
+
+log = logging.getLogger(__name__)
+
+# Rows queued per tick at most, so a tick never holds the event loop for long; the rest follow
+# at the next tick, which the scheduler runs at once when a tick says there is more.
+BUDGET = 10_000
+# A member's local ``at`` time can move a due moment by up to a day either way.
+_DAY = timedelta(days=1)
+
+
+@dataclass
+class PlanReport:
+    """What one tick did."""
+
+    queued: int = 0
+    missed: int = 0
+    missed_runs: list[str] = field(default_factory=list)
+    moved: int = 0
+    more: bool = False
+
+
+@dataclass(frozen=True)
+class _Job:
+    id: str
+    campaign: Campaign
+    # The moment the job is due (for schedules that count from registration: None).
+    due_at: datetime | None
+
+
+def job_id(campaign: Campaign, occurrence: datetime | None = None) -> str:
+    """The outbox job of a campaign (of one occurrence, for cron campaigns)."""
+    if occurrence is None:
+        return f"campaign:{campaign.id}"
+    return f"campaign:{campaign.id}@{occurrence.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
+
+
+def calendar(content: Content, language: str) -> Calendar:
+    """Month names and the date pattern in ``language`` (locale keys ``calendar.*``)."""
+    return Calendar(
+        tuple(content.text(language, f"calendar.month_{month}") for month in range(1, 13)),
+        content.text(language, "calendar.date", day="{day}", month="{month}", year="{year}"),
+    )
+
+
+class Planner:
+    """Turns the content folder's campaigns into outbox rows."""
+
+    def __init__(
+        self,
+        store: Store,
+        content: Content,
+        clock: Clock,
+        *,
+        timezone: str,
+        grace: timedelta,
+        links: Callable[[], Links] = Links,
+        budget: int = BUDGET,
+    ) -> None:
+        self.store = store
+        self.content = content
+        self.clock = clock
+        self.timezone = timezone
+        self.grace = grace
+        self.links = links
+        self.budget = budget
+        self.roster = Roster(store.recipients, timezone)
+        self.lock = asyncio.Lock()
+        self._planned: dict[str, set[int]] = {}
+        self._generation = -1
+
+    def content_changed(self) -> bool:
+        """Whether a content file changed since the last tick."""
+        self.content.refresh()
+        return self.content.generation != self._generation
+
+    async def tick(self) -> PlanReport:
+        """Queues what is due now; records what was missed; moves what moved."""
+        now = self.clock.now()
+        self.content.refresh()
+        self._generation = self.content.generation
+        await self.roster.refresh()
+        report = PlanReport()
+        touched: set[str] = set()
+        for campaign in list(self.content.campaigns.values()):
+            runs = await self.store.runs.of(campaign.id)
+            try:
+                for job in self._jobs(campaign, runs, now):
+                    touched.add(job.id)
+                    await self._plan(job, runs.get(job.id), now, report)
+                    if report.more:
+                        break
+            except Exception:
+                # One campaign's trouble must not stop the others.
+                log.exception("planning campaign %s failed", campaign.id)
+            if report.more:
+                break
+        for stale in [name for name in self._planned if name not in touched]:
+            del self._planned[stale]
+        if report.queued or report.missed or report.moved:
+            log.info(
+                "planned %d messages, %d missed, %d moved%s",
+                report.queued,
+                report.missed,
+                report.moved,
+                " (more to come)" if report.more else "",
+            )
+        return report
+
+    def _jobs(self, campaign: Campaign, runs: dict[str, Run], now: datetime) -> Iterator[_Job]:
+        schedule = campaign.schedule
+        if isinstance(schedule, SendAt):
+            yield _Job(job_id(campaign), campaign, schedule.moment.astimezone(UTC))
+        elif isinstance(schedule, Cron):
+            checked = [datetime.fromisoformat(run.checked_at) for run in runs.values()]
+            start = min(now - self.grace, max(checked)) if checked else now - self.grace
+            for moment in schedule.between(start, now, self.timezone):
+                yield _Job(job_id(campaign, moment), campaign, moment)
+        elif schedule.anchor == "event_start":
+            event = self.content.events.get(schedule.event or "")
+            if event is None:
+                log.warning("campaign %s: event %s is gone", campaign.id, schedule.event)
+                return
+            yield _Job(
+                job_id(campaign), campaign, (event.starts_at + schedule.offset).astimezone(UTC)
+            )
+        else:
+            yield _Job(job_id(campaign), campaign, None)
+
+    def _due(self, job: _Job, person: Person) -> datetime:
+        """When ``person``'s message of ``job`` is due (before quiet hours)."""
+        schedule = job.campaign.schedule
+        if isinstance(schedule, After):
+            if schedule.anchor == "registration":
+                return schedule.due(person.registered_at, person.zone)
+            event = self.content.events[schedule.event or ""]
+            return schedule.due(event.starts_at, person.zone)
+        assert job.due_at is not None
+        return job.due_at
+
+    def _not_before(self, campaign: Campaign, due: datetime, person: Person) -> datetime:
+        if campaign.quiet_hours is None:
+            return due
+        return campaign.quiet_hours.next_allowed(due, person.zone)
+
+    async def _plan(self, job: _Job, run: Run | None, now: datetime, report: PlanReport) -> None:
+        campaign = job.campaign
+        schedule = campaign.schedule
+        if run is not None and run.state == "missed":
+            return
+        earliest = now - self.grace
+        if run is not None and job.due_at is not None and run.due_at != job.due_at.isoformat():
+            await self._move(job, earliest, now, report)
+            await self.store.runs.save(job.id, campaign.id, "planned", job.due_at, now)
+        if job.due_at is not None:
+            # Members' local ``at`` times spread an event reminder over a day either way.
+            spread = (
+                _DAY if isinstance(schedule, After) and schedule.at is not None else timedelta()
+            )
+            if job.due_at - spread > now:
+                return
+            if job.due_at + spread < earliest:
+                if run is None:
+                    await self._missed(job, now, report)
+                return
+        # Up to when the planner already looked: what fell due before then was dealt with.
+        if run is not None:
+            looked = datetime.fromisoformat(run.checked_at)
+        elif job.due_at is not None:
+            looked = job.due_at - _DAY
+        else:
+            looked = now  # a new registration campaign: nobody registered earlier is owed it
+        audience = self.roster.select(campaign.audience, campaign.channels)
+        due_now: list[tuple[Person, datetime]] = []
+        missed: list[Person] = []
+        people = self.roster.people
+        if isinstance(schedule, After) and schedule.anchor == "registration":
+            registered = [
+                person
+                for person in self.roster.registered_between(
+                    min(earliest, looked) - schedule.offset - _DAY, now - schedule.offset + _DAY
+                )
+                if person.id in audience
+            ]
+            planned = await self.store.outbox.planned_among(job.id, [p.id for p in registered])
+            groups = [
+                (self._due(job, person), [person.id])
+                for person in registered
+                if person.id not in planned
+            ]
+        else:
+            cached = self._planned.get(job.id)
+            if cached is None:
+                cached = self._planned[job.id] = await self.store.outbox.planned(job.id)
+            waiting = audience - cached
+            if isinstance(schedule, After) and schedule.at is not None:
+                # Due at a local time: one moment per time zone.
+                event = self.content.events[schedule.event or ""]
+                groups = [
+                    (schedule.due(event.starts_at, zone_name), sorted(ids))
+                    for zone_name, ids in self.roster.in_zones(waiting).items()
+                ]
+            else:
+                assert job.due_at is not None
+                groups = [(job.due_at, sorted(waiting))]
+        room = self.budget - report.queued
+        for due, ids in sorted(groups, key=lambda group: group[0]):
+            if earliest <= due <= now:
+                if len(ids) > room - len(due_now):
+                    ids, report.more = ids[: max(room - len(due_now), 0)], True
+                due_now += [(people[member_id], due) for member_id in ids]
+            elif looked < due < earliest:
+                missed += [people[member_id] for member_id in ids]
+        queued = await self.store.outbox.enqueue(self._messages(job, due_now), now)
+        recorded = await self.store.outbox.enqueue(
+            self._messages(job, [(person, now) for person in missed]), now, state="missed"
+        )
+        if job.id in self._planned:
+            self._planned[job.id].update(person.id for person, _ in due_now)
+            self._planned[job.id].update(person.id for person in missed)
+        report.queued += queued
+        report.missed += recorded
+        await self.store.runs.save(job.id, campaign.id, "planned", job.due_at, now, members=queued)
+
+    async def _missed(self, job: _Job, now: datetime, report: PlanReport) -> None:
+        """Records an occurrence that fell due (and out of grace) while the bot was down."""
+        campaign = job.campaign
+        audience = self.roster.select(campaign.audience, campaign.channels)
+        await self.store.runs.save(
+            job.id, campaign.id, "missed", job.due_at, now, members=len(audience)
+        )
+        report.missed_runs.append(job.id)
+        log.warning("campaign %s: %s was missed (due %s)", campaign.id, job.id, job.due_at)
+
+    async def _move(self, job: _Job, earliest: datetime, now: datetime, report: PlanReport) -> None:
+        """The job's moment changed: rows still queued get the new time (or are missed)."""
+        moves: list[tuple[int, datetime]] = []
+        late: list[tuple[int, str | None]] = []
+        for row_id, member_id in await self.store.outbox.queued_of(job.id):
+            person = self.roster.people.get(member_id)
+            if person is None:
+                continue
+            due = self._due(job, person)
+            if due < earliest:
+                late.append((row_id, "the event moved; the new time has passed"))
+            else:
+                moves.append((row_id, self._not_before(job.campaign, due, person)))
+        await self.store.outbox.reschedule(moves, now)
+        await self.store.outbox.finish(late, "missed", now)
+        report.moved += len(moves)
+        report.missed += len(late)
+        log.info(
+            "campaign %s moved to %s: %d waiting messages follow",
+            job.campaign.id,
+            job.due_at,
+            len(moves),
+        )
+
+    def _messages(self, job: _Job, due: list[tuple[Person, datetime]]) -> Iterator[Outgoing]:
+        campaign = job.campaign
+        links = self.links()
+        event = self.content.events.get(campaign.event or "")
+        default = self.content.default_language
+        # Event values, escaped, per (language, channel): the same for every member.
+        shared: dict[tuple[str, str], dict[str, str]] = {}
+        raw: dict[str, dict[str, str]] = {}
+        for person, moment in due:
+            channel = self.roster.channel_for(person, campaign.channels) or "telegram"
+            language, text = campaign.text(person.language, default)
+            values = shared.get((language, channel))
+            if values is None:
+                if event is not None and language not in raw:
+                    raw[language] = event_values(
+                        event, language, default, calendar(self.content, language)
+                    )
+                values = shared[(language, channel)] = {
+                    name: escape(value, channel) for name, value in raw.get(language, {}).items()
+                }
+                if event is not None:
+                    values["event_link"] = links.event(event.slug, channel)
+            member = member_values(person.name)
+            template: Template | None = None
+            if campaign.whatsapp_template is not None:
+                filled = {**raw.get(language, {}), **member}
+                if event is not None:
+                    filled["event_link"] = links.event(event.slug, "whatsapp")
+                template = campaign.whatsapp_template.build(language, default, filled)
+            body = text.format_map(
+                {**values, **{name: escape(value, channel) for name, value in member.items()}}
+            )
+            yield Outgoing(
+                job=job.id,
+                kind="campaign",
+                member_id=person.id,
+                body=body,
+                not_before=self._not_before(campaign, moment, person),
+                template=template,
+                channels=campaign.channels,
+            )

@@ -1,0 +1,190 @@
+"""``diaspora-bot campaigns preview``: what the campaigns will send in the next days.
+
+For each occurrence: when, to how many members on each channel and in each language, how many
+WhatsApp members will be outside the 24-hour window with no template to send them, and one
+rendered sample per language (for a sample member, never a real one's data).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.store import Store
+from scheduler.campaigns import Campaign
+from scheduler.content import Content
+from scheduler.planner import calendar, job_id
+from scheduler.render import Links, event_values, fill, member_values
+from scheduler.roster import Person, Roster
+from scheduler.schedule import After, Cron, SendAt
+from scheduler.sender import WHATSAPP_WINDOW
+
+SAMPLE_NAME = "Ana Marković"
+_DAY = timedelta(days=1)
+
+
+@dataclass
+class Occurrence:
+    """One job's messages within the window."""
+
+    job: str
+    campaign: Campaign
+    first: datetime
+    last: datetime
+    channels: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+    no_template: int = 0
+    samples: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def members(self) -> int:
+        return sum(self.channels.values())
+
+
+async def preview(
+    content: Content,
+    store: Store,
+    now: datetime,
+    days: float,
+    *,
+    timezone: str,
+    links: Links | None = None,
+) -> list[Occurrence]:
+    """What is due in ``[now, now + days]``, occurrence by occurrence, soonest first."""
+    content.refresh(force=True)
+    roster = Roster(store.recipients, timezone)
+    await roster.refresh()
+    end = now + timedelta(days=days)
+    found: list[Occurrence] = []
+    for campaign in content.campaigns.values():
+        audience = roster.select(campaign.audience, campaign.channels)
+        for job, due in _dues(content, roster, campaign, audience, now, end, timezone):
+            planned = await store.outbox.planned_among(job, {p.id for p, _ in due})
+            due = [(person, moment) for person, moment in due if person.id not in planned]
+            if not due:
+                continue
+            occurrence = Occurrence(job, campaign, min(m for _, m in due), max(m for _, m in due))
+            await _count(occurrence, roster, store, due)
+            _samples(occurrence, content, links or Links())
+            found.append(occurrence)
+    return sorted(found, key=lambda o: o.first)
+
+
+def _dues(
+    content: Content,
+    roster: Roster,
+    campaign: Campaign,
+    audience: frozenset[int],
+    now: datetime,
+    end: datetime,
+    timezone: str,
+) -> list[tuple[str, list[tuple[Person, datetime]]]]:
+    schedule = campaign.schedule
+
+    def everyone(moment: datetime) -> list[tuple[Person, datetime]]:
+        people = [roster.people[member_id] for member_id in sorted(audience)]
+        return [(person, _quiet(campaign, moment, person)) for person in people]
+
+    if isinstance(schedule, SendAt):
+        if now <= schedule.moment <= end:
+            return [(job_id(campaign), everyone(schedule.moment))]
+        return []
+    if isinstance(schedule, Cron):
+        return [
+            (job_id(campaign, moment), everyone(moment))
+            for moment in schedule.between(now, end, timezone)
+        ]
+    assert isinstance(schedule, After)
+    if schedule.anchor == "event_start":
+        event = content.events.get(schedule.event or "")
+        if event is None:
+            return []
+        people = [roster.people[member_id] for member_id in sorted(audience)]
+        due = [(p, schedule.due(event.starts_at, p.zone)) for p in people]
+    else:
+        registered = roster.registered_between(now - schedule.offset - _DAY, end - schedule.offset)
+        due = [(p, schedule.due(p.registered_at, p.zone)) for p in registered if p.id in audience]
+    due = [(person, _quiet(campaign, m, person)) for person, m in due if now <= m <= end]
+    return [(job_id(campaign), due)] if due else []
+
+
+def _quiet(campaign: Campaign, moment: datetime, person: Person) -> datetime:
+    hours = campaign.quiet_hours
+    return hours.next_allowed(moment, person.zone) if hours else moment
+
+
+async def _count(
+    occurrence: Occurrence,
+    roster: Roster,
+    store: Store,
+    due: list[tuple[Person, datetime]],
+) -> None:
+    campaign = occurrence.campaign
+    on_whatsapp: list[tuple[Person, datetime]] = []
+    for person, moment in due:
+        channel = roster.channel_for(person, campaign.channels) or "none"
+        occurrence.channels[channel] += 1
+        occurrence.languages[campaign.text(person.language, "")[0]] += 1
+        if channel == "whatsapp":
+            on_whatsapp.append((person, moment))
+    if campaign.whatsapp_template is not None or not on_whatsapp:
+        return
+    reach = await store.recipients.reach({person.id for person, _ in on_whatsapp})
+    for person, moment in on_whatsapp:
+        inbound = (
+            [
+                route.last_inbound_at
+                for route in reach[person.id].routes
+                if route.channel == "whatsapp" and route.last_inbound_at
+            ]
+            if person.id in reach
+            else []
+        )
+        if not inbound or datetime.fromisoformat(max(inbound)) < moment - WHATSAPP_WINDOW:
+            occurrence.no_template += 1
+
+
+def _samples(occurrence: Occurrence, content: Content, links: Links) -> None:
+    campaign = occurrence.campaign
+    event = content.events.get(campaign.event or "")
+    for language in sorted(occurrence.languages):
+        section, text = campaign.text(language, content.default_language)
+        values = (
+            event_values(event, section, content.default_language, calendar(content, section))
+            if event
+            else None
+        )
+        occurrence.samples[section] = fill(
+            text,
+            "telegram",
+            member=member_values(SAMPLE_NAME),
+            event=values,
+            event_slug=event.slug if event else None,
+            links=links,
+        )
+
+
+def describe(occurrences: list[Occurrence], days: float) -> list[str]:
+    """The preview as lines of text."""
+    if not occurrences:
+        return [f"Nothing is due in the next {days:g} days."]
+    lines: list[str] = []
+    for o in occurrences:
+        when = f"{o.first:%Y-%m-%d %H:%M} UTC"
+        if o.last - o.first >= timedelta(minutes=1):
+            when += f" … {o.last:%Y-%m-%d %H:%M} UTC"
+        lines.append(f"{o.job}  {when}  ({o.campaign.title or o.campaign.id})")
+        channels = ", ".join(f"{name} {count}" for name, count in sorted(o.channels.items()))
+        languages = ", ".join(f"{name} {count}" for name, count in sorted(o.languages.items()))
+        lines.append(f"  {o.members} members — by channel: {channels}; by language: {languages}")
+        if o.no_template:
+            lines.append(
+                f"  {o.no_template} on WhatsApp outside the 24-hour window with no template:"
+                " they will not get it"
+            )
+        for language, sample in o.samples.items():
+            lines.append(f"  sample ({language}):")
+            lines.extend(f"    {line}" for line in sample.splitlines())
+        lines.append("")
+    return lines

@@ -1,0 +1,104 @@
+"""Rate limits per channel: so many messages a second overall, and a pause between two messages
+to the same chat.
+
+Providers count sends in a sliding window of one second, by when the request reached them —
+which we never see. We know it happened after we started the request and before its answer
+came back. So a send may start only when the send ``rate`` places earlier has been *answered*
+at least a second ago: however the network or a busy machine delays one request against
+another, the provider never sees more than ``rate`` in a second. On top, sends are paced
+evenly (one every ``1/rate`` seconds), never in bursts. Time is injected: tests pass a clock
+and a sleep that only moves it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+Sleep = Callable[[float], Awaitable[None]]
+Monotonic = Callable[[], float]
+
+WINDOW = 1.0
+# How often to look again while the send that frees a slot is still waiting for its answer.
+POLL = 0.005
+
+
+class Ticket:
+    """One send's place in the window: when it was answered (infinity until then)."""
+
+    __slots__ = ("answered",)
+
+    def __init__(self) -> None:
+        self.answered = math.inf
+
+
+class RateLimiter:
+    """Paces one channel. ``rate`` of 0 means no limit (a benchmark's setting)."""
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        per_chat: float = 0.0,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.limit = math.floor(rate * WINDOW)
+        self.per_chat = per_chat
+        self.monotonic = monotonic
+        self.sleep = sleep
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._chats: dict[str, float] = {}
+        self._recent: deque[Ticket] = deque()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self, chat: str) -> Ticket:
+        """Waits until one more message, to ``chat``, may go out; :meth:`done` when answered."""
+        if self.per_chat > 0:
+            ready = self._chats.get(chat, 0.0)
+            # Claim the chat's next slot before waiting, so two sends to it queue up.
+            slot = max(ready, self.monotonic())
+            self._chats[chat] = slot + self.per_chat
+            wait = slot - self.monotonic()
+            if wait > 0:
+                await self.sleep(wait)
+            if len(self._chats) > 10_000:
+                self._forget_chats()
+        ticket = Ticket()
+        if self.interval == 0 and self._paused_until == 0:
+            return ticket
+        async with self._lock:
+            now = self.monotonic()
+            start = max(self._next, self._paused_until, now)
+            if start > now:
+                await self.sleep(start - now)
+            if self.limit > 0:
+                while len(self._recent) >= self.limit:
+                    oldest = self._recent[0]
+                    wait = oldest.answered + WINDOW - self.monotonic()
+                    if wait <= 0:
+                        self._recent.popleft()
+                    else:
+                        await self.sleep(min(wait, POLL) if math.isinf(wait) else wait)
+                self._recent.append(ticket)
+            # From the planned start, not from when the sleep woke: a late wake-up does not
+            # slow the pace, and an idle spell does not allow a burst.
+            self._next = max(start, self.monotonic() - self.interval) + self.interval
+        return ticket
+
+    def done(self, ticket: Ticket) -> None:
+        """The provider answered the send ``ticket`` was for."""
+        ticket.answered = self.monotonic()
+
+    def pause(self, seconds: float) -> None:
+        """The provider said to wait: nothing goes out on this channel for ``seconds``."""
+        self._paused_until = max(self._paused_until, self.monotonic() + seconds)
+
+    def _forget_chats(self) -> None:
+        now = self.monotonic()
+        self._chats = {chat: ready for chat, ready in self._chats.items() if ready > now}

@@ -1,0 +1,46 @@
+"""``diaspora-bot outbox status``: rows by state and job, what needs a person's eye, last errors."""
+
+from __future__ import annotations
+
+from bot.messages import channel_of
+from bot.store import STATES, Store
+
+
+async def outbox_status(store: Store, *, jobs: int = 15, errors: int = 10) -> list[str]:
+    """The outbox as lines of text (no member's personal data: ids and channels only)."""
+    counts = await store.outbox.counts()
+    lines = ["Outbox by state:"]
+    total = sum(counts.values())
+    for state in STATES:
+        if counts.get(state):
+            lines.append(f"  {state:<15} {counts[state]:>9}")
+    lines.append(f"  {'total':<15} {total:>9}")
+    by_job = await store.outbox.by_job()
+    if by_job:
+        lines += ["", f"Jobs (latest {jobs}):"]
+        for job in list(by_job)[-jobs:]:
+            states = ", ".join(f"{state} {count}" for state, count in sorted(by_job[job].items()))
+            lines.append(f"  {job}: {states}")
+    unknown = await store.outbox.in_state("unknown", errors)
+    if unknown:
+        lines += [
+            "",
+            f"Unknown — the bot stopped while sending; never resent; check with the member"
+            f" ({counts.get('unknown', 0)}):",
+        ]
+        lines += [
+            f"  row {row.id} {row.job} member {row.member_id}"
+            f" on {channel_of(row.address) if row.address else '?'}"
+            for row in unknown
+        ]
+    missed = await store.runs.missed(errors)
+    if missed:
+        lines += ["", "Missed — due while the bot was down for longer than the grace period:"]
+        lines += [f"  {run.job} due {run.due_at} ({run.members} members)" for run in missed]
+    if counts.get("missed"):
+        lines.append(f"  {counts['missed']} single messages to members were missed")
+    failed = await store.outbox.last_errors(errors)
+    if failed:
+        lines += ["", "Last errors:"]
+        lines += [f"  row {row.id} {row.job} [{row.state}] {row.error}" for row in failed]
+    return lines

@@ -1,0 +1,150 @@
+"""When a campaign is due: its schedule, offsets like ``-2d``, local times and sending hours.
+
+Four schedules, one per campaign::
+
+    send_at: 2027-01-15T10:00:00+01:00        one moment
+    after: registration, offset: +3d, at: "10:00"   per member, in the member's local time
+    after: event_start, event: <slug>, offset: -2d, at: "10:00"
+    cron: "0 10 1 * *"                        recurring, in the programme's time zone
+
+Quiet hours: a message arrives only between ``start`` and ``end`` of the member's day
+(09:00–20:00 unless the campaign says otherwise); one due outside them waits for the next start.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+
+from apscheduler.triggers.cron import CronTrigger
+
+from scheduler.zones import zone
+
+_OFFSET = re.compile(r"^([+-])?((?:\d+[wdhm])+)$")
+_PART = re.compile(r"(\d+)([wdhm])")
+_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_offset(text: str) -> timedelta:
+    """``+3d``, ``-2d``, ``-3h``, ``+1d12h``, ``0d`` → a timedelta; ValueError otherwise."""
+    match = _OFFSET.match(text.strip().replace(" ", ""))
+    if match is None:
+        raise ValueError(f"not an offset: {text!r} (e.g. +3d, -2d, -3h, +1d12h)")
+    total = timedelta()
+    for amount, unit in _PART.findall(match.group(2)):
+        total += timedelta(**{_UNITS[unit]: int(amount)})
+    return -total if match.group(1) == "-" else total
+
+
+def parse_clock(text: str) -> time:
+    """``"10:00"`` → time(10, 0); ValueError otherwise."""
+    match = _CLOCK.match(text.strip())
+    if match is None:
+        raise ValueError(f"not a time of day: {text!r} (e.g. 10:00)")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def at_local(day: date, clock: time, zone_name: str) -> datetime:
+    """The UTC moment of ``clock`` on ``day`` in a zone.
+
+    A time that daylight saving skips comes out as the same time after the jump (02:30 on the
+    spring-forward night is 03:30); a time that happens twice is the first of the two.
+    """
+    return datetime.combine(day, clock, tzinfo=zone(zone_name)).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """The part of the member's day in which messages may arrive (``start`` to ``end``)."""
+
+    start: time = time(9, 0)
+    end: time = time(20, 0)
+
+    @classmethod
+    def parse(cls, text: str) -> QuietHours:
+        """``"09:00-20:00"`` (an en dash works too)."""
+        parts = re.split(r"\s*[-–]\s*", text.strip())
+        if len(parts) != 2:
+            raise ValueError(f"not a range of hours: {text!r} (e.g. 09:00-20:00)")
+        start, end = parse_clock(parts[0]), parse_clock(parts[1])
+        if start == end:
+            raise ValueError("quiet hours must not start and end at the same time")
+        return cls(start, end)
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+    def allows(self, clock: time) -> bool:
+        if self.start < self.end:
+            return self.start <= clock < self.end
+        return clock >= self.start or clock < self.end
+
+    def next_allowed(self, moment: datetime, zone_name: str) -> datetime:
+        """``moment`` if it falls inside the hours in the zone, else the next start."""
+        local = moment.astimezone(zone(zone_name))
+        if self.allows(local.time().replace(tzinfo=None)):
+            return moment
+        day = local.date()
+        if self.start < self.end and local.time().replace(tzinfo=None) >= self.end:
+            day += timedelta(days=1)
+        return at_local(day, self.start, zone_name)
+
+
+Anchor = Literal["registration", "event_start"]
+
+
+@dataclass(frozen=True)
+class SendAt:
+    """One moment for everyone."""
+
+    moment: datetime
+
+
+@dataclass(frozen=True)
+class After:
+    """Relative to each member's registration, or to an event's start."""
+
+    anchor: Anchor
+    offset: timedelta
+    at: time | None = None
+    event: str | None = None
+
+    def due(self, base: datetime, zone_name: str) -> datetime:
+        """The moment for one member: ``base + offset``, moved to ``at`` on that local day."""
+        moment = base + self.offset
+        if self.at is None:
+            return moment
+        return at_local(moment.astimezone(zone(zone_name)).date(), self.at, zone_name)
+
+
+@dataclass(frozen=True)
+class Cron:
+    """Recurring: a five-field crontab line in the programme's time zone."""
+
+    expression: str
+
+    def trigger(self, zone_name: str) -> CronTrigger:
+        return CronTrigger.from_crontab(self.expression, timezone=zone(zone_name))
+
+    def between(self, start: datetime, end: datetime, zone_name: str) -> list[datetime]:
+        """The fire times in ``[start, end]``, oldest first."""
+        trigger = self.trigger(zone_name)
+        found: list[datetime] = []
+        moment = trigger.get_next_fire_time(None, start)
+        while moment is not None and moment <= end and len(found) < 1000:
+            found.append(moment.astimezone(UTC))
+            moment = trigger.get_next_fire_time(moment, moment + timedelta(seconds=1))
+        return found
+
+
+Schedule = SendAt | After | Cron
+
+
+def check_cron(expression: str) -> None:
+    """Raises ValueError when ``expression`` is not a five-field crontab line."""
+    if len(expression.split()) != 5:
+        raise ValueError("a cron line has five fields: minute hour day month weekday")
+    CronTrigger.from_crontab(expression, timezone=UTC)

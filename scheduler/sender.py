@@ -1,0 +1,299 @@
+"""The sender: drains the outbox through the channels, each message exactly once.
+
+For every due row it picks the member's address — the preferred channel if reachable, else
+another one; never a second copy — or settles the row without sending: the member stopped
+messages (``skipped``), no address is left (``skipped``), or WhatsApp's 24-hour window has
+closed and the campaign has no approved template (``needs_template``; free text is never sent
+outside the window).
+
+Rows are claimed (``sending``) a small window at a time before the provider is called and
+marked ``sent`` with the provider's id after, so a crash leaves at most one window ``sending``;
+:meth:`Sender.recover` turns those into ``unknown`` at the next start, to be reported, never
+resent. A 429 puts the row back and pauses the channel for ``retry_after``; a timeout or 5xx
+puts it back with a growing delay until ``max_attempts``, then it ``failed`` with the reason; a
+blocked bot or a dead number marks the address unreachable for good, and the row goes back to
+be routed to another address if the member has one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.channels.base import Channel
+from bot.clock import Clock
+from bot.errors import PermanentDeliveryError, RateLimited, TemporaryDeliveryError, Unreachable
+from bot.messages import Reply, channel_of
+from bot.store import OutboxRow, Reach, Store
+from scheduler.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+WHATSAPP_WINDOW = timedelta(hours=24)
+# Delay before the 2nd and 3rd attempt after a timeout or a 5xx.
+BACKOFF = (5.0, 30.0)
+# What a send is expected to take, for how many to keep in flight under a rate limit.
+LATENCY = 0.05
+# How long a row waits when none of its member's channels is served by this process.
+NO_CHANNEL_DELAY = timedelta(minutes=15)
+
+
+@dataclass
+class DrainReport:
+    """What one drain did, by outcome."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    needs_template: int = 0
+    unreachable: int = 0
+    deferred: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def settled(self) -> int:
+        """Rows that reached a final state."""
+        return self.sent + self.failed + self.skipped + self.needs_template
+
+
+@dataclass(frozen=True)
+class _Send:
+    row: OutboxRow
+    address: str
+    reply: Reply
+
+
+@dataclass(frozen=True)
+class _Settle:
+    state: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Defer:
+    until: datetime
+    reason: str
+
+
+Progress = Callable[[DrainReport], None]
+
+
+class Sender:
+    """Sends what the outbox holds, rate-limited per channel."""
+
+    def __init__(
+        self,
+        store: Store,
+        channels: Mapping[str, Channel],
+        clock: Clock,
+        *,
+        limits: Mapping[str, RateLimiter] | None = None,
+        max_attempts: int = 3,
+        backoff: Sequence[float] = BACKOFF,
+        window: int | None = None,
+        batch: int = 500,
+    ) -> None:
+        self.store = store
+        self.channels = channels
+        self.clock = clock
+        self.limits = dict(limits or {})
+        self.max_attempts = max_attempts
+        self.backoff = tuple(backoff)
+        self.window = window or _window(self.limits.values())
+        self.batch = batch
+        self._stopping = False
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._task: asyncio.Task[DrainReport] | None = None
+
+    async def recover(self) -> int:
+        """At start-up: rows a crash left ``sending`` become ``unknown`` (never resent)."""
+        count = await self.store.outbox.recover(self.clock.now())
+        if count:
+            log.warning("%d messages were being sent when the bot stopped: marked unknown", count)
+        return count
+
+    def kick(self) -> None:
+        """Starts draining in the background unless a drain is already running."""
+        if self._stopping or not self._idle.is_set():
+            return
+        self._task = asyncio.get_running_loop().create_task(self.drain(), name="send-outbox")
+        self._task.add_done_callback(_log_failure)
+
+    async def close(self) -> None:
+        """Stops after the window in flight and waits for it."""
+        self._stopping = True
+        await self._idle.wait()
+        if self._task is not None:
+            await asyncio.wait([self._task])
+
+    async def drain(
+        self, *, job: str | None = None, progress: Progress | None = None
+    ) -> DrainReport:
+        """Sends every row that is due now (of one job, or of all), then returns."""
+        report = DrainReport()
+        if self._stopping or not self._idle.is_set():
+            return report
+        self._idle.clear()
+        try:
+            while not self._stopping:
+                now = self.clock.now()
+                rows = await self.store.outbox.due(now, self.batch, job)
+                if not rows:
+                    break
+                await self._batch(rows, report, progress)
+        finally:
+            self._idle.set()
+        return report
+
+    async def _batch(
+        self, rows: list[OutboxRow], report: DrainReport, progress: Progress | None
+    ) -> None:
+        now = self.clock.now()
+        reach = await self.store.recipients.reach({row.member_id for row in rows})
+        sends: list[_Send] = []
+        settles: dict[str, list[tuple[int, str | None]]] = {}
+        defers: dict[tuple[datetime, str], list[int]] = {}
+        for row in rows:
+            decision = self._route(row, reach.get(row.member_id), now)
+            if isinstance(decision, _Send):
+                sends.append(decision)
+            elif isinstance(decision, _Settle):
+                settles.setdefault(decision.state, []).append((row.id, decision.reason))
+            elif isinstance(decision, _Defer):
+                defers.setdefault((decision.until, decision.reason), []).append(row.id)
+        for state, settled in settles.items():
+            await self.store.outbox.finish(settled, state, now)
+            if state == "needs_template":
+                report.needs_template += len(settled)
+            else:
+                report.skipped += len(settled)
+        for (until, reason), ids in defers.items():
+            await self.store.outbox.defer(ids, until, reason, now)
+            report.deferred += len(ids)
+        for start in range(0, len(sends), self.window):
+            if self._stopping:
+                return
+            await self._window(sends[start : start + self.window], report)
+            if progress is not None:
+                progress(report)
+
+    def _route(
+        self, row: OutboxRow, reach: Reach | None, now: datetime
+    ) -> _Send | _Settle | _Defer | None:
+        """Where (and whether) a row goes."""
+        if reach is None:
+            return None  # the member was erased; their rows went with them
+        if reach.stopped:
+            return _Settle("skipped", "the member stopped messages")
+        routes = [
+            route
+            for route in reach.routes
+            if route.unreachable_at is None and (not row.channels or route.channel in row.channels)
+        ]
+        routes.sort(key=lambda route: route.channel != reach.preferred_channel)
+        if not routes:
+            return _Settle("skipped", "no reachable address")
+        served = [route for route in routes if route.channel in self.channels]
+        if not served:
+            channels = ", ".join(sorted({route.channel for route in routes}))
+            return _Defer(
+                now + NO_CHANNEL_DELAY, f"waiting for a channel this process serves ({channels})"
+            )
+        for route in served:
+            if route.channel == "whatsapp" and _outside_window(route.last_inbound_at, now):
+                if row.template is not None:
+                    return _Send(row, route.address, Reply("", template=row.template))
+                continue
+            return _Send(row, route.address, Reply(row.body))
+        return _Settle("needs_template", "outside WhatsApp's 24-hour window and no template")
+
+    async def _window(self, sends: list[_Send], report: DrainReport) -> None:
+        now = self.clock.now()
+        claimed = await self.store.outbox.claim([(s.row.id, s.address) for s in sends], now)
+        mine = [send for send in sends if send.row.id in claimed]
+        outcomes = await asyncio.gather(*(self._send(send) for send in mine))
+        now = self.clock.now()
+        sent = [
+            (send.row.id, outcome)
+            for send, outcome in zip(mine, outcomes, strict=True)
+            if isinstance(outcome, str)
+        ]
+        await self.store.outbox.record_sent(sent, now)
+        report.sent += len(sent)
+        for send, outcome in zip(mine, outcomes, strict=True):
+            if not isinstance(outcome, str):
+                await self._failed(send, outcome, now, report)
+
+    async def _send(self, send: _Send) -> str | Exception:
+        channel_name = channel_of(send.address)
+        limiter = self.limits.get(channel_name)
+        ticket = await limiter.acquire(send.address) if limiter is not None else None
+        try:
+            return await self.channels[channel_name].send(send.address, send.reply)
+        except RateLimited as error:
+            if limiter is not None:
+                limiter.pause(error.retry_after)
+            return error
+        except Exception as error:
+            if not isinstance(error, TemporaryDeliveryError | PermanentDeliveryError):
+                log.error("sending outbox row %d failed unexpectedly", send.row.id, exc_info=error)
+            return error
+        finally:
+            if limiter is not None and ticket is not None:
+                limiter.done(ticket)
+
+    async def _failed(
+        self, send: _Send, error: Exception, now: datetime, report: DrainReport
+    ) -> None:
+        row, outbox = send.row, self.store.outbox
+        reason = str(error) or type(error).__name__
+        attempt = row.attempts + 1
+        if isinstance(error, RateLimited):
+            later = now + timedelta(seconds=error.retry_after)
+            await outbox.mark_retry(row.id, reason, later, now, count_attempt=False)
+            report.retried += 1
+        elif isinstance(error, Unreachable):
+            await self.store.recipients.mark_unreachable(send.address, now)
+            # Back in the queue at once: the member's other address, if any, gets it.
+            await outbox.mark_retry(row.id, reason, now, now, count_attempt=False)
+            report.unreachable += 1
+            log.info(
+                "outbox row %d: %s is unreachable: %s", row.id, channel_of(send.address), reason
+            )
+        elif isinstance(error, TemporaryDeliveryError) and attempt < self.max_attempts:
+            delay = self.backoff[min(attempt, len(self.backoff)) - 1]
+            await outbox.mark_retry(row.id, reason, now + timedelta(seconds=delay), now)
+            report.retried += 1
+        else:
+            if isinstance(error, TemporaryDeliveryError):
+                reason = f"gave up after {attempt} attempts: {reason}"
+            await outbox.mark(row.id, "failed", now, reason)
+            report.failed += 1
+            report.errors.append(reason)
+
+
+def _window(limits: Iterable[RateLimiter]) -> int:
+    """How many sends to have in flight: enough to keep up with the fastest channel's pace
+    (sends take tens of milliseconds), and no more, so paced sends leave evenly spaced."""
+    intervals = [limit.interval for limit in limits]
+    if not intervals or min(intervals) == 0:
+        return 16
+    return max(1, math.ceil(LATENCY / min(intervals)))
+
+
+def _outside_window(last_inbound_at: str | None, now: datetime) -> bool:
+    """Whether WhatsApp's 24-hour customer-care window is closed for an address."""
+    if last_inbound_at is None:
+        return True
+    return datetime.fromisoformat(last_inbound_at) < now - WHATSAPP_WINDOW
+
+
+def _log_failure(task: asyncio.Task[DrainReport]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("draining the outbox failed", exc_info=task.exception())

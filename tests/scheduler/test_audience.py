@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.store import Store
+from scheduler.audience import Audience
+from scheduler.roster import Roster
+from tests.scheduler.conftest import NOW, add_member, rsvp
+
+AUDIENCES = [
+    Audience(),
+    Audience(languages=("cnr",)),
+    Audience(countries=("AT", "CH"), sectors=("it",)),
+    Audience(municipalities=("Nikšić",), interests=("investment", "mentoring")),
+    Audience(event="diaspora-days-2027", rsvp=("going", "maybe")),
+    Audience(registered_after=NOW - timedelta(days=10), registered_before=NOW),
+]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES, ids=lambda audience: audience.describe())
+async def test_the_roster_and_one_member_at_a_time_agree(store: Store, audience: Audience) -> None:
+    """Set algebra over the roster's indexes selects exactly who ``matches`` lets through."""
+    specs: list[dict[str, Any]] = [
+        {"country": "AT", "language": "cnr", "sector": "it", "municipality": "Nikšić"},
+        {"country": "CH", "language": "en", "sector": "it", "interests": ["mentoring"]},
+        {"country": "DE", "language": "cnr", "interests": ["investment", "events"]},
+        {"country": "AT", "language": "cnr", "sector": "it", "stopped_at": NOW.isoformat()},
+        {"country": "US", "language": "en", "municipality": "Nikšić", "interests": ["investment"]},
+    ]
+    ids = []
+    for number, spec in enumerate(specs):
+        registered = datetime(2027, 3, 1, tzinfo=UTC) - timedelta(days=5 * number)
+        ids.append(await add_member(store, f"telegram:{number}", registered_at=registered, **spec))
+    await rsvp(store, "diaspora-days-2027", ids[0], "going")
+    await rsvp(store, "diaspora-days-2027", ids[1], "not_going")
+    await rsvp(store, "diaspora-days-2027", ids[4], "maybe")
+    roster = Roster(store.recipients, "Europe/Podgorica")
+    await roster.refresh()
+    going = await store.recipients.rsvp_members("diaspora-days-2027", audience.rsvp)
+    one_by_one = {p.id for p in roster.people.values() if audience.matches(p, going)}
+    assert one_by_one == set(roster.select(audience))

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from scheduler.campaigns import problems
+from scheduler.content import Content
+from scheduler.schedule import After, Cron, QuietHours, SendAt
+from tests.conftest import CONTENT
+from tests.scheduler.conftest import write_campaign
+
+GOOD = """
+---
+send_at: 2027-04-01T10:00:00+02:00
+---
+# en
+Hello {first_name}!
+# cnr
+Zdravo {first_name}!
+"""
+
+
+def _messages(content: Content, path: Path) -> list[str]:
+    _campaign, found = problems(path, path.read_text(), content.campaign_context())
+    return [str(error).removeprefix(f"{path}:") for error in found]
+
+
+def test_the_shipped_campaigns_are_valid() -> None:
+    """Every sample in content/campaigns loads without a problem."""
+    content = Content.load(CONTENT, "en")
+    assert {} == content.errors
+    assert {
+        "welcome-1-next-steps",
+        "welcome-2-events",
+        "welcome-3-fellowship",
+        "diaspora-days-2027-reminder",
+        "newsletter-monthly",
+    } == set(content.campaigns)
+
+
+def test_each_schedule_kind_is_read(folder: Path) -> None:
+    """send_at, after registration, after an event's start, and cron."""
+    write_campaign(folder, "once", GOOD)
+    write_campaign(
+        folder,
+        "welcome",
+        """
+        ---
+        after: registration
+        offset: +3d
+        at: "10:00"
+        quiet_hours: null
+        ---
+        # en
+        Welcome!
+        """,
+    )
+    write_campaign(
+        folder,
+        "reminder",
+        """
+        ---
+        after: event_start
+        event: diaspora-days-2027
+        offset: -2d
+        ---
+        # en
+        {event_title} starts on {event_date} at {event_time}: {event_link}
+        """,
+    )
+    write_campaign(
+        folder,
+        "monthly",
+        """
+        ---
+        cron: "0 10 1 * *"
+        quiet_hours: "08:00-21:00"
+        ---
+        # en
+        News.
+        """,
+    )
+    content = Content.load(folder, "en")
+    campaigns = content.campaigns
+    assert {} == content.errors
+    assert [
+        SendAt(datetime(2027, 4, 1, 8, 0, tzinfo=UTC)),
+        After("registration", timedelta(days=3), time(10, 0)),
+        After("event_start", timedelta(days=-2), None, "diaspora-days-2027"),
+        Cron("0 10 1 * *"),
+    ] == [campaigns[name].schedule for name in ("once", "welcome", "reminder", "monthly")]
+    assert [QuietHours(), None, QuietHours(time(8), time(21))] == [
+        campaigns[name].quiet_hours for name in ("once", "welcome", "monthly")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "---\nsend_at: 2027-04-01T10:00:00+02:00\ncolour: red\n---\n# en\nHi\n",
+            ["3: unknown key 'colour'"],
+        ),
+        (
+            "---\nsend_at: 2027-13-01T10:00:00+02:00\n---\n# en\nHi\n",
+            ["2: bad value: month must be in 1..12"],
+        ),
+        (
+            "---\nsend_at: 2027-04-01T10:00:00\n---\n# en\nHi\n",
+            ["2: send_at: bad date and time: needs a UTC offset"],
+        ),
+        ("---\nafter: registration\noffset: 3 days\n---\n# en\nHi\n", ["3: offset: not an offset"]),
+        (
+            "---\nafter: event_start\nevent: no-such-event\n---\n# en\nHi\n",
+            ["3: event: unknown event 'no-such-event'"],
+        ),
+        ("---\ncron: 0 10 *\n---\n# en\nHi\n", ["2: cron: bad expression"]),
+        (
+            "---\nsend_at: 2027-04-01T10:00:00+02:00\n---\n# en\nHello\n{frist_name}\n",
+            ["6: unknown placeholder {frist_name}"],
+        ),
+        (
+            "---\nsend_at: 2027-04-01T10:00:00+02:00\n---\n# en\nSee {event_title}\n",
+            ["5: placeholder {event_title} needs an event"],
+        ),
+        (
+            "---\nsend_at: 2027-04-01T10:00:00+02:00\n---\n# cnr\nZdravo\n",
+            ["4: missing the '# en' section"],
+        ),
+        (
+            "---\nsend_at: 2027-04-01T10:00:00+02:00\n---\n# en\nHi\n# de\nHallo\n",
+            ["6: unknown language section '# de'"],
+        ),
+        (
+            "---\nafter: registration\nat: '07:00'\n---\n# en\nHi\n",
+            ["3: at: 07:00 is outside the quiet hours 09:00-20:00"],
+        ),
+        (
+            "---\nsend_at: 2027-04-01T10:00:00+02:00\nwhatsapp_template:\n  content_sid: 123\n"
+            "---\n# en\nHi\n",
+            ["4: whatsapp_template: content_sid must look like HX"],
+        ),
+        (
+            "---\nsend_at: 2027-04-01T10:00:00+02:00\naudience:\n  countries: [DE, XX]\n"
+            "---\n# en\nHi\n",
+            ["4: audience.countries: unknown country code 'XX'"],
+        ),
+        ("send_at: 2027-04-01\n# en\nHi\n", ["1: a campaign starts with YAML front matter"]),
+    ],
+    ids=[
+        "unknown key",
+        "bad date",
+        "no offset",
+        "bad offset",
+        "unknown event",
+        "bad cron",
+        "unknown placeholder",
+        "event placeholder without event",
+        "default language missing",
+        "unknown language",
+        "at outside quiet hours",
+        "bad template",
+        "unknown country",
+        "no front matter",
+    ],
+)
+def test_each_problem_names_its_line(folder: Path, text: str, expected: list[str]) -> None:
+    """A problem reads file:line: message, with the line of the offending key or text."""
+    path = folder / "campaigns" / "broken.md"
+    path.write_text(text)
+    content = Content.load(folder, "en")
+    found = _messages(content, path)
+    assert len(expected) == len(found), found
+    assert all(got.startswith(want) for got, want in zip(found, expected, strict=True)), found
+
+
+def test_a_broken_file_among_good_ones_is_skipped_and_the_rest_work(folder: Path) -> None:
+    """The broken campaign is reported; the good one loads; the bot does not stop."""
+    write_campaign(folder, "good", GOOD)
+    broken = write_campaign(folder, "broken", GOOD.replace("{first_name}!\n# cnr", "{oops!\n# cnr"))
+    content = Content.load(folder, "en")
+    assert ["good"] == sorted(content.campaigns)
+    assert str(content.errors[str(broken)]).startswith(f"{broken}:5: bad placeholder")
+
+
+def test_a_campaign_broken_by_an_edit_keeps_its_last_good_version(folder: Path) -> None:
+    """Editing a good file into a broken one keeps the old text in use until it is fixed."""
+    path = write_campaign(folder, "news", GOOD)
+    content = Content.load(folder, "en")
+    generation = content.generation
+    path.write_text(GOOD.replace("send_at", "sendat"))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    content.refresh(force=True)
+    assert "Hello {first_name}!" == content.campaigns["news"].texts["en"]
+    assert str(path) in content.errors
+    assert content.generation > generation

@@ -1,0 +1,183 @@
+"""The command line's campaign and outbox commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.settings import Settings
+from bot.store import Store
+from scheduler import console
+from tests.conftest import ROOT, make_settings
+from tests.fakes.bot_api import TOKEN, FakeBotApi
+from tests.scheduler.conftest import add_member, write_campaign
+
+SOON = datetime.now(UTC) + timedelta(days=2)
+
+
+@pytest.fixture
+def env(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI's environment: a database in tmp_path and the test's content folder."""
+    path = tmp_path / "cli.sqlite3"
+    monkeypatch.chdir(ROOT)
+    for name in ("TELEGRAM_BOT_TOKEN", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    monkeypatch.setenv("CONTENT_DIR", str(folder))
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    return path
+
+
+async def _members(path: Path, *specs: tuple[str, str]) -> list[int]:
+    async with Store(path) as store:
+        return [
+            await add_member(store, address, language=language, registered_at=datetime.now(UTC))
+            for address, language in specs
+        ]
+
+
+def test_check_passes_on_the_shipped_content(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sample campaigns have no problem: exit 0."""
+    monkeypatch.setenv("CONTENT_DIR", str(ROOT / "content"))
+    assert 0 == main(["campaigns", "check"])
+    assert "5 campaigns checked, no problems\n" == capsys.readouterr().out
+
+
+def test_check_reports_every_problem_as_file_line_message_and_fails(
+    env: Path, folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Broken campaign and event files, a language members read with no section, a WhatsApp
+    campaign without a template: each reported with its line; exit 1."""
+    asyncio.run(_members(env, ("telegram:1", "cnr"), ("whatsapp:+38267000001", "en")))
+    write_campaign(
+        folder, "english-only", "---\nsend_at: 2027-01-01T10:00:00+01:00\n---\n# en\nHi\n"
+    )
+    write_campaign(
+        folder,
+        "typo",
+        "---\nsend_at: 2027-01-01T10:00:00+01:00\nchannels: [telegram]\n---\n"
+        "# en\nHi {frist_name}\n# cnr\nZdravo\n",
+    )
+    event = folder / "events" / "business-forum-budva-2027.yaml"
+    event.write_text(event.read_text() + "colour: red\n")
+    assert 1 == main(["campaigns", "check"])
+    out = capsys.readouterr().out.splitlines()
+    english_only = folder / "campaigns" / "english-only.md"
+    assert [
+        f"{folder}/campaigns/english-only.md:1: may go to WhatsApp (1 members) but has no"
+        " whatsapp_template for those outside the 24-hour window; add one, or set channels:"
+        " [telegram]",
+        f"{english_only}:4: no '# cnr' section, but 1 members read the bot in 'cnr' (they would"
+        " get the default language)",
+        f"{folder}/campaigns/typo.md:6: unknown placeholder {{frist_name}} (known: {{event_city}},"
+        " {event_date}, {event_link}, {event_time}, {event_title}, {event_url}, {event_venue},"
+        " {first_name}, {name})",
+        f"{event}:{len(event.read_text().splitlines())}: unknown key 'colour' (expected one of"
+        " ['capacity', 'city', 'description', 'ends_at', 'online_url', 'rsvp_deadline',"
+        " 'starts_at', 'title', 'venue'])",
+        "4 problems in 3 files",
+    ] == sorted(out[:-1]) + out[-1:]
+
+
+def test_preview_shows_when_how_many_by_channel_and_language_and_a_sample(
+    env: Path, folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A send_at in two days: both members, their channels and languages, one sample each."""
+    asyncio.run(_members(env, ("telegram:1", "cnr"), ("telegram:2", "en")))
+    write_campaign(
+        folder,
+        "soon",
+        f"---\nsend_at: {SOON.isoformat()}\nquiet_hours: null\n---\n# en\nHi {{first_name}}\n"
+        "# cnr\nZdravo {first_name}\n",
+    )
+    assert 0 == main(["campaigns", "preview", "--days", "3"])
+    assert [
+        f"campaign:soon  {SOON:%Y-%m-%d %H:%M} UTC  (soon)",
+        "  2 members — by channel: telegram 2; by language: cnr 1, en 1",
+        "  sample (cnr):",
+        "    Zdravo Ana",
+        "  sample (en):",
+        "    Hi Ana",
+    ] == capsys.readouterr().out.splitlines()[:6]
+
+
+def test_a_dry_run_counts_and_queues_nothing_and_a_broadcast_is_queued_and_audited(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--dry-run shows the audience; --yes queues one row per member as broadcast:1."""
+    asyncio.run(_members(env, ("telegram:1", "cnr"), ("telegram:2", "en")))
+    args = ["broadcast", "--text", "Hello {first_name}", "--audience", "languages=cnr"]
+    assert 0 == main([*args, "--dry-run"])
+    assert "1 members (telegram 1)" in capsys.readouterr().out
+    assert 0 == main([*args, "--yes"])
+    assert "Queued 1 messages as broadcast:1." in capsys.readouterr().out
+    assert 0 == main(["outbox", "status"])
+    status = capsys.readouterr().out
+    assert "  queued                  1" in status and "broadcast:1: queued 1" in status
+
+    async def audit() -> list[tuple[str, str | None, int]]:
+        async with Store(env) as store:
+            return [(e.action, e.subject, e.detail["members"]) for e in await store.audit.entries()]
+
+    assert [("broadcast", "broadcast:1", 1)] == asyncio.run(audit())
+
+
+def test_an_unknown_audience_value_is_refused(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A typo in --audience is an error, not an empty audience."""
+    assert 2 == main(["broadcast", "--text", "Hi", "--audience", "countries=XX", "--yes"])
+    assert "unknown country code 'XX'" in capsys.readouterr().err
+
+
+async def test_broadcast_wait_sends_through_telegram_with_a_progress_bar(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--wait drains the broadcast itself through the real Telegram stack."""
+    async with FakeBotApi() as fake:
+        settings: Settings = make_settings(
+            tmp_path,
+            content_dir=folder,
+            telegram_bot_token=TOKEN,
+            telegram_api_base_url=f"{fake.url}/bot",
+            telegram_chat_interval=0,
+        )
+        async with Store(settings.database_path) as store:
+            for user in (501, 502, 503):
+                await add_member(store, f"telegram:{user}", registered_at=datetime.now(UTC))
+        fake.blocked.add(503)
+        args = argparse.Namespace(
+            text="Hello {first_name}", file=None, audience=[], dry_run=False, yes=True, wait=True
+        )
+        assert 0 == await console.broadcast(settings, args)
+        assert ["Hello Ana", "Hello Ana"] == [
+            m.text for chat in (501, 502) for m in fake.messages(chat)
+        ]
+    captured = capsys.readouterr()
+    assert "Sent 2, failed 0, skipped 1, needs a template 0, still queued 0." in captured.out
+    assert "broadcast:1" in captured.err  # tqdm's progress bar
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["campaigns"],
+        ["campaigns", "check"],
+        ["campaigns", "preview"],
+        ["outbox", "status"],
+        ["broadcast"],
+    ],
+    ids=" ".join,
+)
+def test_every_new_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """`--help` works on each campaign and outbox command."""
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "--help"])
+    assert (0, True) == (exited.value.code, "usage: diaspora-bot" in capsys.readouterr().out)

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.cli import main
+from bot.store import Store
+from tests.conftest import ROOT
+
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+COMMANDS = [["run"], ["chat"], ["export"], ["export", "members"], ["backup"]]
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "db.sqlite3"
+    monkeypatch.chdir(ROOT)
+    for name in ("TELEGRAM_BOT_TOKEN", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    return path
+
+
+async def _add_member(path: Path, name: str, **fields: object) -> None:
+    async with Store(path) as store:
+        member = await store.members.create(
+            f"telegram:{abs(hash(name)) % 10**8}", language="en", consent_version="v1", now=NOW
+        )
+        await store.members.update(
+            member.id, NOW, name=name, registered_at=NOW.isoformat(), **fields
+        )
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """`--help` works on each command and describes it."""
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "--help"])
+    assert (0, True) == (exited.value.code, "usage: diaspora-bot" in capsys.readouterr().out)
+
+
+def test_export_members_writes_csv_to_stdout_with_formulas_neutralised(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name that starts like a formula is exported as text, not as a formula."""
+    asyncio.run(
+        _add_member(
+            database,
+            '=HYPERLINK("http://evil","x")',
+            city="-Berlin",
+            skills="@SUM(1)",
+            interests=["events", "culture"],
+        )
+    )
+
+    assert 0 == main(["export", "members"])
+
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [('\'=HYPERLINK("http://evil","x")', "'-Berlin", "'@SUM(1)", "events, culture")] == [
+        (row["name"], row["city"], row["skills"], row["interests"]) for row in rows
+    ]
+
+
+def test_export_members_to_xlsx_is_audited(database: Path, tmp_path: Path) -> None:
+    """An XLSX export holds the members, escapes formulas, and leaves an audit entry."""
+    asyncio.run(_add_member(database, "+381 trick", country="RS"))
+    output = tmp_path / "members.xlsx"
+
+    assert 0 == main(["export", "members", "--output", str(output)])
+
+    sheet = load_workbook(output).active
+    assert sheet is not None
+    header, first = list(sheet.iter_rows(values_only=True))[:2]
+    assert ("'+381 trick", "RS") == (first[header.index("name")], first[header.index("country")])
+
+    async def audit() -> list[str]:
+        async with Store(database) as store:
+            return [entry.action for entry in await store.audit.entries()]
+
+    assert ["export.members"] == asyncio.run(audit())
+
+
+def test_backup_writes_a_usable_copy(database: Path, tmp_path: Path) -> None:
+    """`backup FILE` copies the database with the online backup API."""
+    asyncio.run(_add_member(database, "Ana"))
+    copy = tmp_path / "copy.sqlite3"
+
+    assert 0 == main(["backup", str(copy)])
+
+    async def names() -> list[str | None]:
+        async with Store(copy) as store:
+            return [member.name for member in await store.members.all()]
+
+    assert ["Ana"] == asyncio.run(names())
+
+
+def test_chat_works_with_piped_stdin(tmp_path: Path) -> None:
+    """`python -m bot chat` reads piped lines, numbers the options and answers each line."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_"))}
+    env.update(DATABASE_PATH=str(tmp_path / "db.sqlite3"), LOG_LEVEL="WARNING")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input="/start\n2\n1\nMilena\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    out = result.stdout
+    assert out.splitlines()[0].startswith("Diaspora Connect — terminal chat")
+    assert "  1. English\n  2. Crnogorski" in out
+    assert "Kako se zovete?" in out  # consent given in Montenegrin, then the name question
+    assert "Milena" not in result.stderr
+    assert "  1. Srbija\n  2. Njemačka" in out

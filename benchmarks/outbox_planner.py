@@ -230,7 +230,9 @@ def broadcast_process(path: str, out: Connection) -> None:
             plan = await broadcast.plan(store, text, Audience(), zone)
             _, queued = await broadcast.queue(store, plan, "bench", clock.now(), zone)
             channel = Instant()
-            report = await Sender(store, {"telegram": channel}, clock, window=64).drain()
+            report = await Sender(
+                store, {"telegram": channel}, clock, window=64, batch=2000
+            ).drain()
             if report.sent + report.skipped != queued:
                 raise RuntimeError(f"drained {report} of {queued}")
         return before, _rss_mb(), queued, time.perf_counter() - started

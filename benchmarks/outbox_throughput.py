@@ -86,8 +86,6 @@ async def _run(kind: str, base_url: str, folder: Path, count: int, rate: float) 
     )
     await _prepare(settings.database_path, count)
     async with App(settings) as app, app.sending():
-        if os.environ.get("BENCH_WINDOW"):
-            app.sender.window = int(os.environ["BENCH_WINDOW"])
         started = time.perf_counter()
         report = await app.sender.drain()
         elapsed = time.perf_counter() - started

@@ -37,12 +37,22 @@ from bot.engine import Engine
 from bot.flow import FlowSettings
 from bot.media import Files
 from bot.relay import Relay
+from bot.roles import Roles
 from bot.settings import Settings
 from bot.store import Store
-from handlers import COMMANDS, FLOWS, MENU_COMMANDS, SHORTCUTS, STAFF_COMMANDS, menu
+from handlers import (
+    COMMANDS,
+    FLOWS,
+    MENU_COMMANDS,
+    SHORTCUTS,
+    STAFF_COMMANDS,
+    STAFF_HANDLERS,
+    menu,
+)
 from scheduler.content import Content
 from scheduler.jobs import Jobs
 from scheduler.planner import Planner
+from scheduler.progress import BroadcastReporter
 from scheduler.ratelimit import Monotonic, RateLimiter, Sleep
 from scheduler.render import Links
 from scheduler.sender import Sender
@@ -79,6 +89,7 @@ class App:
         self.channels: dict[str, Channel] = dict(channels or {})
         self._planner: Planner | None = None
         self._sender: Sender | None = None
+        self._reporter: BroadcastReporter | None = None
         # The scheduled jobs while serve() or chat() runs.
         self.jobs: Jobs | None = None
         # WhatsApp through Twilio: the channel, the relay that answers webhooks, files by link.
@@ -118,6 +129,12 @@ class App:
             commands=COMMANDS,
             menu=menu,
             hidden_commands=STAFF_COMMANDS,
+            staff_commands=STAFF_HANDLERS,
+            roles=Roles.from_ids(
+                staff_telegram_ids=self.settings.staff_telegram_ids,
+                coordinator_telegram_ids=self.settings.coordinator_telegram_ids,
+                staff_whatsapp_numbers=self.settings.staff_whatsapp_numbers,
+            ),
             shortcuts=SHORTCUTS,
             keyword_channels=frozenset({"whatsapp"}),
             phone_channels=frozenset({"whatsapp"}),
@@ -216,6 +233,13 @@ class App:
         return self._planner
 
     @property
+    def reporter(self) -> BroadcastReporter:
+        """Reports the progress of broadcasts started in the chat (scheduler.progress)."""
+        if self._reporter is None:
+            self._reporter = BroadcastReporter(self.store, self.channels, self.content, self.clock)
+        return self._reporter
+
+    @property
     def sender(self) -> Sender:
         assert self._sender is not None, "use the app inside `async with`"
         return self._sender
@@ -278,7 +302,7 @@ class App:
                 await self.telegram.start()
             if self.relay is not None:
                 await self.relay.start()
-            self.jobs = Jobs(self.planner, self.sender)
+            self.jobs = Jobs(self.planner, self.sender, self.reporter)
             try:
                 await self.jobs.start()
                 await stop.wait()
@@ -303,7 +327,7 @@ class App:
             self.engine.handle, self.clock, stdin=stdin, stdout=stdout, files_dir=files_dir
         )
         self.channels["terminal"] = terminal
-        self.jobs = Jobs(self.planner, self.sender)
+        self.jobs = Jobs(self.planner, self.sender, self.reporter)
         await self.jobs.start()
         try:
             await terminal.run(self.content.text(self.content.default_language, "terminal.banner"))

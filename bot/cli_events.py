@@ -8,72 +8,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot import export, qr
+from bot import decisions, export, qr, sheets
 from bot.clock import SystemClock
 from bot.errors import DiasporaError
 from bot.settings import Settings
-from bot.store import Member, Store
-from bot.store.fellowship import STATUSES, WITHDRAWN
-from bot.store.rsvps import GOING, WAITLISTED
-from handlers.fellowship import status_notice
+from bot.store import Store
+from bot.store.fellowship import STATUSES
 from scheduler.content import Content
 
-RSVP_COLUMNS = (
-    "event",
-    "event_title",
-    "status",
-    "waitlist_position",
-    "guests",
-    "seats",
-    "member_id",
-    "name",
-    "country",
-    "city",
-    "language",
-    "phone",
-    "email",
-    "channels",
-    "registered",
-    "answered_at",
-    "updated_at",
-)
-APPLICATION_COLUMNS = (
-    "application_id",
-    "programme",
-    "programme_title",
-    "status",
-    "field",
-    "host_kind",
-    "duration",
-    "available_from",
-    "work_mode",
-    "motivation",
-    "link",
-    "submitted_at",
-    "updated_at",
-    "last_note",
-)
-APPLICANT_COLUMNS = (
-    "member_id",
-    "name",
-    "country",
-    "city",
-    "municipality",
-    "emigration_year",
-    "sector",
-    "skills",
-    "languages",
-    "email",
-    "phone",
-    "language",
-    "channels",
-    "registered_at",
-)
 CHANNELS = ("telegram", "whatsapp")
 
 
@@ -193,10 +139,14 @@ async def export_data(settings: Settings, args: argparse.Namespace) -> int:
     content = _content(settings)
     async with Store(settings.database_path) as store:
         if args.what == "rsvps":
-            header, rows = await _rsvp_rows(store, content, args.event)
+            event = args.event.lower() if args.event else None
+            header, rows = await sheets.rsvp_rows(store, content, event)
+            if event and not rows and event not in content.events:
+                known = ", ".join(sorted(content.events)) or "none"
+                raise CommandError(f"no event {args.event!r} (known: {known})")
             detail: dict[str, Any] = {"event": args.event} if args.event else {}
         else:
-            header, rows = await _application_rows(store, content)
+            header, rows = await sheets.application_rows(store, content)
             detail = {}
         export.write(output, header, rows, args.what, sys.stdout)
         await store.audit.record(
@@ -212,120 +162,14 @@ async def export_data(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _members(store: Store) -> tuple[dict[int, Member], dict[int, list[str]]]:
-    members = {member.id: member for member in await store.members.all(registered_only=False)}
-    return members, await store.members.channels()
-
-
-def _member_values(member: Member | None, channels: dict[int, list[str]]) -> dict[str, Any]:
-    if member is None:
-        return {}
-    values = member.as_dict()
-    values["member_id"] = member.id
-    values["languages"] = ", ".join(member.languages)
-    values["channels"] = ", ".join(channels.get(member.id, []))
-    values["registered"] = "yes" if member.registered else "minimum"
-    return values
-
-
-async def _rsvp_rows(
-    store: Store, content: Content, event: str | None
-) -> tuple[tuple[str, ...], list[list[Any]]]:
-    rsvps = await store.rsvps.listing(event.lower() if event else None)
-    if event and not rsvps and event.lower() not in content.events:
-        known = ", ".join(sorted(content.events)) or "none"
-        raise CommandError(f"no event {event!r} (known: {known})")
-    members, channels = await _members(store)
-    rows = []
-    for rsvp in rsvps:
-        known_event = content.events.get(rsvp.event)
-        values = _member_values(members.get(rsvp.member_id), channels)
-        values.update(
-            event=rsvp.event,
-            event_title=known_event.text(
-                "title", content.default_language, content.default_language
-            )
-            if known_event
-            else "",
-            status=rsvp.status,
-            waitlist_position=rsvp.position,
-            guests=rsvp.guests,
-            seats=rsvp.seats if rsvp.status in (GOING, WAITLISTED) else 0,
-            answered_at=rsvp.created_at,
-            updated_at=rsvp.updated_at,
-        )
-        rows.append([values.get(column) for column in RSVP_COLUMNS])
-    return RSVP_COLUMNS, rows
-
-
-async def _application_rows(
-    store: Store, content: Content
-) -> tuple[tuple[str, ...], list[list[Any]]]:
-    members, channels = await _members(store)
-    default = content.default_language
-    rows = []
-    for application in await store.applications.all():
-        programme = content.fellowships.get(application.programme)
-        notes = [note.note for note in await store.applications.notes(application.id) if note.note]
-        values = _member_values(members.get(application.member_id), channels)
-        values.update(
-            application_id=application.id,
-            programme=application.programme,
-            programme_title=programme.text("title", default, default) if programme else "",
-            status=application.status,
-            field=programme.field_name(application.field, default, default)
-            if programme and application.field
-            else application.field,
-            host_kind=application.host_kind,
-            duration=application.duration,
-            available_from=application.available_from,
-            work_mode=application.work_mode,
-            motivation=application.motivation,
-            link=application.link,
-            submitted_at=application.created_at,
-            updated_at=application.updated_at,
-            last_note=notes[-1] if notes else None,
-        )
-        rows.append(
-            [values.get(column) for column in _joined(APPLICATION_COLUMNS, APPLICANT_COLUMNS)]
-        )
-    return _joined(APPLICATION_COLUMNS, APPLICANT_COLUMNS), rows
-
-
-def _joined(*groups: Iterable[str]) -> tuple[str, ...]:
-    return tuple(column for group in groups for column in group)
-
-
 async def fellowship(settings: Settings, args: argparse.Namespace) -> int:
     """``fellowship status <id> <status>``: changes the status and tells the applicant."""
     content = _content(settings)
-    now = _now()
     async with Store(settings.database_path) as store:
-        application = await store.applications.get(args.id)
-        if application is None:
-            raise CommandError(f"no fellowship application #{args.id} (see `export fellowship`)")
-        if application.status == args.status:
-            raise CommandError(f"application #{args.id} is already {args.status}")
-        if application.status == WITHDRAWN:
-            raise CommandError(
-                f"application #{args.id} was withdrawn; only the applicant can apply again"
-            )
-        changed = await store.applications.change(
-            application.id, args.status, now, author=_actor(), note=args.note
+        change = await decisions.change_status(
+            store, content, args.id, args.status, _now(), actor=_actor(), note=args.note
         )
-        assert changed is not None
-        member = await store.members.get(changed.member_id)
-        if member is not None:
-            await store.outbox.enqueue([status_notice(content, member, changed, now)], now)
-        await store.audit.record(
-            _actor(),
-            "fellowship.status",
-            now,
-            subject=f"application:{changed.id}",
-            before=application.status,
-            after=changed.status,
-            note=args.note is not None,
-        )
-    told = f"member {changed.member_id} is told in {member.language}" if member else "no member"
-    print(f"application #{changed.id}: {application.status} → {changed.status} ({told})")
+    before, after, member = change.before, change.after, change.member
+    told = f"member {after.member_id} is told in {member.language}" if member else "no member"
+    print(f"application #{after.id}: {before.status} → {after.status} ({told})")
     return 0

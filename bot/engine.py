@@ -34,6 +34,7 @@ from bot.flow import (
     Shortcut,
 )
 from bot.messages import Inbound, Kind, Option, Reply, address_id
+from bot.roles import Restricted, Roles
 from bot.store import Conversation, Member, Store
 from bot.text import fold
 from scheduler.content import Content
@@ -71,6 +72,8 @@ class Engine:
         shortcuts: Sequence[Shortcut] = (),
         keyword_channels: frozenset[str] = frozenset(),
         phone_channels: frozenset[str] = frozenset(),
+        staff_commands: Mapping[str, Restricted] | None = None,
+        roles: Roles | None = None,
     ) -> None:
         self.store = store
         self.content = content
@@ -88,6 +91,10 @@ class Engine:
         # Channels whose address is a phone number (WhatsApp): a first message from a number a
         # registered member proved is theirs joins that member instead of starting anew.
         self.phone_channels = phone_channels
+        # Commands only staff or coordinators may use; to anyone else they are unknown (and the
+        # attempt is logged), like the names in hidden_commands.
+        self.staff_commands = dict(staff_commands or {})
+        self.roles = roles or Roles()
         self._keywords: dict[str, str] = {}
         self._keywords_generation = -1
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -137,6 +144,7 @@ class Engine:
             inbound=inbound,
             member=member,
             language=self._language(member, conversation, inbound),
+            role=self.roles.of(inbound.address),
             answers=conversation.answers,
             flow=conversation.flow,
         )
@@ -190,6 +198,10 @@ class Engine:
             await self._show_menu(ctx, conversation)
             return
         flow = self.flows.get(conversation.flow or "")
+        if flow is not None and flow.role and not self.roles.allows(ctx.address, flow.role):
+            # A role taken away mid-flow: the flow ends without a word about it.
+            log.warning("dropped a %s flow of an address without the role", flow.name)
+            flow = None
         state = flow.states.get(conversation.step or "") if flow else None
         if flow is None or state is None:
             log.warning(
@@ -236,12 +248,17 @@ class Engine:
         """The command a plain word stands for (``STOP``, ``pomoć``, ``START ev_slug``), or None.
 
         An option on offer wins over a keyword: inside a flow, CANCEL picks the Cancel the list
-        shows (leaving the question); elsewhere it is WhatsApp's opt-out word, like STOP.
+        shows (leaving the question); elsewhere it is WhatsApp's opt-out word, like STOP. Inside
+        a flow, a word of an option's label is taken as an attempt at that option, not as a
+        command ("events" while asked for interests does not leave the registration).
         """
         folded = fold(text)
-        if not folded or any(
-            fold(label.removeprefix(SELECTED)) == folded for _, label in conversation.offered
-        ):
+        if not folded:
+            return None
+        labels = [f" {fold(label.removeprefix(SELECTED))} " for _, label in conversation.offered]
+        if any(label == f" {folded} " for label in labels):
+            return None
+        if conversation.active and any(f" {folded} " in label for label in labels):
             return None
         keywords = self.keywords()
         if folded in keywords:
@@ -269,6 +286,13 @@ class Engine:
         self, ctx: Context, conversation: Conversation, name: str, payload: str
     ) -> None:
         handler = self.commands.get(name)
+        restricted = self.staff_commands.get(name)
+        if restricted is not None:
+            if self.roles.allows(ctx.address, restricted.role):
+                handler = restricted.command
+            else:
+                # The channel only: a WhatsApp address is a phone number.
+                log.warning("refused staff command /%s from %s", name, ctx.inbound.channel)
         if name == "cancel":
             if conversation.active:
                 await self._cancel(ctx, conversation)
@@ -277,7 +301,7 @@ class Engine:
                 await self._show_menu(ctx, conversation)
             return
         if handler is None:
-            if name in self.hidden_commands:
+            if name in self.hidden_commands and restricted is None:
                 log.warning("refused staff command /%s from %s", name, ctx.inbound.channel)
             ctx.say(ctx.t("engine.unknown_command", command=f"/{name}"))
             await self._resume_or_menu(ctx, conversation)

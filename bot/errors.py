@@ -3,6 +3,7 @@
 DiasporaError
 ├── ContentError          a content file is invalid (carries file and line)
 ├── StoreError            the database refused or is unusable
+├── UnreadableFile        a file given to import cannot be read (type, encoding, columns)
 └── DeliveryError         a message could not be delivered
     ├── TemporaryDeliveryError   try again later (timeouts, 5xx, rate limits)
     │   └── RateLimited          the provider asked to wait ``retry_after`` seconds
@@ -30,6 +31,10 @@ class ContentError(DiasporaError):
 
 class StoreError(DiasporaError):
     """The database refused an operation or is unusable."""
+
+
+class UnreadableFile(DiasporaError):
+    """A file given to import cannot be read at all (its type, encoding or columns)."""
 
 
 class DeliveryError(DiasporaError):

@@ -9,10 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from bot.store import Member
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What starts a formula (OWASP's CSV injection list), with the full-width forms some
+# spreadsheets (East Asian input settings) read as the same characters.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# Leading blanks some spreadsheets trim on import before looking for a formula.
+_BLANKS = " \t\r\n\u00a0\u3000"
 
 MEMBER_COLUMNS = (
     "id",
@@ -38,8 +43,12 @@ MEMBER_COLUMNS = (
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralises text a spreadsheet would run as a formula, by prefixing an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Neutralises text a spreadsheet would run as a formula, by prefixing an apostrophe: text
+    starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (or their full-width
+    forms), also after leading blanks a spreadsheet may trim."""
+    if isinstance(value, str) and (
+        value.startswith(_FORMULA_START) or value.lstrip(_BLANKS).startswith(_FORMULA_START)
+    ):
         return "'" + value
     return value
 
@@ -69,7 +78,13 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) ->
     sheet = workbook.create_sheet(title[:31])
     sheet.append(list(header))
     for row in rows:
-        sheet.append([safe_cell(value) for value in row])
+        # Control characters cannot be stored in XLSX at all (openpyxl refuses the file).
+        sheet.append(
+            [
+                ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell
+                for cell in map(safe_cell, row)
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

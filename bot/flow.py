@@ -128,6 +128,8 @@ class Context:
     flow: str | None = None
     notes: list[Reply] = field(default_factory=list)
     forget: bool = False
+    # "staff" or "coordinator" for the addresses the settings name; None for everyone else.
+    role: str | None = None
 
     @property
     def address(self) -> str:
@@ -168,7 +170,8 @@ class Flow:
 
     ``summary`` names the state to return to after changing one answer from a summary;
     ``interrupts`` flows (such as choosing the language) put the flow they interrupt aside and
-    resume it when they end; ``on_cancel`` runs when the member cancels.
+    resume it when they end; ``on_cancel`` runs when the member cancels; ``role`` keeps the
+    flow to staff or coordinators.
     """
 
     name: str
@@ -177,3 +180,5 @@ class Flow:
     summary: str | None = None
     interrupts: bool = False
     on_cancel: Callable[[Context], Awaitable[None]] | None = None
+    # Only addresses with this role (bot.roles) may be in the flow; None: everyone.
+    role: str | None = None

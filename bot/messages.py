@@ -76,7 +76,9 @@ class Reply:
     the text where the channel needs an approved template (WhatsApp outside the 24-hour window).
     ``language`` is the language the text is in and ``multi`` says several options may be
     chosen, so a channel that adds words of its own (WhatsApp's "reply with a number") uses the
-    member's language.
+    member's language. ``key`` names a message that is sent once and then updated (a progress
+    report): a channel that can edit messages edits the one it sent under the same key
+    (Telegram); others send the new text as a new message.
     """
 
     text: str
@@ -90,6 +92,7 @@ class Reply:
     template: Template | None = None
     language: str | None = None
     multi: bool = False
+    key: str | None = None
 
 
 def channel_of(address: str) -> str:

@@ -6,7 +6,9 @@ the background. A message stored before the 200 survives a crash of the process;
 Twilio refused for now (5xx, timeouts, 429) stay stored and are tried again with a growing
 delay, until they go or the member's 24-hour window — which a reply needs — is about to close.
 A redelivered webhook (same MessageSid) is stored once, and the engine handles a message id
-once; a crash in the middle of a REST call may send that one part twice, never lose it.
+once. What a crash can cost: a reply in the milliseconds between handling and sending (the
+member's message itself is kept and its effect stored), or one part sent twice when the
+process dies during the REST call — never the member's message.
 
 One lane (task) per address walks that address's messages in order, so replies never overtake
 each other; lanes of different members run side by side.
@@ -132,7 +134,12 @@ class Relay:
         try:
             while True:
                 self._kicked.discard(address)
-                await self._walk(address)
+                try:
+                    await self._walk(address)
+                except Exception:
+                    # The store failed: the messages stay where they are for the next sweep.
+                    log.exception("whatsapp: a lane stopped")
+                    return
                 if address not in self._kicked or self._closing:
                     return
         finally:

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     coordinator_telegram_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     staff_whatsapp_numbers: Annotated[list[str], NoDecode] = Field(default_factory=list)
     dashboard_password: SecretStr | None = None
+    # Signs the dashboard's session cookies; unset, a random key per process (sign-ins end when
+    # the bot restarts).
+    dashboard_secret_key: SecretStr | None = Field(default=None, min_length=32)
 
     # Outbox: messages a second per channel (0: no limit), seconds between two messages to one
     # Telegram chat, and how late a missed campaign message may still go out.
@@ -73,6 +76,8 @@ class Settings(BaseSettings):
         "twilio_auth_token",
         "twilio_webhook_shared_key",
         "telegram_webhook_secret",
+        "dashboard_password",
+        "dashboard_secret_key",
         "twilio_api_base_url",
         "public_base_url",
         mode="before",

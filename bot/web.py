@@ -8,6 +8,7 @@ in the bot's own event loop.
 | ``POST /telegram/webhook`` | a Telegram update in webhook mode, with the secret header |
 | ``GET /healthz`` | whether the store answers, which channels are on, replies waiting |
 | ``GET /media/<token>`` | a file offered to a WhatsApp member by link, for a short while |
+| ``/dashboard`` | the coordinators' dashboard (:mod:`bot.dashboard`); 404 without a password |
 
 Twilio signs the URL it called — ``PUBLIC_BASE_URL`` + path + query, not whatever a reverse
 proxy passed on — with the auth token; a request without a valid signature gets 403 and leaves
@@ -28,10 +29,9 @@ from urllib.parse import parse_qsl
 
 import uvicorn
 from starlette.applications import Starlette
-from starlette.datastructures import ImmutableMultiDict
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp
 from twilio.request_validator import (
     SIGNATURE_HEADER,
@@ -41,6 +41,7 @@ from twilio.request_validator import (
 )
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot import dashboard
 from bot.channels.whatsapp import delivery_of
 from bot.errors import StoreError
 from bot.media import PATH as MEDIA_PATH
@@ -53,6 +54,18 @@ log = logging.getLogger(__name__)
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Twilio's webhooks are a few hundred bytes; anything far bigger is not Twilio.
 MAX_FORM = 64 * 1024
+
+
+class _Params(dict[str, list[str]]):
+    """Form fields as RequestValidator reads them (``getall``), repeated names kept."""
+
+    def __init__(self, fields: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        for name, value in fields:
+            self.setdefault(name, []).append(value)
+
+    def getall(self, name: str) -> list[str]:
+        return self[name]
 
 
 class TwilioSignature:
@@ -90,9 +103,8 @@ class TwilioSignature:
             secret, algorithm = self.shared_key, get_signature_algorithm(settings)
         else:
             secret, algorithm = self.auth_token, None
-        params = ImmutableMultiDict(list(fields))
         validator = RequestValidator(secret)
-        return bool(validator.validate(self.url(request), params, signature, algorithm))
+        return bool(validator.validate(self.url(request), _Params(fields), signature, algorithm))
 
 
 class Routes:
@@ -111,7 +123,8 @@ class Routes:
 
     async def _signed_form(self, request: Request) -> list[tuple[str, str]] | None:
         """The form fields of a request Twilio signed, or None."""
-        if int(request.headers.get("content-length") or 0) > MAX_FORM:
+        length = request.headers.get("content-length", "0")
+        if not length.isdigit() or int(length) > MAX_FORM:
             return None
         body = await request.body()
         if len(body) > MAX_FORM:
@@ -225,6 +238,7 @@ def build(app: App, routes: Sequence[BaseRoute] = ()) -> Starlette:
             Route("/telegram/webhook", handlers.telegram_webhook, methods=["POST"]),
             Route("/healthz", handlers.health, methods=["GET"]),
             Route(MEDIA_PATH + "{token}", handlers.media, methods=["GET"]),
+            Mount(dashboard.PATH, app=dashboard.build(app)),
             *app.routes,
             *routes,
         ]

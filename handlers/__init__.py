@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 
 from bot.flow import Command, Flow, Shortcut
-from handlers import account, events, fellowship, registration
+from bot.roles import COORDINATOR, STAFF, Restricted
+from handlers import account, broadcast, events, fellowship, registration, staff
 from handlers.menu import menu
 
 FLOWS: Mapping[str, Flow] = {
@@ -17,6 +18,7 @@ FLOWS: Mapping[str, Flow] = {
         account.DELETE_FLOW,
         events.FLOW,
         fellowship.FLOW,
+        broadcast.FLOW,
     )
 }
 
@@ -64,4 +66,20 @@ MENU_COMMANDS = (
 # Staff commands: unknown to anyone who is not staff, and their attempts are logged.
 STAFF_COMMANDS = frozenset({"broadcast", "stats", "signups", "export"})
 
-__all__ = ["COMMANDS", "FLOWS", "MENU_COMMANDS", "SHORTCUTS", "STAFF_COMMANDS", "menu"]
+# What each staff command runs and who may run it (staff can do everything coordinators can).
+STAFF_HANDLERS: Mapping[str, Restricted] = {
+    "broadcast": Restricted(broadcast.start, STAFF),
+    "stats": Restricted(staff.stats, COORDINATOR),
+    "signups": Restricted(staff.signups, COORDINATOR),
+    "export": Restricted(staff.export_files, COORDINATOR),
+}
+
+__all__ = [
+    "COMMANDS",
+    "FLOWS",
+    "MENU_COMMANDS",
+    "SHORTCUTS",
+    "STAFF_COMMANDS",
+    "STAFF_HANDLERS",
+    "menu",
+]

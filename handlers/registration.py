@@ -475,8 +475,25 @@ async def got_phone(ctx: Context, answer: Answer) -> str | Retry:
         # The app's own-contact button proves the number is theirs (a typed one proves
         # nothing): a later chat from this number on WhatsApp joins this member.
         await ctx.store.members.update(ctx.member.id, ctx.now(), verified_phone=phone)
+        holder = await ctx.store.members.holder_of(phone)
+        if holder is not None and holder.id != ctx.member.id and not ctx.member.registered:
+            return await _join(ctx, holder, phone)
     ctx.answers["phone"] = phone
     return SUMMARY
+
+
+async def _join(ctx: Context, holder: Member, phone: str) -> str:
+    """Joins this chat to the member who registered from the proved number elsewhere (on
+    WhatsApp); the registration begun here, a duplicate, is dropped."""
+    assert ctx.member is not None
+    now = ctx.now()
+    await ctx.store.members.move_address(ctx.address, holder.id, now)
+    await ctx.store.members.delete(ctx.member.id)
+    await ctx.store.members.update(holder.id, now, verified_phone=phone)
+    ctx.member = holder
+    ctx.language = holder.language
+    ctx.say(ctx.t("engine.linked"))
+    return END
 
 
 def _profile(ctx: Context) -> dict[str, Any]:

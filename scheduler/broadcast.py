@@ -53,41 +53,92 @@ def check_text(text: str) -> None:
         )
 
 
+ANY_PROGRAMME = "*"
+"""``Plan.applicants`` for applicants to any fellowship programme."""
+
+
 @dataclass
 class Plan:
-    """Who a broadcast would reach, counted before it is queued."""
+    """Who a broadcast would reach, counted before it is queued.
+
+    ``texts`` holds a text per language (a member gets the one in their language, else the
+    default language's, else the first); empty, ``text`` goes to everyone. ``applicants``
+    keeps the audience to members with an open fellowship application (to that programme, or
+    to any with :data:`ANY_PROGRAMME`).
+    """
 
     text: str
     audience: Audience
     members: int = 0
     channels: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
+    texts: dict[str, str] = field(default_factory=dict)
+    applicants: str | None = None
+    default_language: str = "en"
+
+    def text_for(self, language: str) -> tuple[str, str]:
+        """The text a member reading the bot in ``language`` gets, and its language."""
+        if not self.texts:
+            return language, self.text
+        for candidate in (language, self.default_language):
+            if candidate in self.texts:
+                return candidate, self.texts[candidate]
+        first = next(iter(self.texts))
+        return first, self.texts[first]
+
+    def describe(self) -> str:
+        """The audience in one line, for the audit log and the broadcasts table."""
+        if self.applicants is None:
+            return self.audience.describe()
+        applicants = f"fellowship_applicants={self.applicants}"
+        return applicants if self.audience.everyone else f"{self.audience.describe()}; {applicants}"
 
 
 async def _recipients(
-    store: Store, audience: Audience, fallback_zone: str
+    store: Store, plan: Plan, fallback_zone: str
 ) -> AsyncIterator[list[tuple[Person, str | None]]]:
     """The audience's members and their likely channel, a chunk at a time (never all at once:
     a broadcast to 100,000 members stays small)."""
+    audience = plan.audience
     going: set[int] = set()
     if audience.event:
         going = await store.recipients.rsvp_members(audience.event, audience.rsvp)
+    applicants: set[int] | None = None
+    if plan.applicants is not None:
+        programme = None if plan.applicants == ANY_PROGRAMME else plan.applicants
+        applicants = await store.recipients.applicant_members(programme)
     reader = PersonReader(fallback_zone)
     async for rows in store.recipients.stream():
         chunk = []
         for row in rows:
             person = reader.person(row)
-            if audience.matches(person, going):
+            if audience.matches(person, going) and (applicants is None or person.id in applicants):
                 channels = str(row[-1]).split(",") if row[-1] else []
                 chunk.append((person, likely_channel(person, channels)))
         yield chunk
 
 
-async def plan(store: Store, text: str, audience: Audience, fallback_zone: str) -> Plan:
+async def plan(
+    store: Store,
+    text: str,
+    audience: Audience,
+    fallback_zone: str,
+    *,
+    texts: dict[str, str] | None = None,
+    applicants: str | None = None,
+    default_language: str = "en",
+) -> Plan:
     """Counts the members in the audience by channel and language."""
-    check_text(text)
-    result = Plan(text, audience)
-    async for chunk in _recipients(store, audience, fallback_zone):
+    for each in texts.values() if texts else [text]:
+        check_text(each)
+    result = Plan(
+        text,
+        audience,
+        texts=dict(texts or {}),
+        applicants=applicants,
+        default_language=default_language,
+    )
+    async for chunk in _recipients(store, result, fallback_zone):
         for person, channel in chunk:
             result.members += 1
             result.channels[channel or "none"] += 1
@@ -96,20 +147,41 @@ async def plan(store: Store, text: str, audience: Audience, fallback_zone: str) 
 
 
 async def queue(
-    store: Store, plan: Plan, actor: str, now: datetime, fallback_zone: str
+    store: Store,
+    plan: Plan,
+    actor: str,
+    now: datetime,
+    fallback_zone: str,
+    *,
+    report_to: str | None = None,
+    report_language: str | None = None,
 ) -> tuple[Broadcast, int]:
-    """Records the broadcast, queues one row per member, and writes the audit entry."""
-    description = plan.audience.describe()
-    broadcast = await store.broadcasts.create(actor, plan.text, description, now)
+    """Records the broadcast, queues one row per member, and writes the audit entry.
+
+    ``report_to`` names the chat that follows the progress (see scheduler.progress)."""
+    description = plan.describe()
+    broadcast = await store.broadcasts.create(
+        actor,
+        plan.text,
+        description,
+        now,
+        texts=plan.texts,
+        report_to=report_to,
+        report_language=report_language,
+    )
     queued = 0
-    async for chunk in _recipients(store, plan.audience, fallback_zone):
+    async for chunk in _recipients(store, plan, fallback_zone):
         queued += await store.outbox.enqueue(
             (
                 Outgoing(
                     job=broadcast.job,
                     kind="broadcast",
                     member_id=person.id,
-                    body=fill(plan.text, channel or "telegram", member=member_values(person.name)),
+                    body=fill(
+                        plan.text_for(person.language)[1],
+                        channel or "telegram",
+                        member=member_values(person.name),
+                    ),
                     not_before=now,
                 )
                 for person, channel in chunk
@@ -124,5 +196,6 @@ async def queue(
         audience=description,
         members=queued,
         characters=len(plan.text),
+        languages=sorted(plan.texts),
     )
     return broadcast, queued

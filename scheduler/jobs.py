@@ -5,6 +5,7 @@
 | ``plan-campaigns`` | at start, then every minute | queues due campaign messages |
 | ``watch-content`` | every 5 seconds | re-plans at once when a content file changed |
 | ``send-outbox`` | every 2 seconds | drains the outbox (in the background; one drain at a time) |
+| ``report-broadcasts`` | every 3 seconds | edits the progress of chat broadcasts, then reports |
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler.planner import Planner
+from scheduler.progress import BroadcastReporter
 from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 PLAN_JOB = "plan-campaigns"
 WATCH_JOB = "watch-content"
 SEND_JOB = "send-outbox"
+REPORT_JOB = "report-broadcasts"
 
 
 async def plan_campaigns(planner: Planner, sender: Sender) -> None:
@@ -49,12 +52,20 @@ async def send_outbox(sender: Sender) -> None:
     sender.kick()
 
 
+async def report_broadcasts(reporter: BroadcastReporter) -> None:
+    """Tells the staff chats following broadcasts how far they got."""
+    await reporter.tick()
+
+
 class Jobs:
     """Owns the AsyncIOScheduler: :meth:`start` inside the running loop, :meth:`stop` after."""
 
-    def __init__(self, planner: Planner, sender: Sender) -> None:
+    def __init__(
+        self, planner: Planner, sender: Sender, reporter: BroadcastReporter | None = None
+    ) -> None:
         self.planner = planner
         self.sender = sender
+        self.reporter = reporter
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def start(self) -> None:
@@ -79,6 +90,14 @@ class Jobs:
         self.scheduler.add_job(
             send_outbox, IntervalTrigger(seconds=2), args=(self.sender,), id=SEND_JOB, **options
         )
+        if self.reporter is not None:
+            self.scheduler.add_job(
+                report_broadcasts,
+                IntervalTrigger(seconds=3),
+                args=(self.reporter,),
+                id=REPORT_JOB,
+                **options,
+            )
         self.scheduler.start()
 
     async def stop(self) -> None:

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 WHATSAPP_WINDOW = timedelta(hours=24)
 # Delay before the 2nd and 3rd attempt after a timeout or a 5xx.
 BACKOFF = (5.0, 30.0)
+# Sends in flight when no rate limit applies (measured best against a local Bot API server).
+UNLIMITED_WINDOW = 8
 # What a send is expected to take, for how many to keep in flight under a rate limit.
 LATENCY = 0.05
 # How long a row waits when none of its member's channels is served by this process.
@@ -176,12 +178,32 @@ class Sender:
         for (until, reason), ids in defers.items():
             await self.store.outbox.defer(ids, until, reason, now)
             report.deferred += len(ids)
-        for start in range(0, len(sends), self.window):
+        windows = [
+            sends[start : start + self.window] for start in range(0, len(sends), self.window)
+        ]
+        if not windows:
+            return
+        # While one window is with the provider, the next is claimed and the last recorded,
+        # so the database never holds the sends up. At most two windows are ``sending``.
+        claiming = asyncio.ensure_future(self._claim(windows[0]))
+        recording: asyncio.Future[None] | None = None
+        for index in range(len(windows)):
+            mine = await claiming
             if self._stopping:
-                return
-            await self._window(sends[start : start + self.window], report)
+                await self.store.outbox.release([send.row.id for send in mine], self.clock.now())
+                break
+            if index + 1 < len(windows):
+                claiming = asyncio.ensure_future(self._claim(windows[index + 1]))
+            outcomes = await asyncio.gather(*(self._send(send) for send in mine))
+            if recording is not None:
+                await recording
+            recording = asyncio.ensure_future(self._record(mine, outcomes, report))
             if progress is not None:
                 progress(report)
+        if recording is not None:
+            await recording
+        if progress is not None:
+            progress(report)
 
     def _route(
         self, row: OutboxRow, reach: Reach | None, now: datetime
@@ -213,20 +235,26 @@ class Sender:
             return _Send(row, route.address, Reply(row.body))
         return _Settle("needs_template", "outside WhatsApp's 24-hour window and no template")
 
-    async def _window(self, sends: list[_Send], report: DrainReport) -> None:
-        now = self.clock.now()
-        claimed = await self.store.outbox.claim([(s.row.id, s.address) for s in sends], now)
-        mine = [send for send in sends if send.row.id in claimed]
-        outcomes = await asyncio.gather(*(self._send(send) for send in mine))
+    async def _claim(self, sends: list[_Send]) -> list[_Send]:
+        """Marks a window's rows ``sending``; returns the sends whose rows were claimed."""
+        claimed = await self.store.outbox.claim(
+            [(send.row.id, send.address) for send in sends], self.clock.now()
+        )
+        return [send for send in sends if send.row.id in claimed]
+
+    async def _record(
+        self, sends: list[_Send], outcomes: list[str | Exception], report: DrainReport
+    ) -> None:
+        """Marks what went out ``sent`` (one statement) and deals with what did not."""
         now = self.clock.now()
         sent = [
             (send.row.id, outcome)
-            for send, outcome in zip(mine, outcomes, strict=True)
+            for send, outcome in zip(sends, outcomes, strict=True)
             if isinstance(outcome, str)
         ]
         await self.store.outbox.record_sent(sent, now)
         report.sent += len(sent)
-        for send, outcome in zip(mine, outcomes, strict=True):
+        for send, outcome in zip(sends, outcomes, strict=True):
             if not isinstance(outcome, str):
                 await self._failed(send, outcome, now, report)
 
@@ -283,7 +311,7 @@ def _window(limits: Iterable[RateLimiter]) -> int:
     (sends take tens of milliseconds), and no more, so paced sends leave evenly spaced."""
     intervals = [limit.interval for limit in limits]
     if not intervals or min(intervals) == 0:
-        return 16
+        return UNLIMITED_WINDOW
     return max(1, math.ceil(LATENCY / min(intervals)))
 
 

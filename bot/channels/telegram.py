@@ -189,6 +189,9 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self._phone_keyboard: set[int] = set()
+        # Messages sent under a Reply.key, by (chat, key), so a later reply with the key edits
+        # them in place.
+        self._keyed: dict[tuple[int, str], int] = {}
 
     @property
     def bot_username(self) -> str | None:
@@ -283,8 +286,13 @@ class TelegramChannel:
                 raise
 
     async def _deliver(self, chat_id: int, reply: Reply) -> str:
-        """Sends one reply, split where it is too long; returns the last message's id."""
+        """Sends one reply, split where it is too long; returns the last message's id. A reply
+        with a key edits the message sent earlier under that key, when there is one."""
         bot = self.application.bot
+        if reply.key is not None:
+            edited = await self._edit_keyed(chat_id, reply)
+            if edited is not None:
+                return edited
         markup = keyboard(reply)
         if markup is None and chat_id in self._phone_keyboard:
             markup = ReplyKeyboardRemove()
@@ -303,7 +311,30 @@ class TelegramChannel:
                 InputFile(reply.file.content, filename=reply.file.filename),
             )
         assert message is not None
+        if reply.key is not None:
+            self._keyed[(chat_id, reply.key)] = message.message_id
         return str(message.message_id)
+
+    async def _edit_keyed(self, chat_id: int, reply: Reply) -> str | None:
+        """Edits the message sent under ``reply.key``; None when there is none to edit."""
+        message_id = self._keyed.get((chat_id, reply.key or ""))
+        if message_id is None:
+            return None
+        markup = keyboard(reply)
+        try:
+            await self.application.bot.edit_message_text(
+                reply.text[:MESSAGE_LIMIT],
+                chat_id=chat_id,
+                message_id=message_id,
+                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+            )
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                return str(message_id)
+            # Deleted or too old to edit: send it anew.
+            del self._keyed[(chat_id, reply.key or "")]
+            return None
+        return str(message_id)
 
     async def send(self, address: str, reply: Reply) -> str:
         """Sends a message that is not a direct reply; raises the project's delivery errors."""

@@ -10,13 +10,16 @@ from bot.store.audit import Audit, AuditEntry
 from bot.store.broadcasts import Broadcast, Broadcasts
 from bot.store.conversations import Conversation, Conversations
 from bot.store.database import Database
+from bot.store.directory import Directory, MemberQuery, MemberRow, Page
 from bot.store.fellowship import Application, Applications
+from bot.store.imports import Contact, Imports
 from bot.store.inbox import Inbox, InboxRow
 from bot.store.members import PROFILE_FIELDS, Address, Member, Members
 from bot.store.outbox import FINAL_STATES, STATES, Outbox, OutboxRow, Outgoing
 from bot.store.recipients import Reach, Recipients, Route
 from bot.store.rsvps import Outcome, Rsvp, Rsvps
 from bot.store.runs import Run, Runs
+from bot.store.stats import EventCounts, Stats
 
 __all__ = [
     "FINAL_STATES",
@@ -29,17 +32,24 @@ __all__ = [
     "AuditEntry",
     "Broadcast",
     "Broadcasts",
+    "Contact",
     "Conversation",
     "Conversations",
     "Database",
+    "Directory",
+    "EventCounts",
+    "Imports",
     "Inbox",
     "InboxRow",
     "Member",
+    "MemberQuery",
+    "MemberRow",
     "Members",
     "Outbox",
     "OutboxRow",
     "Outcome",
     "Outgoing",
+    "Page",
     "Reach",
     "Recipients",
     "Route",
@@ -47,6 +57,7 @@ __all__ = [
     "Rsvps",
     "Run",
     "Runs",
+    "Stats",
     "Store",
 ]
 
@@ -66,6 +77,9 @@ class Store:
         self.runs = Runs(self.db)
         self.broadcasts = Broadcasts(self.db)
         self.inbox = Inbox(self.db)
+        self.stats = Stats(self.db)
+        self.directory = Directory(self.db)
+        self.imports = Imports(self.db)
 
     async def open(self, *, up_to: int | None = None) -> None:
         await self.db.open(up_to=up_to)
@@ -102,5 +116,8 @@ class Store:
                     "history": [asdict(n) for n in await self.applications.notes(application.id)],
                 }
                 for application in await self.applications.of_member(member_id)
+            ],
+            "imported_contacts": [
+                asdict(contact) for contact in await self.imports.of_member(member_id)
             ],
         }

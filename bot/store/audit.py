@@ -42,6 +42,22 @@ class Audit:
 
     async def entries(self, limit: int = 100) -> list[AuditEntry]:
         rows = await self.db.fetchall("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
+        return self._entries(rows)
+
+    async def search(
+        self, *, since: datetime | None = None, action: str | None = None, limit: int = 1000
+    ) -> list[AuditEntry]:
+        """Entries at or after ``since`` whose action is ``action`` or starts with
+        ``action.`` (``export`` finds ``export.members``), newest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM audit_log WHERE at >= ? AND (? IS NULL OR action = ?"
+            " OR substr(action, 1, length(?) + 1) = ? || '.') ORDER BY id DESC LIMIT ?",
+            (since.isoformat() if since else "", action, action, action, action, limit),
+        )
+        return self._entries(rows)
+
+    @staticmethod
+    def _entries(rows: list[Any]) -> list[AuditEntry]:
         return [
             AuditEntry(
                 id=row["id"],

@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import StoreError
+from bot.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,10 @@ def migrations() -> list[tuple[int, str, str]]:
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     return sorted(found)
+
+
+def _fold(value: object) -> str:
+    return fold(value) if isinstance(value, str) else ""
 
 
 class Database:
@@ -54,6 +59,8 @@ class Database:
             await self._conn.execute("PRAGMA foreign_keys=ON")
             await self._conn.execute("PRAGMA busy_timeout=5000")
             await self._conn.execute("PRAGMA synchronous=NORMAL")
+            # fold(text): case- and accent-insensitive search (bot.text.fold) in SQL.
+            await self._conn.create_function("fold", 1, _fold, deterministic=True)
         except sqlite3.Error as error:
             raise StoreError(f"cannot open database {self.path}: {error}") from error
         await self.migrate(up_to=up_to)
@@ -117,6 +124,12 @@ class Database:
         async with self._lock:
             cursor = await self.conn.execute(sql, tuple(params))
             return int(cursor.lastrowid or 0)
+
+    async def returning(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Runs one writing statement on its own (atomic by itself) and returns the rows of its
+        RETURNING clause, in one trip to the database thread."""
+        async with self._lock:
+            return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         async with self.conn.execute(sql, tuple(params)) as cursor:

@@ -162,6 +162,19 @@ class Applications:
             )
         return await self.get(application_id)
 
+    async def add_note(
+        self, application_id: int, note: str, now: datetime, *, author: str
+    ) -> Note | None:
+        """Keeps a coordinator's internal note (never sent); None if there is no such
+        application."""
+        rows = await self.db.returning(
+            "INSERT INTO application_notes (application_id, author, note, at)"
+            " SELECT id, ?, ?, ? FROM fellowship_applications WHERE id = ?"
+            " RETURNING id, application_id, author, status, note, at",
+            (author, note, now.isoformat(), application_id),
+        )
+        return Note(**dict(rows[0])) if rows else None
+
     async def notes(self, application_id: int) -> list[Note]:
         """The application's history, oldest first."""
         rows = await self.db.fetchall(

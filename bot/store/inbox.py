@@ -2,14 +2,15 @@
 
 States::
 
-    received ──> replying ──> (deleted)
-       │             │  ^
-       │             └──┘ (a reply failed for now: tried again at not_before)
-       └──> (deleted: nothing to answer)
+    received ──────────────> (deleted: handled, every reply sent)
+       │
+       └──> replying ──> (deleted: the rest sent, or given up)
+              │  ^
+              └──┘ (a reply failed for now: tried again at not_before)
 
-A member's WhatsApp message is stored before Twilio gets its 200. Once the engine has handled
-it, its fields (the member's words) are dropped and the rendered replies kept instead; each
-reply is dropped once the provider took it, and the row goes when none is left.
+A member's WhatsApp message is stored before Twilio gets its 200. When a reply cannot go at
+once, the row becomes ``replying``: the member's words are dropped and the replies still to
+send are kept instead, each dropped once the provider took it; the row goes when none is left.
 """
 
 from __future__ import annotations

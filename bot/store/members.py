@@ -205,6 +205,17 @@ class Members:
         )
         return await self.by_address(address)
 
+    async def holder_of(self, phone: str) -> Member | None:
+        """The registered member reached at an address that is this phone number (a WhatsApp
+        chat, whose address is ``whatsapp:<E.164>``)."""
+        row = await self.db.fetchone(
+            "SELECT m.* FROM members m JOIN addresses a ON a.member_id = m.id"
+            " WHERE a.address = a.channel || ':' || ? AND m.registered_at IS NOT NULL"
+            " ORDER BY m.id LIMIT 1",
+            (phone,),
+        )
+        return Member.from_row(row) if row else None
+
     async def move_address(self, address: str, member_id: int, now: datetime) -> None:
         """Gives an address to another member (the same person, recognised by their phone)."""
         await self.db.execute(

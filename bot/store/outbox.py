@@ -181,40 +181,38 @@ class Outbox:
         return row_id in await self.claim([(row_id, address)], now)
 
     async def claim(self, rows: Sequence[tuple[int, str]], now: datetime) -> set[int]:
-        """Marks queued rows ``sending`` to the given addresses, in one transaction.
+        """Marks queued rows ``sending`` to the given addresses, in one statement.
 
         Returns the ids claimed; a row someone else took, or that was cancelled, is left out.
         """
         if not rows:
             return set()
-        at = now.isoformat()
-        async with (
-            self.db.transaction() as conn,
-            conn.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?,"
-                " address = json_extract(claim.value, '$[1]') FROM json_each(?) AS claim"
-                " WHERE outbox.id = json_extract(claim.value, '$[0]') AND outbox.state = 'queued'"
-                " RETURNING outbox.id",
-                (at, json.dumps([[row_id, address] for row_id, address in rows])),
-            ) as cursor,
-        ):
-            claimed = {int(row[0]) for row in await cursor.fetchall()}
-        return claimed
+        claimed = await self.db.returning(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?1,"
+            " address = (SELECT json_extract(value, '$[1]') FROM json_each(?2)"
+            " WHERE json_extract(value, '$[0]') = outbox.id)"
+            " WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(?2))"
+            " AND state = 'queued' RETURNING id",
+            (now.isoformat(), json.dumps([[row_id, address] for row_id, address in rows])),
+        )
+        return {int(row[0]) for row in claimed}
 
     async def mark_sent(self, row_id: int, provider_id: str, now: datetime) -> None:
         await self.record_sent([(row_id, provider_id)], now)
 
     async def record_sent(self, sent: Sequence[tuple[int, str]], now: datetime) -> None:
-        """Marks rows ``sent`` with the provider's message ids, in one transaction."""
+        """Marks rows ``sent`` with the provider's message ids, in one statement."""
         if not sent:
             return
         at = now.isoformat()
-        async with self.db.transaction() as conn:
-            await conn.executemany(
-                "UPDATE outbox SET state = 'sent', provider_id = ?, delivery = coalesce(delivery,"
-                " 'sent'), error = NULL, sent_at = ?, updated_at = ? WHERE id = ?",
-                [(provider_id, at, at, row_id) for row_id, provider_id in sent],
-            )
+        await self.db.execute(
+            "UPDATE outbox SET state = 'sent', delivery = coalesce(delivery, 'sent'),"
+            " error = NULL, sent_at = ?1, updated_at = ?1,"
+            " provider_id = (SELECT json_extract(value, '$[1]') FROM json_each(?2)"
+            " WHERE json_extract(value, '$[0]') = outbox.id)"
+            " WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(?2))",
+            (at, json.dumps([[row_id, provider_id] for row_id, provider_id in sent])),
+        )
 
     async def mark_retry(
         self,
@@ -234,6 +232,16 @@ class Outbox:
             "UPDATE outbox SET state = 'queued', error = ?, not_before = ?, updated_at = ?,"
             " attempts = attempts - ? WHERE id = ?",
             (error, not_before.isoformat(), now.isoformat(), 0 if count_attempt else 1, row_id),
+        )
+
+    async def release(self, row_ids: Collection[int], now: datetime) -> None:
+        """Puts rows claimed but never handed to the provider back in the queue (a stop)."""
+        if not row_ids:
+            return
+        await self.db.execute(
+            "UPDATE outbox SET state = 'queued', attempts = attempts - 1, updated_at = ?"
+            " WHERE id IN (SELECT value FROM json_each(?)) AND state = 'sending'",
+            (now.isoformat(), json.dumps(list(row_ids))),
         )
 
     async def defer(

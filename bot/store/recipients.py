@@ -124,6 +124,16 @@ class Recipients:
         )
         return {int(row[0]) for row in rows}
 
+    async def applicant_members(self, programme: str | None = None) -> set[int]:
+        """Members with a fellowship application (to ``programme``, or to any) that they have
+        not withdrawn."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT member_id FROM fellowship_applications WHERE status != 'withdrawn'"
+            " AND (? IS NULL OR programme = ?)",
+            (programme, programme),
+        )
+        return {int(row[0]) for row in rows}
+
     async def members_checksum(self) -> tuple[int, int]:
         """(count, sum of ids) of registered members: changes when one is deleted."""
         row = await self.db.fetchone(

@@ -24,7 +24,9 @@ WAITLISTED = "waitlisted"
 ANSWERS = (GOING, MAYBE, NOT_GOING)
 STATUSES = (GOING, WAITLISTED, MAYBE, NOT_GOING)
 
-_COLUMNS = "id, event, member_id, status, guests, waitlisted_at, created_at, updated_at"
+_COLUMNS = (
+    "id, event, member_id, status, guests, waitlisted_at, created_at, updated_at, checked_in_at"
+)
 # The waitlist's order: first come, first served.
 _QUEUE = "ORDER BY waitlisted_at, id"
 
@@ -41,6 +43,7 @@ class Rsvp:
     waitlisted_at: str | None
     created_at: str
     updated_at: str
+    checked_in_at: str | None = None
     position: int | None = None
 
     @property
@@ -173,6 +176,16 @@ class Rsvps:
             promoted = await _serve(conn, event, capacity, now.isoformat())
             free = None if capacity is None else capacity - await _taken(conn, event)
         return Outcome(None, tuple(promoted), free=free)
+
+    async def check_in(self, event: str, member_id: int, at: datetime | None) -> Rsvp | None:
+        """Records that a member who is going arrived at the event (``at`` None takes it back);
+        None when the member has no "going" RSVP to it."""
+        rows = await self.db.returning(
+            f"UPDATE rsvps SET checked_in_at = ? WHERE event = ? AND member_id = ?"  # noqa: S608
+            f" AND status = ? RETURNING {_COLUMNS}",
+            (at.isoformat() if at else None, event, member_id, GOING),
+        )
+        return Rsvp.from_row(rows[0]) if rows else None
 
     async def _placed(self, rsvp: Rsvp) -> Rsvp:
         """The RSVP with its waitlist position filled in."""

@@ -211,3 +211,46 @@ async def test_sharing_the_contact_on_telegram_proves_the_number(
         member.verified_phone,
         member.registered,
     )
+
+
+async def test_sharing_a_whatsapp_members_number_on_telegram_joins_them(
+    app: App, clock: FixedClock
+) -> None:
+    """The other way round: a WhatsApp member who starts on Telegram and shares the same number
+    there is recognised; the duplicate registration is dropped."""
+    member = await registered(app, clock)
+    telegram = Chat(app.engine, clock, "telegram:1001", display_name="Ana Marković")
+    for text in ["/start", "English", "I agree", "Ana Marković", "Germany", "Berlin"]:
+        await telegram.send(text)
+    for _ in range(6):
+        await telegram.send("skip")
+    await telegram.send("Telegram")
+    await telegram.send("skip")
+
+    await telegram.share_contact("+38267123456")
+
+    assert [
+        app.content.text("en", "engine.linked"),
+        app.content.text("en", "menu.member", name="Ana"),
+    ] == telegram.replies()
+    addresses = [address.address for address in await app.store.members.addresses(member.id)]
+    assert ([ANA, "telegram:1001"], 1) == (
+        addresses,
+        len(await app.store.members.all(registered_only=False)),
+    )
+
+
+async def test_a_word_of_an_option_is_an_answer_not_a_command(app: App, ana: Chat) -> None:
+    """ "events" while asked for interests ("Events in Montenegro") stays in the registration."""
+    answers = ["start", "English", "I agree", "Ana", "Germany", "Berlin", "skip", "skip"]
+    answers += ["IT and software", "Software", "1, 3"]
+    for text in answers:
+        await ana.send(text)
+    asked = ana.question
+
+    await ana.send("events")
+
+    assert [app.content.text("en", "registration.pick_several"), asked] == [
+        ana.replies()[0],
+        ana.question,
+    ]

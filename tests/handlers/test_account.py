@@ -199,6 +199,7 @@ async def test_mydata_shows_everything_as_text_and_as_a_json_file(chat: Chat) ->
         "addresses",
         "conversations",
         "fellowship_applications",
+        "imported_contacts",
         "member",
         "rsvps",
     ] == sorted(data)

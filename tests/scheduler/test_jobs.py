@@ -39,7 +39,7 @@ async def test_serving_plans_and_sends_a_due_campaign_and_stops_cleanly(
             serving = asyncio.create_task(app.serve(stop))
             (message,) = await fake.wait_for_messages(7001, 1)
             assert app.jobs is not None
-            assert {PLAN_JOB, WATCH_JOB, SEND_JOB} == {
+            assert {PLAN_JOB, WATCH_JOB, SEND_JOB} <= {
                 job.id for job in app.jobs.scheduler.get_jobs()
             }
             stop.set()

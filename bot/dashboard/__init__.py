@@ -1,0 +1,127 @@
+"""The coordinators' web dashboard, mounted at ``/dashboard`` by :func:`bot.web.build`.
+
+| route | does |
+|---|---|
+| ``GET, POST /signin`` · ``POST /signout`` | sign-in with ``DASHBOARD_PASSWORD`` |
+| ``GET /`` | overview: members by country, sector, interest; registrations over time |
+| ``GET /members`` · ``GET /members/<id>`` | members: search, filters, sort, pages; one member |
+| ``GET /events`` · ``GET /events/<slug>`` | RSVP lists with waitlist positions |
+| ``POST /events/<slug>/checkin`` | check a member in on the day of the event |
+| ``GET /fellowship`` · ``GET /fellowship/<id>`` | fellowship applications; one with its history |
+| ``POST /fellowship/<id>/status`` · ``POST /fellowship/<id>/note`` | a decision; a note |
+| ``GET /mapping`` | the mapping report (aggregates, small counts suppressed) |
+| ``GET /downloads`` · ``POST /download`` | the CLI's exports as CSV or XLSX |
+| ``GET /static/dashboard.css`` | the one stylesheet |
+
+Without ``DASHBOARD_PASSWORD`` every dashboard path answers 404 (the dashboard is off). With
+it, :class:`bot.dashboard.auth.Guard` sends anyone not signed in to the sign-in page and
+checks the CSRF token of every form. The session cookie is signed with
+``DASHBOARD_SECRET_KEY`` (or a random key for this process, so sign-ins end on restart).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import PlainTextResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
+
+from bot.dashboard.applications import Applications
+from bot.dashboard.auth import Attempts, Guard, Keys
+from bot.dashboard.downloads import Downloads
+from bot.dashboard.events import Events
+from bot.dashboard.members import Members
+from bot.dashboard.overview import Overview
+from bot.dashboard.pages import Deps, Pages
+from bot.dashboard.signin import SignIn
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+PATH = "/dashboard"
+COOKIE = "dashboard_session"
+# A sign-in lasts a working day.
+SESSION_SECONDS = 12 * 60 * 60
+STATIC = Path(__file__).with_name("static")
+
+
+def build(app: App) -> ASGIApp:
+    """The dashboard of a running :class:`App` (or a 404 for everything when it is off)."""
+    settings = app.settings
+    if settings.dashboard_password is None:
+        return PlainTextResponse(
+            "The dashboard is off: set DASHBOARD_PASSWORD to turn it on.", status_code=404
+        )
+    if settings.dashboard_secret_key is not None:
+        secret_key = settings.dashboard_secret_key.get_secret_value()
+    else:
+        log.warning(
+            "DASHBOARD_SECRET_KEY is not set: using a random key, so dashboard sign-ins end "
+            "when the bot restarts"
+        )
+        secret_key = secrets.token_urlsafe(32)
+    timezone = ZoneInfo(settings.timezone)
+    deps = Deps(
+        store=app.store,
+        content=app.content,
+        clock=app.clock,
+        timezone=timezone,
+        pages=Pages(app.content, timezone),
+    )
+    keys = Keys(settings.dashboard_password.get_secret_value(), secret_key)
+    signin = SignIn(deps, keys, Attempts(app.monotonic))
+    overview = Overview(deps)
+    members = Members(deps)
+    events = Events(deps)
+    applications = Applications(deps)
+    downloads = Downloads(deps)
+    routes = [
+        Route("/signin", signin.page, methods=["GET"]),
+        Route("/signin", signin.submit, methods=["POST"]),
+        Route("/signout", signin.sign_out, methods=["POST"]),
+        Route("/", overview.overview, methods=["GET"]),
+        Route("/mapping", overview.mapping, methods=["GET"]),
+        Route("/members", members.table, methods=["GET"]),
+        Route("/members/{member_id:int}", members.member, methods=["GET"]),
+        Route("/events", events.listing, methods=["GET"]),
+        Route("/events/{slug}", events.event, methods=["GET"]),
+        Route("/events/{slug}/checkin", events.check_in, methods=["POST"]),
+        Route("/fellowship", applications.listing, methods=["GET"]),
+        Route("/fellowship/{application_id:int}", applications.application, methods=["GET"]),
+        Route(
+            "/fellowship/{application_id:int}/status",
+            applications.change_status,
+            methods=["POST"],
+        ),
+        Route("/fellowship/{application_id:int}/note", applications.add_note, methods=["POST"]),
+        Route("/downloads", downloads.page, methods=["GET"]),
+        Route("/download", downloads.download, methods=["POST"]),
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+    https = (settings.public_base_url or "").lower().startswith("https://")
+    return Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(
+                SessionMiddleware,
+                secret_key=secret_key,
+                session_cookie=COOKIE,
+                max_age=SESSION_SECONDS,
+                path=PATH,
+                same_site="strict",
+                https_only=https,
+            ),
+            Middleware(Guard, keys=keys),
+        ],
+    )

@@ -1,0 +1,114 @@
+"""RSVP lists per event, with waitlist positions, and checking members in on the day.
+
+Check-in is open from the event's first to its last day in the programme's time zone; only a
+member who is going can be checked in, and each check-in (or its undoing) is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.dashboard.auth import parse_form
+from bot.dashboard.pages import ACTOR, Deps, redirect
+from bot.store.rsvps import GOING, STATUSES, WAITLISTED
+from scheduler.events import Event
+
+
+class Events:
+    """The events pages and the check-in button."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def listing(self, request: Request) -> Response:
+        """Every event, soonest first, with its RSVP counts."""
+        content = self.deps.content
+        content.refresh()
+        counts = {counts.event: counts for counts in await self.deps.store.stats.rsvps()}
+        events = sorted(content.events.values(), key=lambda event: event.starts_at)
+        # RSVPs to events whose files are gone still show, by their slug.
+        gone = sorted(set(counts) - set(content.events))
+        return self.deps.pages.render(
+            request,
+            "events.html",
+            section="events",
+            events=events,
+            gone=gone,
+            counts=counts,
+            language=content.default_language,
+        )
+
+    async def event(self, request: Request) -> Response:
+        """One event's RSVPs: going (with check-in on the day), waitlist, maybe, not going."""
+        slug = request.path_params["slug"]
+        content = self.deps.content
+        content.refresh()
+        event = content.events.get(slug)
+        store = self.deps.store
+        rsvps = await store.rsvps.listing(slug)
+        if event is None and not rsvps:
+            return self.deps.pages.render(
+                request, "missing.html", status_code=404, what=f"event “{slug}”"
+            )
+        members = {}
+        for rsvp in rsvps:
+            found = await store.members.get(rsvp.member_id)
+            if found is not None:
+                members[rsvp.member_id] = found
+        groups = {status: [r for r in rsvps if r.status == status] for status in STATUSES}
+        language = content.default_language
+        return self.deps.pages.render(
+            request,
+            "event.html",
+            section="events",
+            slug=slug,
+            event=event,
+            title=event.text("title", language, language) if event else slug,
+            groups=groups,
+            members=members,
+            seats=sum(r.seats for r in groups[GOING]),
+            waiting=sum(r.seats for r in groups[WAITLISTED]),
+            checked_in=sum(1 for r in groups[GOING] if r.checked_in_at),
+            check_in_open=event is not None and self._check_in_open(event),
+            days=self._days(event) if event else None,
+        )
+
+    async def check_in(self, request: Request) -> Response:
+        """Checks a member in (or takes it back) on the day of the event."""
+        slug = request.path_params["slug"]
+        form = parse_form(await request.body())
+        event = self.deps.content.events.get(slug)
+        back = f"/events/{slug}"
+        if event is None or not self._check_in_open(event):
+            return redirect(request, back, "Check-in is open only on the day of the event.")
+        try:
+            member_id = int(form.get("member_id", ""))
+        except ValueError:
+            return redirect(request, back, "No such member.")
+        undo = form.get("undo") == "1"
+        now = self.deps.now()
+        rsvp = await self.deps.store.rsvps.check_in(slug, member_id, None if undo else now)
+        if rsvp is None:
+            return redirect(request, back, "Only a member who is going can be checked in.")
+        await self.deps.store.audit.record(
+            ACTOR,
+            "rsvp.check_in_undone" if undo else "rsvp.check_in",
+            now,
+            subject=f"rsvp:{rsvp.id}",
+            event=slug,
+        )
+        member = await self.deps.store.members.get(member_id)
+        name = (member.name if member else None) or f"member #{member_id}"
+        done = "is no longer checked in" if undo else "is checked in"
+        return redirect(request, back + f"#member-{member_id}", f"{name} {done}.")
+
+    def _days(self, event: Event) -> tuple[date, date]:
+        zone = self.deps.timezone
+        return event.starts_at.astimezone(zone).date(), event.ends_at.astimezone(zone).date()
+
+    def _check_in_open(self, event: Event) -> bool:
+        first, last = self._days(event)
+        return first <= self.deps.today() <= last

@@ -1,0 +1,144 @@
+"""The members table (search, filters, sorting, pages) and a member's own page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.dashboard.pages import Deps, query_string
+from bot.store import MemberQuery
+
+PAGE_SIZE = 25
+# The table's filters (query parameters, MemberQuery fields and bot.stats dimensions alike).
+FILTERS = ("country", "municipality", "sector", "interest", "language", "channel")
+# Columns that sort when their heading is clicked or are chosen under "Sort by" (all in the
+# directory's SORTS).
+SORTS_OFFERED = (
+    ("registered_at", "Registration"),
+    ("name", "Name"),
+    ("country", "Country"),
+    ("city", "City"),
+    ("municipality", "Municipality"),
+    ("sector", "Sector"),
+)
+SORTABLE = tuple(column for column, _ in SORTS_OFFERED)
+DEFAULT_SORT = "registered_at"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The members a request asks for: the query, and what the form shows back."""
+
+    query: MemberQuery
+    values: dict[str, str]
+    errors: tuple[str, ...] = ()
+
+
+def selection(params: Mapping[str, str]) -> Selection:
+    """Reads the filters from a query string or a form; bad dates are reported, not used."""
+    values = {name: params.get(name, "").strip() for name in FILTERS}
+    values["q"] = params.get("q", "").strip()[:200]
+    dates: dict[str, date | None] = {}
+    errors = []
+    for name, said in (("from", "registered from"), ("to", "registered to")):
+        text = values[name] = params.get(name, "").strip()
+        try:
+            dates[name] = date.fromisoformat(text) if text else None
+        except ValueError:
+            dates[name] = None
+            errors.append(f"“{text}” is not a date ({said}); use YYYY-MM-DD.")
+    query = MemberQuery(
+        country=values["country"] or None,
+        municipality=values["municipality"] or None,
+        sector=values["sector"] or None,
+        interest=values["interest"] or None,
+        language=values["language"] or None,
+        channel=values["channel"] or None,
+        registered_from=dates["from"],
+        registered_to=dates["to"],
+        search=values["q"] or None,
+    )
+    return Selection(query, values, tuple(errors))
+
+
+class Members:
+    """The members pages."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def table(self, request: Request) -> Response:
+        """One page of the members the filters match."""
+        params = request.query_params
+        chosen = selection(params)
+        sort = params.get("sort", DEFAULT_SORT)
+        if sort not in SORTABLE:
+            sort = DEFAULT_SORT
+        descending = params.get("order", "desc" if sort == DEFAULT_SORT else "asc") == "desc"
+        try:
+            page_number = int(params.get("page", "1"))
+        except ValueError:
+            page_number = 1
+        directory = self.deps.store.directory
+        page = await directory.search(
+            chosen.query,
+            sort=sort,
+            descending=descending,
+            page=page_number,
+            page_size=PAGE_SIZE,
+        )
+        options = {name: await directory.values(name) for name in FILTERS}
+        state = {**chosen.values, "sort": sort, "order": "desc" if descending else "asc"}
+        return self.deps.pages.render(
+            request,
+            "members.html",
+            section="members",
+            page=page,
+            values=chosen.values,
+            errors=chosen.errors,
+            filters=FILTERS,
+            options=options,
+            sortable=SORTABLE,
+            sort_choices=SORTS_OFFERED,
+            sort=sort,
+            descending=descending,
+            state=state,
+            link=lambda **changes: "?" + query_string(state, **changes),
+        )
+
+    async def member(self, request: Request) -> Response:
+        """Everything held on one member: profile, addresses, RSVPs, applications."""
+        member_id = int(request.path_params["member_id"])
+        store = self.deps.store
+        found = await store.directory.get(member_id)
+        if found is None:
+            return self.deps.pages.render(
+                request, "missing.html", status_code=404, what=f"member #{member_id}"
+            )
+        content = self.deps.content
+        content.refresh()
+        rsvps = await store.rsvps.of_member(member_id)
+        applications = await store.applications.of_member(member_id)
+        language = content.default_language
+        return self.deps.pages.render(
+            request,
+            "member.html",
+            section="members",
+            row=found,
+            member=found.member,
+            addresses=await store.members.addresses(member_id),
+            rsvps=rsvps,
+            event_titles={
+                slug: event.text("title", language, language)
+                for slug, event in content.events.items()
+            },
+            applications=applications,
+            programme_titles={
+                slug: programme.text("title", language, language)
+                for slug, programme in content.fellowships.items()
+            },
+        )

@@ -1,0 +1,108 @@
+"""The overview (exact counts and charts, for coordinators) and the mapping report page
+(aggregates with small counts suppressed, the one output meant to leave the programme)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot import stats
+from bot.dashboard import charts
+from bot.dashboard.charts import Bar
+from bot.dashboard.pages import Deps
+from bot.suppression import Cell
+
+# Countries beyond these are drawn as one bar, so the chart stays readable on a phone.
+TOP_COUNTRIES = 15
+# Weeks are clearer than months until registrations span about half a year.
+MAX_WEEKS = 26
+
+
+class Overview:
+    """The charts and the mapping report."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def overview(self, request: Request) -> Response:
+        """Members by country, sector and interest, registrations over time, RSVPs and
+        applications."""
+        content = self.deps.content
+        content.refresh()
+        language = content.default_language
+        counts = await stats.collect(self.deps.store, self.deps.now())
+
+        def drawn(dimension: str, values: Mapping[str, int], limit: int | None = None) -> str:
+            title = stats.title(content, language, dimension)
+            items = [
+                Bar(stats.label(content, language, dimension, key), count, str(count))
+                for key, count in values.items()
+            ]
+            if limit is not None and len(items) > limit + 1:
+                rest = sum(item.count or 0 for item in items[limit:])
+                items = [*items[:limit], Bar(f"{len(items) - limit} other", rest, str(rest))]
+            return charts.bars(items, title=title)
+
+        weekly = len(counts.by_week) <= MAX_WEEKS
+        over_time = counts.by_week if weekly else counts.by_month
+        event_titles = {
+            slug: event.text("title", language, language) for slug, event in content.events.items()
+        }
+        return self.deps.pages.render(
+            request,
+            "overview.html",
+            section="overview",
+            counts=counts,
+            countries=drawn("country", counts.by_country, TOP_COUNTRIES),
+            sectors=drawn("sector", counts.by_sector),
+            interests=drawn("interest", counts.by_interest),
+            registrations=charts.columns(
+                over_time, title="Registrations by " + ("week" if weekly else "month")
+            ),
+            period="week" if weekly else "month",
+            event_titles=event_titles,
+        )
+
+    async def mapping(self, request: Request) -> Response:
+        """The mapping report: every dimension's suppressed counts, as charts and tables."""
+        content = self.deps.content
+        content.refresh()
+        language = content.default_language
+        report = stats.mapping_report(await stats.collect(self.deps.store, self.deps.now()))
+
+        def bars_of(dimension: str, cells: tuple[Cell, ...]) -> list[Bar]:
+            return [
+                Bar(stats.label(content, language, dimension, cell.key), cell.count, cell.shown)
+                for cell in cells
+            ]
+
+        tables = [
+            {
+                "title": stats.title(content, language, table.name),
+                "table": table,
+                "bars": bars_of(table.name, table.cells),
+                "chart": charts.bars(
+                    bars_of(table.name, table.cells),
+                    title=stats.title(content, language, table.name),
+                ),
+            }
+            for table in report.tables
+        ]
+        cities = [
+            {
+                "country": stats.label(content, language, "country", table.group or ""),
+                "table": table,
+                "bars": bars_of("city", table.cells),
+            }
+            for table in report.cities
+        ]
+        return self.deps.pages.render(
+            request,
+            "mapping.html",
+            section="mapping",
+            report=report,
+            tables=tables,
+            cities=cities,
+        )

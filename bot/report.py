@@ -1,0 +1,182 @@
+"""The mapping report as files: one self-contained HTML page (inline CSS and SVG bar charts, no
+asset from the internet, readable on a phone) or an XLSX workbook (one sheet per table). Both
+render :func:`bot.stats.mapping_report` and nothing else, so they hold aggregates only.
+"""
+
+from __future__ import annotations
+
+import io
+from html import escape
+
+from openpyxl import Workbook
+
+from bot import stats
+from bot.stats import MappingReport, Table
+from bot.suppression import SECONDARY, SMALL
+from scheduler.content import Content
+
+BAR = "#1f5fa8"
+HIDDEN = "#b8c2cc"
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2733;
+background:#f6f8fa;line-height:1.4}
+main{max-width:860px;margin:0 auto;padding:16px}
+h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+h3{font-size:1rem;margin:1rem 0 .25rem}
+section{background:#fff;border-radius:8px;padding:12px 16px;margin:12px 0;
+box-shadow:0 1px 2px rgba(0,0,0,.08)}
+table{border-collapse:collapse;width:100%;font-size:.95rem}
+td,th{padding:4px 6px;border-bottom:1px solid #e5e9ef;text-align:left}
+td.n,th.n{text-align:right;white-space:nowrap}
+svg{width:100%;height:auto;display:block;margin:.5rem 0}
+.note{color:#5f6b7a;font-size:.9rem}
+"""
+
+
+def _rows(table: Table, content: Content, language: str) -> list[tuple[str, str, int | None]]:
+    dimension = "city" if table.group is not None else table.name
+    return [
+        (stats.label(content, language, dimension, cell.key), cell.shown, cell.count)
+        for cell in table.cells
+    ]
+
+
+def svg_bars(rows: list[tuple[str, str, int | None]], most: int = 15) -> str:
+    """Horizontal bars (label, shown value, count) as inline SVG; hidden counts are drawn as a
+    short grey stub, the same for every hidden cell, so the drawing reveals nothing either."""
+    rows = rows[:most]
+    if not rows:
+        return ""
+    top = max((count or 0 for _, _, count in rows), default=0) or 1
+    height, label_width, bar_width = 22, 180, 320
+    parts = [
+        f'<svg viewBox="0 0 {label_width + bar_width + 60} {height * len(rows) + 4}"'
+        ' role="img" xmlns="http://www.w3.org/2000/svg" font-size="12">'
+    ]
+    for index, (label, shown, count) in enumerate(rows):
+        y = index * height + 2
+        width = bar_width * count / top if count is not None else 6
+        colour = BAR if count is not None else HIDDEN
+        text = label if len(label) <= 28 else label[:27] + "…"
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end">{escape(text)}</text>'
+            f'<rect x="{label_width}" y="{y + 3}" width="{max(width, 1):.1f}" height="{height - 6}"'
+            f' fill="{colour}"/><text x="{label_width + max(width, 1) + 4:.1f}" y="{y + 15}"'
+            f' fill="#5f6b7a">{escape(shown)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _table_html(table: Table, heading: str, content: Content, language: str, level: str) -> str:
+    if table.withheld:
+        return (
+            f"<{level}>{escape(heading)}</{level}>"
+            f'<p class="note">{escape(content.text(language, "report.withheld"))}</p>'
+        )
+    rows = _rows(table, content, language)
+    body = "".join(
+        f'<tr><td>{escape(label)}</td><td class="n">{escape(shown)}</td></tr>'
+        for label, shown, _ in rows
+    )
+    total = ""
+    if table.total is not None:
+        total = (
+            f'<tr><th>{escape(content.text(language, "report.total"))}</th>'
+            f'<th class="n">{escape(table.total)}</th></tr>'
+        )
+    return (
+        f"<{level}>{escape(heading)}</{level}>{svg_bars(rows)}"
+        f"<table>{body}{total}</table>"
+    )
+
+
+def html(report: MappingReport, content: Content, language: str) -> str:
+    """The report as one HTML page in ``language``."""
+    t = content.text
+    date = report.at.date().isoformat()
+    sections = []
+    for table in report.tables:
+        heading = stats.title(content, language, table.name)
+        parts = [_table_html(table, heading, content, language, "h2")]
+        if table.name == "country":
+            for cities in report.cities:
+                country = stats.label(content, language, "country", cities.group or "")
+                title = t(language, "report.cities_of", country=country)
+                parts.append(_table_html(cities, title, content, language, "h3"))
+        sections.append(f"<section>{''.join(parts)}</section>")
+    skills = "".join(
+        f'<tr><td>{escape(term)}</td><td class="n">{count}</td></tr>'
+        for term, count in report.skills
+    )
+    skills_rows = [(term, str(count), count) for term, count in report.skills]
+    sections.append(
+        f"<section><h2>{escape(stats.title(content, language, 'skills'))}</h2>"
+        f'<p class="note">{escape(t(language, "report.skills_note", threshold=report.threshold))}'
+        f"</p>{svg_bars(skills_rows)}<table>{skills}</table></section>"
+    )
+    method = t(
+        language,
+        "report.method",
+        threshold=report.threshold,
+        small=SMALL,
+        hidden=SECONDARY,
+    )
+    return (
+        f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(t(language, 'report.title'))}</title><style>{_CSS}</style></head>"
+        f"<body><main><h1>{escape(t(language, 'report.title'))}</h1>"
+        f"<p>{escape(t(language, 'report.summary', members=report.members, date=date))}</p>"
+        f'<p class="note">{escape(method)}</p>{"".join(sections)}</main></body></html>\n'
+    )
+
+
+def xlsx(report: MappingReport, content: Content, language: str) -> bytes:
+    """The report as a workbook: a first sheet on the method, then a sheet per table."""
+    t = content.text
+    workbook = Workbook(write_only=True)
+    about = workbook.create_sheet(t(language, "report.sheet_about")[:31])
+    about.append([t(language, "report.title")])
+    about.append([t(language, "report.summary", members=report.members, date=report.at.date())])
+    about.append(
+        [t(language, "report.method", threshold=report.threshold, small=SMALL, hidden=SECONDARY)]
+    )
+    used: set[str] = set()
+
+    def sheet(title: str) -> object:
+        name = title[:31]
+        while name in used:
+            name = name[:28] + f"~{len(used)}"
+        used.add(name)
+        return workbook.create_sheet(name)
+
+    for table in report.tables:
+        heading = stats.title(content, language, table.name)
+        current = sheet(heading)
+        _fill(current, table, heading, content, language)
+        if table.name == "country":
+            cities = sheet(stats.title(content, language, "city"))
+            for city_table in report.cities:
+                country = stats.label(content, language, "country", city_table.group or "")
+                _fill(cities, city_table, country, content, language)
+                cities.append([])  # type: ignore[attr-defined]
+    skills = sheet(stats.title(content, language, "skills"))
+    skills.append([stats.title(content, language, "skills"), ""])  # type: ignore[attr-defined]
+    for term, count in report.skills:
+        skills.append([term, count])  # type: ignore[attr-defined]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(target: object, table: Table, heading: str, content: Content, language: str) -> None:
+    append = target.append  # type: ignore[attr-defined]
+    append([heading, ""])
+    if table.withheld:
+        append([content.text(language, "report.withheld"), ""])
+        return
+    for label, shown, count in _rows(table, content, language):
+        append([label, count if count is not None else shown])
+    if table.total is not None:
+        append([content.text(language, "report.total"), table.total])

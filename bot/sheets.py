@@ -1,0 +1,149 @@
+"""The rows of the RSVP and fellowship exports — the same for the CLI, the chat and the
+dashboard; :mod:`bot.export` writes them as safe CSV or XLSX."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from bot.store import Member, Store
+from bot.store.rsvps import GOING, WAITLISTED
+from scheduler.content import Content
+
+RSVP_COLUMNS = (
+    "event",
+    "event_title",
+    "status",
+    "waitlist_position",
+    "guests",
+    "seats",
+    "member_id",
+    "name",
+    "country",
+    "city",
+    "language",
+    "phone",
+    "email",
+    "channels",
+    "registered",
+    "answered_at",
+    "updated_at",
+    "checked_in_at",
+)
+APPLICATION_COLUMNS = (
+    "application_id",
+    "programme",
+    "programme_title",
+    "status",
+    "field",
+    "host_kind",
+    "duration",
+    "available_from",
+    "work_mode",
+    "motivation",
+    "link",
+    "submitted_at",
+    "updated_at",
+    "last_note",
+)
+APPLICANT_COLUMNS = (
+    "member_id",
+    "name",
+    "country",
+    "city",
+    "municipality",
+    "emigration_year",
+    "sector",
+    "skills",
+    "languages",
+    "email",
+    "phone",
+    "language",
+    "channels",
+    "registered_at",
+)
+
+
+async def _members(store: Store) -> tuple[dict[int, Member], dict[int, list[str]]]:
+    members = {member.id: member for member in await store.members.all(registered_only=False)}
+    return members, await store.members.channels()
+
+
+def _member_values(member: Member | None, channels: dict[int, list[str]]) -> dict[str, Any]:
+    if member is None:
+        return {}
+    values = member.as_dict()
+    values["member_id"] = member.id
+    values["languages"] = ", ".join(member.languages)
+    values["channels"] = ", ".join(channels.get(member.id, []))
+    values["registered"] = "yes" if member.registered else "minimum"
+    return values
+
+
+async def rsvp_rows(
+    store: Store, content: Content, event: str | None
+) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """The RSVPs export (of one event, or of all): header and rows."""
+    rsvps = await store.rsvps.listing(event)
+    members, channels = await _members(store)
+    rows = []
+    for rsvp in rsvps:
+        known_event = content.events.get(rsvp.event)
+        values = _member_values(members.get(rsvp.member_id), channels)
+        values.update(
+            event=rsvp.event,
+            event_title=known_event.text(
+                "title", content.default_language, content.default_language
+            )
+            if known_event
+            else "",
+            status=rsvp.status,
+            waitlist_position=rsvp.position,
+            guests=rsvp.guests,
+            seats=rsvp.seats if rsvp.status in (GOING, WAITLISTED) else 0,
+            answered_at=rsvp.created_at,
+            updated_at=rsvp.updated_at,
+            checked_in_at=rsvp.checked_in_at,
+        )
+        rows.append([values.get(column) for column in RSVP_COLUMNS])
+    return RSVP_COLUMNS, rows
+
+
+async def application_rows(
+    store: Store, content: Content
+) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """The fellowship export (every application with the applicant's profile): header and
+    rows."""
+    members, channels = await _members(store)
+    default = content.default_language
+    rows = []
+    for application in await store.applications.all():
+        programme = content.fellowships.get(application.programme)
+        notes = [note.note for note in await store.applications.notes(application.id) if note.note]
+        values = _member_values(members.get(application.member_id), channels)
+        values.update(
+            application_id=application.id,
+            programme=application.programme,
+            programme_title=programme.text("title", default, default) if programme else "",
+            status=application.status,
+            field=programme.field_name(application.field, default, default)
+            if programme and application.field
+            else application.field,
+            host_kind=application.host_kind,
+            duration=application.duration,
+            available_from=application.available_from,
+            work_mode=application.work_mode,
+            motivation=application.motivation,
+            link=application.link,
+            submitted_at=application.created_at,
+            updated_at=application.updated_at,
+            last_note=notes[-1] if notes else None,
+        )
+        rows.append(
+            [values.get(column) for column in _joined(APPLICATION_COLUMNS, APPLICANT_COLUMNS)]
+        )
+    return _joined(APPLICATION_COLUMNS, APPLICANT_COLUMNS), rows
+
+
+def _joined(*groups: Iterable[str]) -> tuple[str, ...]:
+    return tuple(column for group in groups for column in group)

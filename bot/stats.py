@@ -1,0 +1,374 @@
+"""Statistics for staff and coordinators, and the mapping report for the government.
+
+:func:`collect` gathers exact counts (:class:`Statistics`, for staff and coordinators only);
+:func:`mapping_report` turns them into the one output meant to leave the programme — aggregates
+with small counts suppressed as :mod:`bot.suppression` describes. :func:`title` names a
+dimension and :func:`label` one of its keys in a language. The SQL is in
+:mod:`bot.store.stats`; here is only arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bot.countries import country_name
+from bot.store import EventCounts, Store
+from bot.suppression import THRESHOLD, Cell, suppress
+from bot.text import fold
+from scheduler.content import Content
+
+NOT_GIVEN = ""
+"""The key under which members who did not answer are counted."""
+
+# The dimensions members are counted by, in report order. In a "partition" every member falls
+# in exactly one cell (not answering is a cell too), so its cells add up to the member count.
+PARTITIONS = ("country", "municipality", "sector", "years_abroad", "language")
+MULTIPLE = ("spoken_language", "interest", "channel")
+DIMENSIONS = PARTITIONS + MULTIPLE
+# Years abroad (this year minus the year of emigration), as (key, first year, last year).
+YEARS_ABROAD = (
+    ("0-4", 0, 4),
+    ("5-9", 5, 9),
+    ("10-19", 10, 19),
+    ("20-29", 20, 29),
+    ("30+", 30, None),
+)
+SKILL_TERMS = 30
+_WORD = re.compile(r"[^\W\d_]{3,}")
+# Words too common in skills texts (English and Montenegrin) to say anything about a skill.
+_STOP_WORDS = frozenset(
+    fold(word)
+    for word in (  # noqa: SIM905
+        "and also are but for from has have into not our the this was with work working "
+        "years year experience other etc who all ali ako bez biti bio ili kao koji koja koje "
+        "kod sam smo sve što uz iza još oko godina godine iskustvo rad radim radio radila "
+        "oblast oblasti"
+    ).split()
+)
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Exact counts at one moment (for staff and coordinators: never published as they are).
+
+    ``dimensions`` maps each name of :data:`DIMENSIONS` to {key: members}, largest first, with
+    :data:`NOT_GIVEN` for members who did not answer; ``cities`` maps a country code to
+    {city: members} (spellings merged, the most common shown). ``by_week`` (``2027-W03``) and
+    ``by_month`` (``2027-01``) count registrations from the first to the latest, with empty
+    periods as 0. ``skills`` are the most frequent words of the skills texts with the number of
+    members who used each. ``applications`` maps programme → status → count.
+    """
+
+    at: datetime
+    members: int
+    by_week: tuple[tuple[str, int], ...] = ()
+    by_month: tuple[tuple[str, int], ...] = ()
+    dimensions: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    cities: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    skills: tuple[tuple[str, int], ...] = ()
+    rsvps: tuple[EventCounts, ...] = ()
+    applications: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+    def dimension(self, name: str) -> Mapping[str, int]:
+        return self.dimensions.get(name, {})
+
+    @property
+    def by_country(self) -> Mapping[str, int]:
+        return self.dimension("country")
+
+    @property
+    def by_municipality(self) -> Mapping[str, int]:
+        return self.dimension("municipality")
+
+    @property
+    def by_sector(self) -> Mapping[str, int]:
+        return self.dimension("sector")
+
+    @property
+    def by_interest(self) -> Mapping[str, int]:
+        return self.dimension("interest")
+
+    @property
+    def by_language(self) -> Mapping[str, int]:
+        """By the language the bot speaks with them."""
+        return self.dimension("language")
+
+    @property
+    def by_spoken_language(self) -> Mapping[str, int]:
+        return self.dimension("spoken_language")
+
+    @property
+    def by_channel(self) -> Mapping[str, int]:
+        return self.dimension("channel")
+
+    @property
+    def by_years_abroad(self) -> Mapping[str, int]:
+        return self.dimension("years_abroad")
+
+    @property
+    def applications_by_status(self) -> dict[str, int]:
+        """Applications to every programme, by status."""
+        totals: Counter[str] = Counter()
+        for statuses in self.applications.values():
+            totals.update(statuses)
+        return dict(totals.most_common())
+
+
+async def collect(
+    store: Store, now: datetime, *, skill_terms_limit: int = SKILL_TERMS
+) -> Statistics:
+    """Counts everything :class:`Statistics` holds, as of ``now``."""
+    stats = store.stats
+    days = await stats.registrations_by_day()
+    dimensions: dict[str, dict[str, int]] = {}
+    for name, column in (
+        ("country", "country"),
+        ("municipality", "municipality"),
+        ("sector", "sector"),
+        ("language", "language"),
+    ):
+        dimensions[name] = _ranked(await stats.by_field(column))
+    dimensions["years_abroad"] = years_abroad(await stats.by_field("emigration_year"), now.year)
+    dimensions["spoken_language"] = _ranked(await stats.by_list("languages"))
+    dimensions["interest"] = _ranked(await stats.by_list("interests"))
+    dimensions["channel"] = _ranked(dict(await stats.by_channel()))
+    return Statistics(
+        at=now,
+        members=await stats.members(),
+        by_week=tuple(weekly(days)),
+        by_month=tuple(monthly(days)),
+        dimensions=dimensions,
+        cities=cities(await stats.by_country_and_city()),
+        skills=tuple(skill_terms(await stats.skills(), limit=skill_terms_limit)),
+        rsvps=tuple(await stats.rsvps()),
+        applications=await stats.applications(),
+    )
+
+
+def _ranked(counts: Mapping[str | None, int] | Mapping[str, int]) -> dict[str, int]:
+    """Counts keyed by text (None → :data:`NOT_GIVEN`), largest first, not-given last."""
+    keyed: dict[str, int] = {}
+    for key, count in counts.items():
+        name = NOT_GIVEN if key is None else str(key)
+        keyed[name] = keyed.get(name, 0) + count
+    return dict(sorted(keyed.items(), key=lambda item: (item[0] == NOT_GIVEN, -item[1], item[0])))
+
+
+def years_abroad(by_year: Mapping[str | None, int], this_year: int) -> dict[str, int]:
+    """Members by bucket of :data:`YEARS_ABROAD`, in bucket order, then not given."""
+    counts = dict.fromkeys((key for key, _, _ in YEARS_ABROAD), 0)
+    missing = 0
+    for year, count in by_year.items():
+        if year is None or not str(year).isdigit():
+            missing += count
+            continue
+        years = max(0, this_year - int(year))
+        for key, first, last in YEARS_ABROAD:
+            if years >= first and (last is None or years <= last):
+                counts[key] += count
+                break
+    found = {key: count for key, count in counts.items() if count}
+    if missing:
+        found[NOT_GIVEN] = missing
+    return found
+
+
+def weekly(days: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Registrations by ISO week (``2027-W03``), every week from the first to the last."""
+    return _periods(days, _week_of)
+
+
+def monthly(days: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Registrations by month (``2027-01``), every month from the first to the last."""
+    return _periods(days, lambda day: day.strftime("%Y-%m"))
+
+
+def _week_of(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _periods(
+    days: Iterable[tuple[str, int]], period: Callable[[date], str]
+) -> list[tuple[str, int]]:
+    counts: Counter[date] = Counter()
+    for text, count in days:
+        try:
+            counts[date.fromisoformat(text)] += count
+        except ValueError:
+            continue
+    if not counts:
+        return []
+    result: dict[str, int] = {}
+    day, last = min(counts), max(counts)
+    while day <= last:
+        key = period(day)
+        result[key] = result.get(key, 0) + counts[day]
+        day += timedelta(days=1)
+    return list(result.items())
+
+
+def cities(rows: Iterable[tuple[str | None, str | None, int]]) -> dict[str, dict[str, int]]:
+    """Country → city → members, with spellings of a city merged (``Munchen``, ``München``) and
+    named by the most common one; countries and cities largest first, not given last."""
+    spellings: dict[tuple[str, str], Counter[str]] = {}
+    for country, city, count in rows:
+        key = (country or NOT_GIVEN, fold(city or ""))
+        spellings.setdefault(key, Counter())[(city or "").strip()] += count
+    result: dict[str, dict[str, int]] = {}
+    for (country, _), names in spellings.items():
+        name = sorted(names.items(), key=lambda item: (-item[1], item[0]))[0][0]
+        result.setdefault(country, {})[name] = sum(names.values())
+    return {
+        country: _ranked(by_city)
+        for country, by_city in sorted(
+            result.items(), key=lambda item: (item[0] == NOT_GIVEN, -sum(item[1].values()))
+        )
+    }
+
+
+def skill_terms(texts: Iterable[str], *, limit: int = SKILL_TERMS) -> list[tuple[str, int]]:
+    """The most frequent words of the skills texts, each with how many members used it (a
+    member counts once per word), most frequent first. Spellings that differ only in case or
+    accents count as one word, shown in its most common spelling."""
+    members: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
+    for text in texts:
+        seen: set[str] = set()
+        for word in _WORD.findall(text.casefold()):
+            key = fold(word)
+            if key in _STOP_WORDS or len(key) < 3:
+                continue
+            spellings.setdefault(key, Counter())[word] += 1
+            seen.add(key)
+        members.update(seen)
+    ranked = sorted(members.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [(spellings[key].most_common(1)[0][0], count) for key, count in ranked]
+
+
+# ---------------------------------------------------------------------------------------------
+# The mapping report
+
+
+@dataclass(frozen=True)
+class Table:
+    """One published table: cells after suppression and the total it adds up to.
+
+    ``total`` is the published member count the cells add up to (partitions and the cities of
+    a country) or None (a member may count in several cells). ``withheld`` means the table
+    could not be protected and is not shown at all. ``group`` is the country of a city table.
+    """
+
+    name: str
+    cells: tuple[Cell, ...]
+    total: str | None
+    withheld: bool = False
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class MappingReport:
+    """The diaspora map: aggregates only, small counts suppressed (see :mod:`bot.suppression`).
+
+    ``members`` is the published member count (``<5`` under the threshold); ``tables`` follow
+    :data:`DIMENSIONS`; ``cities`` has a table per country shown in the country table;
+    ``skills`` only words used by at least ``threshold`` members. Nothing in it names or
+    reaches a person.
+    """
+
+    at: datetime
+    members: str
+    tables: tuple[Table, ...]
+    cities: tuple[Table, ...]
+    skills: tuple[tuple[str, int], ...]
+    threshold: int = THRESHOLD
+
+    def table(self, name: str) -> Table:
+        return next(table for table in self.tables if table.name == name)
+
+
+def mapping_report(statistics: Statistics, *, threshold: int = THRESHOLD) -> MappingReport:
+    """The mapping report of ``statistics``: every dimension's counts with counts under
+    ``threshold`` shown as ``<5`` and, in tables that add up to a published total, further
+    cells hidden (``x``) so no small count can be worked out by subtraction."""
+    members = statistics.members
+    published = str(members) if members >= threshold else "<" + str(threshold)
+    tables = [
+        _table(
+            name,
+            statistics.dimension(name),
+            published,
+            partition=name in PARTITIONS,
+            threshold=threshold,
+        )
+        for name in DIMENSIONS
+    ]
+    countries = tables[0]
+    city_tables = []
+    for cell in countries.cells:
+        if cell.hidden or cell.key == NOT_GIVEN:
+            # A hidden country's cities would add up to its count and undo the hiding.
+            continue
+        city_tables.append(
+            _table(
+                "city",
+                statistics.cities.get(cell.key, {}),
+                cell.shown,
+                partition=True,
+                threshold=threshold,
+                group=cell.key,
+            )
+        )
+    skills = tuple((term, count) for term, count in statistics.skills if count >= threshold)
+    return MappingReport(
+        statistics.at, published, tuple(tables), tuple(city_tables), skills, threshold
+    )
+
+
+def _table(
+    name: str,
+    counts: Mapping[str, int],
+    total: str,
+    *,
+    partition: bool,
+    threshold: int,
+    group: str | None = None,
+) -> Table:
+    cells = suppress(counts, total_known=partition, threshold=threshold)
+    withheld = not cells and any(count > 0 for count in counts.values())
+    return Table(name, tuple(cells), total if partition else None, withheld, group)
+
+
+def title(content: Content, language: str, dimension: str) -> str:
+    """The heading of a dimension's table (``country`` → "Country of residence")."""
+    return content.text(language, f"stats.dimensions.{dimension}")
+
+
+def label(content: Content, language: str, dimension: str, key: str) -> str:
+    """How ``key`` of ``dimension`` reads in ``language`` (a country's name, a sector's label).
+
+    ``dimension`` is one of :data:`DIMENSIONS` or ``city``; keys without a label (cities,
+    municipalities) read as they are.
+    """
+    if key == NOT_GIVEN:
+        return content.text(language, "stats.not_given")
+    groups = {
+        "sector": "sectors",
+        "interest": "interests",
+        "spoken_language": "spoken_languages",
+        "channel": "channels",
+    }
+    if dimension == "country":
+        return country_name(key, language)
+    if dimension == "language":
+        return content.text(key, "language_name") if key in content.locales else key
+    if dimension == "years_abroad":
+        return content.text(language, "stats.years_abroad_bucket", years=key)
+    group = groups.get(dimension)
+    if group is not None and content.has(language, f"{group}.{key}"):
+        return content.text(language, f"{group}.{key}")
+    return key

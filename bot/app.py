@@ -20,6 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
+import pycountry
 from starlette.routing import BaseRoute
 from telegram.request import BaseRequest
 from twilio.http import AsyncHttpClient
@@ -275,7 +276,12 @@ class App:
         for language in content.languages:
             codes = [language] if len(language) == 2 else []
             codes += sorted(code for code, target in hints.items() if target == language)
-            menus += [(code, menu_in(language)) for code in codes if len(code) == 2]
+            # Telegram takes ISO 639-1 codes only (``me`` is a country hint, not a language).
+            menus += [
+                (code, menu_in(language))
+                for code in codes
+                if pycountry.languages.get(alpha_2=code) is not None
+            ]
         return menus
 
     @asynccontextmanager

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot import cli_events, export, logs
+from bot import cli_events, cli_staff, logs
 from bot.app import App
 from bot.clock import SystemClock
 from bot.errors import DiasporaError
@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the file format (default: from --output's suffix, else csv)",
     )
     cli_events.add_exports(what)
+    cli_staff.extend_exports(what)
     backup = commands.add_parser(
         "backup",
         help="copy the database to a file with SQLite's online backup",
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("file", type=Path, help="where to write the copy")
     console.add_commands(commands)
     cli_events.add_commands(commands)
+    cli_staff.add_commands(commands)
     return parser
 
 
@@ -124,29 +126,6 @@ async def _chat(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _export(settings: Settings, args: argparse.Namespace) -> int:
-    if args.what != "members":
-        return await cli_events.export_data(settings, args)
-    output: Path | None = args.output
-    if args.format == "xlsx" and (output is None or output.suffix.lower() != ".xlsx"):
-        print("diaspora-bot: --format xlsx needs --output FILE.xlsx", file=sys.stderr)
-        return 2
-    async with Store(settings.database_path) as store:
-        members = await store.members.all()
-        rows = export.member_rows(members, await store.members.channels())
-        export.write(output, export.MEMBER_COLUMNS, rows, "members", sys.stdout)
-        await store.audit.record(
-            f"cli:{getpass.getuser()}",
-            "export.members",
-            _now(),
-            rows=len(rows),
-            output=str(output) if output else "stdout",
-        )
-    if output is not None:
-        print(f"exported {len(rows)} members to {output}", file=sys.stderr)
-    return 0
-
-
 async def _backup(settings: Settings, args: argparse.Namespace) -> int:
     async with Store(settings.database_path) as store:
         await store.db.backup(args.file)
@@ -164,7 +143,11 @@ def _now() -> datetime:
 _COMMANDS = {
     "run": _run,
     "chat": _chat,
-    "export": _export,
+    "export": cli_staff.export_data,
+    "stats": cli_staff.show_stats,
+    "members": cli_staff.members,
+    "audit": cli_staff.audit,
+    "report": cli_staff.reports,
     "backup": _backup,
     "campaigns": console.campaigns,
     "outbox": console.outbox,

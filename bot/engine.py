@@ -461,6 +461,7 @@ class Engine:
                 replace=replace,
                 request_phone=question.request_phone,
                 phone_label=ctx.t("controls.share_phone") if question.request_phone else "",
+                phone_hint=ctx.t("controls.share_phone_hint") if question.request_phone else "",
                 columns=question.columns,
                 file=question.file,
                 multi=question.multi,

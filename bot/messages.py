@@ -88,6 +88,7 @@ class Reply:
     replace: bool = False
     request_phone: bool = False
     phone_label: str = ""
+    phone_hint: str = ""
     columns: int = 1
     template: Template | None = None
     language: str | None = None

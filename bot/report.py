@@ -6,11 +6,14 @@ render :func:`bot.stats.mapping_report` and nothing else, so they hold aggregate
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from html import escape
+from typing import Any
 
 from openpyxl import Workbook
 
 from bot import stats
+from bot.export import safe_cell
 from bot.stats import MappingReport, Table
 from bot.suppression import SECONDARY, SMALL
 from scheduler.content import Content
@@ -41,10 +44,10 @@ def _rows(table: Table, content: Content, language: str) -> list[tuple[str, str,
     ]
 
 
-def svg_bars(rows: list[tuple[str, str, int | None]], most: int = 15) -> str:
+def svg_bars(rows: Sequence[tuple[str, str, int | None]], most: int = 15) -> str:
     """Horizontal bars (label, shown value, count) as inline SVG; hidden counts are drawn as a
     short grey stub, the same for every hidden cell, so the drawing reveals nothing either."""
-    rows = rows[:most]
+    rows = list(rows[:most])
     if not rows:
         return ""
     top = max((count or 0 for _, _, count in rows), default=0) or 1
@@ -82,13 +85,10 @@ def _table_html(table: Table, heading: str, content: Content, language: str, lev
     total = ""
     if table.total is not None:
         total = (
-            f'<tr><th>{escape(content.text(language, "report.total"))}</th>'
+            f"<tr><th>{escape(content.text(language, 'report.total'))}</th>"
             f'<th class="n">{escape(table.total)}</th></tr>'
         )
-    return (
-        f"<{level}>{escape(heading)}</{level}>{svg_bars(rows)}"
-        f"<table>{body}{total}</table>"
-    )
+    return f"<{level}>{escape(heading)}</{level}>{svg_bars(rows)}<table>{body}{total}</table>"
 
 
 def html(report: MappingReport, content: Content, language: str) -> str:
@@ -144,7 +144,7 @@ def xlsx(report: MappingReport, content: Content, language: str) -> bytes:
     )
     used: set[str] = set()
 
-    def sheet(title: str) -> object:
+    def sheet(title: str) -> Any:
         name = title[:31]
         while name in used:
             name = name[:28] + f"~{len(used)}"
@@ -160,23 +160,23 @@ def xlsx(report: MappingReport, content: Content, language: str) -> bytes:
             for city_table in report.cities:
                 country = stats.label(content, language, "country", city_table.group or "")
                 _fill(cities, city_table, country, content, language)
-                cities.append([])  # type: ignore[attr-defined]
+                cities.append([])
     skills = sheet(stats.title(content, language, "skills"))
-    skills.append([stats.title(content, language, "skills"), ""])  # type: ignore[attr-defined]
+    skills.append([stats.title(content, language, "skills"), ""])
     for term, count in report.skills:
-        skills.append([term, count])  # type: ignore[attr-defined]
+        skills.append([safe_cell(term), count])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _fill(target: object, table: Table, heading: str, content: Content, language: str) -> None:
-    append = target.append  # type: ignore[attr-defined]
+def _fill(target: Any, table: Table, heading: str, content: Content, language: str) -> None:
+    append = target.append
     append([heading, ""])
     if table.withheld:
         append([content.text(language, "report.withheld"), ""])
         return
     for label, shown, count in _rows(table, content, language):
-        append([label, count if count is not None else shown])
+        append([safe_cell(label), count if count is not None else shown])
     if table.total is not None:
         append([content.text(language, "report.total"), table.total])

@@ -67,15 +67,15 @@ def _rows(options: Sequence[Option], columns: int) -> list[list[Option]]:
     return rows
 
 
+def phone_keyboard(reply: Reply) -> ReplyKeyboardMarkup:
+    """The "share my phone number" keyboard; it holds nothing else, so a press on it later
+    can never be taken for another answer."""
+    button = KeyboardButton(reply.phone_label or "📱", request_contact=True)
+    return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+
+
 def keyboard(reply: Reply) -> Markup:
-    """The reply markup for a reply's options."""
-    if reply.request_phone:
-        buttons = [[KeyboardButton(reply.phone_label or "📱", request_contact=True)]]
-        buttons += [
-            [KeyboardButton(option.label) for option in row]
-            for row in _rows(reply.options, reply.columns)
-        ]
-        return ReplyKeyboardMarkup(buttons, resize_keyboard=True, one_time_keyboard=True)
+    """The inline keyboard for a reply's options."""
     if not reply.options:
         return None
     return InlineKeyboardMarkup(
@@ -296,15 +296,19 @@ class TelegramChannel:
         markup = keyboard(reply)
         if markup is None and chat_id in self._phone_keyboard:
             markup = ReplyKeyboardRemove()
-        if reply.request_phone:
-            self._phone_keyboard.add(chat_id)
-        elif markup is not None:
             self._phone_keyboard.discard(chat_id)
         parts = split_message(reply.text, MESSAGE_LIMIT)
         message = None
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             message = await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+        if reply.request_phone:
+            # A message carries one keyboard: the question keeps its inline buttons and a second
+            # message offers the share button, removed again by the next message without buttons.
+            message = await bot.send_message(
+                chat_id, reply.phone_hint or reply.phone_label, reply_markup=phone_keyboard(reply)
+            )
+            self._phone_keyboard.add(chat_id)
         if reply.file is not None:
             message = await bot.send_document(
                 chat_id,

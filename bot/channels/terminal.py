@@ -19,8 +19,6 @@ Handler = Callable[[Inbound], Awaitable[list[Reply]]]
 def render(reply: Reply, files_dir: Path | None = None) -> str:
     """A reply as the terminal shows it: the text, then the options numbered from 1."""
     lines = [reply.text]
-    if reply.request_phone:
-        lines.append(f"   ({reply.phone_label}: type the number)")
     for number, option in enumerate(reply.options, start=1):
         lines.append(f"  {number}. {option.label}")
     if reply.file is not None:

@@ -132,13 +132,16 @@ class Database:
             return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-            return row
+        """The first row of a query (meant for queries of one row), in one trip to the thread."""
+        rows = await self.conn.execute_fetchall(sql, tuple(params))
+        for row in rows:
+            first: sqlite3.Row = row
+            return first
+        return None
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        """Every row of a query, in one trip to the database thread."""
+        return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
     async def backup(self, target: Path) -> None:
         """Copies the live database to ``target`` with SQLite's online backup."""

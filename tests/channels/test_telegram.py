@@ -13,14 +13,13 @@ from telegram import (
     Location,
     Message,
     PhotoSize,
-    ReplyKeyboardMarkup,
     Sticker,
     Update,
     User,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.channels.telegram import keyboard, to_inbound, translate
+from bot.channels.telegram import keyboard, phone_keyboard, to_inbound, translate
 from bot.errors import (
     DeliveryError,
     PermanentDeliveryError,
@@ -152,8 +151,8 @@ def test_options_become_an_inline_keyboard_with_controls_on_the_last_row() -> No
     assert expected == rows
 
 
-def test_the_phone_question_gets_a_share_contact_keyboard() -> None:
-    """The first button requests the contact; the options follow as plain reply buttons."""
+def test_the_phone_question_keeps_inline_controls_and_a_share_only_keyboard() -> None:
+    """The controls stay inline; the share keyboard holds the share button and nothing else."""
     reply = Reply(
         "Your phone?",
         options=(Option("~skip", "Skip"), Option("~cancel", "Cancel")),
@@ -161,11 +160,14 @@ def test_the_phone_question_gets_a_share_contact_keyboard() -> None:
         request_phone=True,
         phone_label="Share my phone number",
     )
-    markup = keyboard(reply)
-    assert isinstance(markup, ReplyKeyboardMarkup)
-    [[share], controls] = markup.keyboard
+    inline = keyboard(reply)
+    assert isinstance(inline, InlineKeyboardMarkup)
+    assert [["9:~skip", "9:~cancel"]] == [
+        [button.callback_data for button in row] for row in inline.inline_keyboard
+    ]
+    markup = phone_keyboard(reply)
+    [[share]] = markup.keyboard
     assert (share.text, share.request_contact) == ("Share my phone number", True)
-    assert [button.text for button in controls] == ["Skip", "Cancel"]
     assert markup.one_time_keyboard is True
 
 

@@ -49,8 +49,9 @@ def ana(fake: FakeBotApi, app: App) -> TelegramUser:
     return TelegramUser(fake, ANA, first_name="Ana")
 
 
-async def walk_to_phone(ana: TelegramUser) -> Sent:
-    """Answers every registration question up to the phone number; returns that question."""
+async def walk_to_phone(ana: TelegramUser) -> tuple[Sent, Sent]:
+    """Answers every registration question up to the phone number; returns that question and
+    the message that carries the share button."""
     greeting, languages = await ana.send("/start", replies=2)
     assert "Diaspora Connect" in greeting.text
     assert languages.text == "Please choose your language."
@@ -82,9 +83,9 @@ async def walk_to_phone(ana: TelegramUser) -> Sent:
     assert contact.text == "How would you prefer us to contact you?"
     [email] = await ana.press("Telegram")
     assert email.text.startswith("What is your e-mail address?")
-    [phone] = await ana.send("ana@example.com")
+    phone, share = await ana.send("ana@example.com", replies=2)
     assert phone.text.startswith("What is your phone number")
-    return phone
+    return phone, share
 
 
 async def test_a_member_registers_end_to_end(ana: TelegramUser, fake: FakeBotApi, app: App) -> None:
@@ -139,13 +140,13 @@ async def test_the_phone_question_offers_the_share_button_and_takes_only_ones_ow
     ana: TelegramUser, app: App
 ) -> None:
     """The share button requests the contact; someone else's card is refused, one's own kept."""
-    phone = await walk_to_phone(ana)
-    assert phone.reply_markup is not None
-    [[share], *_] = phone.reply_markup["keyboard"]
-    assert share["request_contact"] is True
-    assert phone.reply_markup["one_time_keyboard"] is True
+    phone, hint = await walk_to_phone(ana)
+    assert ["⏭ Skip", "⬅️ Back", "✖️ Cancel"] == [button["text"] for button in phone.buttons]
+    assert hint.reply_markup is not None
+    [[share]] = hint.reply_markup["keyboard"]
+    assert (True, True) == (share["request_contact"], hint.reply_markup["one_time_keyboard"])
 
-    refusal, again = await ana.share_contact("+38269000000", replies=2, own=False)
+    refusal, again, _ = await ana.share_contact("+38269000000", replies=3, own=False)
     assert refusal.text.startswith("I can only read text and buttons here.")
     assert again.text.startswith("What is your phone number")
 
@@ -162,7 +163,7 @@ async def test_the_command_menu_is_registered_for_every_language(
     """setMyCommands runs once for everyone and once per language code, in that language."""
     calls = fake.calls_to("setMyCommands")
     menus = {call.params.get("language_code"): call.params["commands"] for call in calls}
-    assert {None, "en", "sr", "hr", "bs", "me", "sh"} == set(menus)
+    assert {None, "en", "sr", "hr", "bs", "sh"} == set(menus)
     assert len(calls) == len(menus)
     assert '"command": "start"' in menus[None]
     assert menus[None] == menus["en"]

@@ -1,0 +1,131 @@
+"""Broadcast progress reports: one Telegram message edited in place while the outbox sends,
+then a final report as a new message."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram.request import BaseRequest, RequestData
+
+from bot.channels.telegram import TelegramChannel
+from bot.clock import FixedClock
+from bot.messages import Inbound, Reply
+from bot.store import Outgoing, Store
+from scheduler.content import Content
+from scheduler.progress import BroadcastReporter, report_text
+from tests.conftest import CONTENT
+from tests.scheduler.conftest import NOW, add_member
+
+BOT = {"id": 42, "is_bot": True, "first_name": "Diaspora Connect", "username": "dc_bot"}
+STAFF = "telegram:7"
+
+
+class RecordingBotApi(BaseRequest):
+    """Answers sendMessage and editMessageText like the Bot API and records them."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int | None, str]] = []
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: object = None,
+        write_timeout: object = None,
+        connect_timeout: object = None,
+        pool_timeout: object = None,
+    ) -> tuple[int, bytes]:
+        endpoint = url.rsplit("/", 1)[-1]
+        params = request_data.parameters if request_data else {}
+        if endpoint == "getMe":
+            return 200, json.dumps({"ok": True, "result": BOT}).encode()
+        message_id = params.get("message_id")
+        self.calls.append(
+            (endpoint, int(str(message_id)) if message_id else None, str(params["text"]))
+        )
+        message = {
+            "message_id": int(str(message_id)) if message_id else len(self.calls),
+            "date": 0,
+            "chat": {"id": int(str(params["chat_id"])), "type": "private"},
+            "text": params["text"],
+        }
+        return 200, json.dumps({"ok": True, "result": message}).encode()
+
+
+async def _no_replies(inbound: Inbound) -> list[Reply]:
+    return []
+
+
+@pytest.fixture
+async def telegram(clock: FixedClock) -> AsyncIterator[tuple[RecordingBotApi, TelegramChannel]]:
+    request = RecordingBotApi()
+    channel = TelegramChannel(
+        "42:TEST", _no_replies, clock, request=request, updates_request=RecordingBotApi()
+    )
+    await channel.application.initialize()
+    try:
+        yield request, channel
+    finally:
+        await channel.application.shutdown()
+
+
+async def test_progress_is_edited_in_place_then_reported(
+    store: Store, clock: FixedClock, telegram: tuple[RecordingBotApi, TelegramChannel]
+) -> None:
+    """The first report is sent, later ones edit it (only when the numbers moved), and the
+    final report is a new message, after which the broadcast is no longer followed."""
+    request, channel = telegram
+    content = Content.load(CONTENT, "en")
+    ids = [await add_member(store, f"telegram:{n}") for n in (101, 102, 103)]
+    broadcast = await store.broadcasts.create(
+        STAFF, "Hi", "everyone", NOW, report_to=STAFF, report_language="en"
+    )
+    await store.outbox.enqueue(
+        [Outgoing(broadcast.job, "broadcast", member, "Hi", NOW) for member in ids], NOW
+    )
+    reporter = BroadcastReporter(store, {"telegram": channel}, content, clock)
+    rows = await store.db.fetchall("SELECT id FROM outbox ORDER BY id")
+
+    await reporter.tick()
+    await store.outbox.record_sent([(rows[0][0], "p1")], NOW)
+    await reporter.tick()
+    await reporter.tick()  # nothing moved: nothing sent
+    await store.outbox.mark(rows[1][0], "failed", NOW, "boom")
+    await store.outbox.record_sent([(rows[2][0], "p3")], NOW)
+    await reporter.tick()
+    await reporter.tick()
+
+    progress = "📨 Broadcast #1: sent {} of 3 · {} failed · 0 need a WhatsApp template"
+    assert [
+        ("sendMessage", None, progress.format(0, 0)),
+        ("editMessageText", 1, progress.format(1, 0)),
+        (
+            "sendMessage",
+            None,
+            "✅ Broadcast #1 finished: sent 2 of 3 · 1 failed · 0 need a WhatsApp template"
+            " · 0 skipped (stopped or unreachable)",
+        ),
+    ] == request.calls
+    assert [] == await store.broadcasts.reporting()
+
+
+def test_numbers_use_the_language_s_thousands_separator() -> None:
+    """5,000 in English, 5.000 in Montenegrin."""
+    content = Content.load(CONTENT, "en")
+    counts = {"sent": 1234, "queued": 3766}
+
+    assert report_text(content, "en", 3, counts).startswith("📨 Broadcast #3: sent 1,234 of 5,000")
+    assert report_text(content, "cnr", 3, counts).startswith("📨 Poruka #3: poslato 1.234 od 5.000")

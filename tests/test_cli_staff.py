@@ -1,0 +1,186 @@
+"""The staff commands of the command line: filtered exports in both formats, stats, members
+import, the audit log and the mapping report — each audited."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.cli import main
+from bot.store import Store
+from tests.conftest import ROOT
+from tests.sample import add_member
+
+NOW = datetime.now(UTC)
+COMMANDS = [
+    ["stats"],
+    ["members", "import"],
+    ["audit"],
+    ["report", "mapping"],
+    ["export", "rsvps"],
+    ["export", "fellowship"],
+]
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "db.sqlite3"
+    monkeypatch.chdir(ROOT)
+    for name in ("TELEGRAM_BOT_TOKEN", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    return path
+
+
+async def _fill(path: Path) -> None:
+    """Eight members in Germany (six in Berlin), one in Austria, one RSVP, one application."""
+    async with Store(path) as store:
+        for number in range(8):
+            await add_member(
+                store, f"telegram:{number}", NOW, name=f"Secret{number} Person", country="DE",
+                city="Berlin" if number < 6 else "Bonn", sector="it", skills="python",
+            )  # fmt: skip
+        await add_member(store, "telegram:99", NOW, name="Lonely Person", country="AT")
+        await store.rsvps.answer("diaspora-days-2027", 1, "going", NOW)
+        await store.rsvps.answer("diaspora-days-2027", 2, "maybe", NOW)
+        await store.applications.submit("health-clinical-2027", 1, NOW, {"field": "nursing"})
+
+
+def _actions(path: Path) -> list[str]:
+    async def read() -> list[str]:
+        async with Store(path) as store:
+            return [entry.action for entry in await store.audit.entries()][::-1]
+
+    return asyncio.run(read())
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_staff_command_has_help(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--help` works on each staff command."""
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "--help"])
+    assert (0, True) == (exited.value.code, "usage: diaspora-bot" in capsys.readouterr().out)
+
+
+def test_exports_take_filters_and_formats(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Members by country as CSV; RSVPs by status and applications as XLSX; xlsx needs a
+    file; each export is audited with its filters."""
+    asyncio.run(_fill(database))
+
+    assert 0 == main(["export", "members", "--country", "AT"])
+    members = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    rsvps = tmp_path / "rsvps.xlsx"
+    assert 0 == main(["export", "rsvps", "--status", "maybe", "--format", "xlsx", "-o", str(rsvps)])
+    applications = tmp_path / "fellowship.data"
+    assert 0 == main(["export", "fellowship", "--format", "xlsx", "--output", str(applications)])
+    assert 1 == main(["export", "members", "--format", "xlsx"])
+
+    assert ["Lonely Person"] == [row["name"] for row in members]
+    sheet = load_workbook(rsvps).active
+    assert sheet is not None
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert [("maybe", "Secret1 Person")] == [
+        (row[header.index("status")], row[header.index("name")]) for row in rows
+    ]
+    saved = load_workbook(io.BytesIO(applications.read_bytes()))
+    assert 2 == len(list(saved.worksheets[0].iter_rows()))
+    assert ["export.members", "export.rsvps", "export.fellowship"] == _actions(database)
+
+
+def test_stats_prints_every_dimension_and_json(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`stats` lists counts by dimension; `--json` gives the same as data."""
+    asyncio.run(_fill(database))
+
+    assert 0 == main(["stats"])
+    text = capsys.readouterr().out
+    assert 0 == main(["stats", "--json"])
+    data = json.loads(capsys.readouterr().out)
+
+    assert re.search(r"Germany\s+8", text)
+    assert re.search(r"python\s+8", text)
+    assert "diaspora-days-2027: going=1 maybe=1 guests=0" in text
+    assert {"DE": 8, "AT": 1} == data["dimensions"]["country"]
+    assert ["stats.view", "stats.view"] == _actions(database)
+
+
+def test_members_import_reports_every_row_and_is_audited(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The import prints what it did, each skipped row with its reason, and is audited."""
+    path = tmp_path / "old.csv"
+    path.write_bytes("Ime;Telefon\nĐorđe;067 123 456\nNiko;123\n".encode("cp1250"))
+
+    assert 0 == main(["members", "import", str(path)])
+    out = capsys.readouterr().out.splitlines()
+
+    assert [
+        "old.csv (cp1250): 2 rows — 1 added, 0 merged into known contacts, 1 skipped, 0 linked"
+        " to registered members.",
+        "row 3: skipped: no valid phone or e-mail (phone '123')",
+        "row 3: note: phone '123' is not a valid number",
+        "Imported contacts are not messaged until they write to the bot and consent.",
+    ] == out
+    assert ["members.import"] == _actions(database)
+    assert 1 == main(["members", "import", str(tmp_path / "missing.csv")])
+
+
+def test_audit_lists_entries_with_filters(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`audit --action export` keeps exports; `--since` in the future finds nothing; CSV too."""
+    asyncio.run(_fill(database))
+    main(["export", "members"])
+    main(["stats"])
+    capsys.readouterr()
+
+    assert 0 == main(["audit", "--action", "export"])
+    exports = capsys.readouterr().out.splitlines()
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    assert 0 == main(["audit", "--since", tomorrow])
+    later = capsys.readouterr().out
+    assert 0 == main(["audit", "--since", "1d", "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+
+    assert 1 == len(exports)
+    assert re.fullmatch(r"\S+  cli:\S+  export\.members  -  rows=9 output=\"stdout\"", exports[0])
+    assert "" == later
+    assert ["stats.view", "export.members"] == [row["action"] for row in rows]
+
+
+def test_mapping_report_is_self_contained_and_holds_no_personal_data(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HTML with inline SVG and nothing from the internet; small counts suppressed; no names;
+    XLSX too; both audited."""
+    asyncio.run(_fill(database))
+
+    assert 0 == main(["report", "mapping"])
+    page = capsys.readouterr().out
+    workbook = tmp_path / "map.xlsx"
+    assert 0 == main(["report", "mapping", "--output", str(workbook), "--language", "cnr"])
+    assert 1 == main(["report", "mapping", "--output", str(tmp_path / "map.pdf")])
+
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<svg" in page and 'name="viewport"' in page
+    assert not re.search(r"(src|href)\s*=|@import|url\(", page)
+    assert "Secret" not in page and "Lonely" not in page
+    assert '>Austria</td><td class="n">&lt;5<' in page
+    assert '>Germany</td><td class="n">x<' in page  # 8 of 9: hidden so Austria's 1 stays hidden
+    sheets = load_workbook(workbook).sheetnames
+    assert ["O izvještaju", "Država boravka", "Grad"] == sheets[:3]
+    assert ["report.mapping", "report.mapping"] == _actions(database)

@@ -13,10 +13,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m bot run
+	@$(BIN)/python -m bot run
 
 chat: $(STAMP)
-	$(BIN)/python -m bot chat
+	@$(BIN)/python -m bot chat
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -181,7 +181,7 @@ async def register(
         await think()
         await user.press(option)
     await think()
-    await user.send(f"member{user_id}@example.com")
+    await user.send(f"member{user_id}@example.com", replies=2)
     await think()
     await user.share_contact(f"+38267{100000 + user_id}")
     await think()

@@ -333,6 +333,15 @@ async def audit(settings: Settings, args: argparse.Namespace) -> int:
     """``audit``: the log, newest first."""
     async with Store(settings.database_path) as store:
         entries = await store.audit.search(since=args.since, action=args.action, limit=args.limit)
+        # Reading the log is a staff action too (recorded after reading, so not listed now).
+        await store.audit.record(
+            _actor(),
+            "audit.view",
+            _now(),
+            since=args.since.isoformat() if args.since else None,
+            only=args.action,
+            entries=len(entries),
+        )
     if args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(["at", "actor", "action", "subject", "detail"])

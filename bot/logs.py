@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 
 
 class RedactSecrets(logging.Filter):
@@ -25,13 +26,21 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure(level: str, secrets: Iterable[str] = ()) -> None:
-    """Logs to stderr at ``level``; httpx's request lines (which carry the bot token) are off."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+def configure(level: str, secrets: Iterable[str] = (), file: Path | None = None) -> None:
+    """Logs at ``level`` to stderr, or to ``file`` with only warnings on stderr (the terminal
+    chat, where log lines would interleave with the conversation). httpx's request lines, which
+    carry the bot token, are off, and every known secret is redacted."""
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handlers[0].setLevel(logging.WARNING)
+        handlers.append(logging.FileHandler(file, encoding="utf-8"))
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = handlers
     root.setLevel(level)
     # twilio's HTTP clients log every request's headers at INFO.
     for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "twilio"):

@@ -54,7 +54,7 @@ def svg_bars(rows: Sequence[tuple[str, str, int | None]], most: int = 15) -> str
     height, label_width, bar_width = 22, 180, 320
     parts = [
         f'<svg viewBox="0 0 {label_width + bar_width + 60} {height * len(rows) + 4}"'
-        ' role="img" xmlns="http://www.w3.org/2000/svg" font-size="12">'
+        ' role="img" font-size="12">'
     ]
     for index, (label, shown, count) in enumerate(rows):
         y = index * height + 2

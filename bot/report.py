@@ -31,7 +31,7 @@ box-shadow:0 1px 2px rgba(0,0,0,.08)}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 td,th{padding:4px 6px;border-bottom:1px solid #e5e9ef;text-align:left}
 td.n,th.n{text-align:right;white-space:nowrap}
-svg{width:100%;height:auto;display:block;margin:.5rem 0}
+svg{width:100%;max-width:560px;height:auto;display:block;margin:.5rem 0}
 .note{color:#5f6b7a;font-size:.9rem}
 """
 
@@ -51,20 +51,21 @@ def svg_bars(rows: Sequence[tuple[str, str, int | None]], most: int = 15) -> str
     if not rows:
         return ""
     top = max((count or 0 for _, _, count in rows), default=0) or 1
-    height, label_width, bar_width = 22, 180, 320
+    # About 400 units wide: on a phone the text stays near its natural size.
+    height, label_width, bar_width = 24, 150, 200
     parts = [
-        f'<svg viewBox="0 0 {label_width + bar_width + 60} {height * len(rows) + 4}"'
-        ' role="img" font-size="12">'
+        f'<svg viewBox="0 0 {label_width + bar_width + 50} {height * len(rows) + 4}"'
+        ' role="img" font-size="14">'
     ]
     for index, (label, shown, count) in enumerate(rows):
         y = index * height + 2
         width = bar_width * count / top if count is not None else 6
         colour = BAR if count is not None else HIDDEN
-        text = label if len(label) <= 28 else label[:27] + "…"
+        text = label if len(label) <= 20 else label[:19] + "…"
         parts.append(
-            f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end">{escape(text)}</text>'
-            f'<rect x="{label_width}" y="{y + 3}" width="{max(width, 1):.1f}" height="{height - 6}"'
-            f' fill="{colour}"/><text x="{label_width + max(width, 1) + 4:.1f}" y="{y + 15}"'
+            f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end">{escape(text)}</text>'
+            f'<rect x="{label_width}" y="{y + 4}" width="{max(width, 1):.1f}" height="{height - 8}"'
+            f' fill="{colour}"/><text x="{label_width + max(width, 1) + 4:.1f}" y="{y + 17}"'
             f' fill="#5f6b7a">{escape(shown)}</text>'
         )
     parts.append("</svg>")

@@ -29,6 +29,19 @@ PLANNING_COLUMNS = (
 )
 
 
+# Who campaigns and broadcasts may reach: members who registered, and members who gave the
+# minimum (consent, name and country) through an event's or the fellowship's deep link — they
+# RSVP'd, so event reminders must reach them. For the latter, consent stands in for registration.
+IN_TOUCH = "(m.registered_at IS NOT NULL OR (m.name IS NOT NULL AND m.country IS NOT NULL))"
+_ANCHOR = "coalesce(m.registered_at, m.consent_at)"
+
+
+def _planning_columns() -> str:
+    return ", ".join(
+        _ANCHOR if column == "registered_at" else f"m.{column}" for column in PLANNING_COLUMNS
+    )
+
+
 @dataclass(frozen=True)
 class Route:
     """One address of a member, as the sender weighs it."""
@@ -88,14 +101,13 @@ class Recipients:
     ) -> AsyncIterator[list[tuple[object, ...]]]:
         """Registered members updated at or after ``since`` (all when None), a chunk at a time,
         as tuples of :data:`PLANNING_COLUMNS`."""
-        columns = ", ".join(PLANNING_COLUMNS)
-        where = "registered_at IS NOT NULL"
+        where = IN_TOUCH
         params: tuple[str, ...] = ()
         if since is not None:
-            where += " AND updated_at >= ?"
+            where += " AND m.updated_at >= ?"
             params = (since,)
         async with self.db.conn.execute(
-            f"SELECT {columns} FROM members WHERE {where}",  # noqa: S608
+            f"SELECT {_planning_columns()} FROM members m WHERE {where}",  # noqa: S608
             params,
         ) as cursor:
             while rows := await cursor.fetchmany(chunk):
@@ -105,11 +117,10 @@ class Recipients:
         """Every registered member, a chunk at a time, as PLANNING_COLUMNS plus their reachable
         channels (comma-separated, oldest address first): for going through all of them
         without holding them all."""
-        columns = ", ".join(f"m.{column}" for column in PLANNING_COLUMNS)
         async with self.db.conn.execute(
-            f"SELECT {columns}, (SELECT group_concat(channel) FROM (SELECT a.channel"  # noqa: S608
-            " FROM addresses a WHERE a.member_id = m.id AND a.unreachable_at IS NULL"
-            " ORDER BY a.created_at)) FROM members m WHERE m.registered_at IS NOT NULL"
+            f"SELECT {_planning_columns()}, (SELECT group_concat(channel) FROM"  # noqa: S608
+            " (SELECT a.channel FROM addresses a WHERE a.member_id = m.id"
+            f" AND a.unreachable_at IS NULL ORDER BY a.created_at)) FROM members m WHERE {IN_TOUCH}"
             " ORDER BY m.id"
         ) as cursor:
             while rows := await cursor.fetchmany(chunk):
@@ -137,12 +148,12 @@ class Recipients:
     async def members_checksum(self) -> tuple[int, int]:
         """(count, sum of ids) of registered members: changes when one is deleted."""
         row = await self.db.fetchone(
-            "SELECT count(*), coalesce(sum(id), 0) FROM members WHERE registered_at IS NOT NULL"
+            f"SELECT count(*), coalesce(sum(m.id), 0) FROM members m WHERE {IN_TOUCH}"  # noqa: S608
         )
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     async def registered_ids(self) -> set[int]:
-        rows = await self.db.fetchall("SELECT id FROM members WHERE registered_at IS NOT NULL")
+        rows = await self.db.fetchall(f"SELECT m.id FROM members m WHERE {IN_TOUCH}")  # noqa: S608
         return {int(row[0]) for row in rows}
 
     async def channels_added(self, since: str | None) -> list[sqlite3.Row]:
@@ -165,12 +176,12 @@ class Recipients:
     async def in_use(self) -> tuple[dict[str, int], dict[str, int]]:
         """Registered members by language, and reachable addresses of them by channel."""
         languages = await self.db.fetchall(
-            "SELECT language, count(*) FROM members WHERE registered_at IS NOT NULL"
-            " GROUP BY language"
+            f"SELECT m.language, count(*) FROM members m WHERE {IN_TOUCH}"  # noqa: S608
+            " GROUP BY m.language"
         )
         channels = await self.db.fetchall(
-            "SELECT a.channel, count(*) FROM addresses a JOIN members m ON m.id = a.member_id"
-            " WHERE m.registered_at IS NOT NULL AND a.unreachable_at IS NULL GROUP BY a.channel"
+            "SELECT a.channel, count(*) FROM addresses a JOIN members m ON m.id = a.member_id"  # noqa: S608
+            f" WHERE {IN_TOUCH} AND a.unreachable_at IS NULL GROUP BY a.channel"
         )
         return (
             {str(row[0]): int(row[1]) for row in languages},

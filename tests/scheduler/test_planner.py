@@ -330,3 +330,18 @@ async def test_a_large_plan_is_queued_a_budget_at_a_time(
     first = await planner.tick()
     second = await planner.tick()
     assert [(3, True), (2, False)] == [(first.queued, first.more), (second.queued, second.more)]
+
+
+async def test_an_event_reminder_reaches_a_member_who_came_through_the_events_link(
+    store: Store, folder: Path, clock: FixedClock
+) -> None:
+    """A member who gave only consent, name and country to RSVP still gets the reminder."""
+    write_campaign(folder, "reminder", REMINDER)
+    minimal = await store.members.create(
+        "telegram:7", language="en", consent_version="v1", now=NOW - timedelta(days=3)
+    )
+    await store.members.update(minimal.id, NOW, name="Vuk Raičević", country="AT")
+    await rsvp(store, "diaspora-days-2027", minimal.id, "going")
+    clock.at = datetime(2027, 7, 21, 8, 0, tzinfo=UTC)
+    await make_planner(store, Content.load(folder, "en"), clock).tick()
+    assert [minimal.id] == [m for m, _, _, _ in await _rows(store, "campaign:reminder")]

@@ -147,7 +147,8 @@ class App:
                 self.clock,
                 base_url=self.settings.telegram_api_base_url,
                 request=self.telegram_request or AiohttpRequest(),
-                updates_request=self.telegram_updates_request,
+                # Long polling on the same light transport: one connection is enough.
+                updates_request=self.telegram_updates_request or AiohttpRequest(connections=1),
                 webhook=self.settings.telegram_webhook,
                 webhook_url=self._public_url("/telegram/webhook"),
                 webhook_secret=self.settings.telegram_webhook_secret.get_secret_value()

@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from telegram import (
     BotCommand,
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     KeyboardButton,
@@ -74,19 +73,28 @@ def phone_keyboard(reply: Reply) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
 
 
-def keyboard(reply: Reply) -> Markup:
-    """The inline keyboard for a reply's options."""
+def keyboard_json(reply: Reply) -> dict[str, object] | None:
+    """The inline keyboard for a reply's options, as the Bot API's JSON object.
+
+    Sending uses this directly: building python-telegram-bot's button objects only to turn them
+    back into JSON costs more than the rest of a reply's work."""
     if not reply.options:
         return None
-    return InlineKeyboardMarkup(
-        [
+    return {
+        "inline_keyboard": [
             [
-                InlineKeyboardButton(option.label, callback_data=callback_data(reply.ref, option))
+                {"text": option.label, "callback_data": callback_data(reply.ref, option)}
                 for option in row
             ]
             for row in _rows(reply.options, reply.columns)
         ]
-    )
+    }
+
+
+def keyboard(reply: Reply) -> Markup:
+    """The inline keyboard for a reply's options."""
+    data = keyboard_json(reply)
+    return InlineKeyboardMarkup.de_json(data, None) if data is not None else None
 
 
 def to_inbound(update: Update, received_at: dtm.datetime) -> Inbound | None:
@@ -293,7 +301,7 @@ class TelegramChannel:
             edited = await self._edit_keyed(chat_id, reply)
             if edited is not None:
                 return edited
-        markup = keyboard(reply)
+        markup: dict[str, object] | ReplyKeyboardRemove | None = keyboard_json(reply)
         if markup is None and chat_id in self._phone_keyboard:
             markup = ReplyKeyboardRemove()
             self._phone_keyboard.discard(chat_id)
@@ -301,7 +309,12 @@ class TelegramChannel:
         message = None
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            message = await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+            if last and isinstance(markup, dict):
+                message = await bot.send_message(chat_id, part, api_kwargs={"reply_markup": markup})
+            else:
+                message = await bot.send_message(
+                    chat_id, part, reply_markup=markup if last else None
+                )
         if reply.request_phone:
             # A message carries one keyboard: the question keeps its inline buttons and a second
             # message offers the share button, removed again by the next message without buttons.

@@ -50,6 +50,7 @@ from handlers import (
     STAFF_HANDLERS,
     menu,
 )
+from scheduler import zones
 from scheduler.content import Content
 from scheduler.jobs import Jobs
 from scheduler.planner import Planner
@@ -106,12 +107,18 @@ class App:
 
     async def __aenter__(self) -> App:
         await self.store.open()
+        # The city → time zone table takes a few seconds to build: start it now, off the loop,
+        # so the first member to finish registering does not wait for it.
+        self._warming: asyncio.Future[str | None] | None = asyncio.ensure_future(
+            asyncio.to_thread(zones.city_zone, "ME", "Podgorica")
+        )
         try:
             self._content = Content.load(self.settings.content_dir, self.settings.default_language)
             programme = self._content.programme
             assert programme is not None
             countries = await asyncio.to_thread(CountryIndex, programme.country_aliases)
         except BaseException:
+            await self._warming
             await self.store.close()
             raise
         self._engine = Engine(
@@ -227,6 +234,8 @@ class App:
             if self._own_twilio_http_client is not None:
                 await self._own_twilio_http_client.close()
         finally:
+            if self._warming is not None:
+                await self._warming
             await self.store.close()
 
     @property

@@ -11,6 +11,7 @@ for. Such a member is not registered yet; ``/register`` later continues at the c
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -23,6 +24,7 @@ from bot.messages import Option
 from bot.store import PROFILE_FIELDS, Member
 from bot.text import clean
 from handlers import labels
+from scheduler import zones
 
 ASK_LANGUAGE = "ask_language"
 ASK_CONSENT = "ask_consent"
@@ -530,6 +532,11 @@ async def got_summary(ctx: Context, answer: Answer) -> str | Retry:
     fields: dict[str, Any] = dict(_profile(ctx))
     if first_time:
         fields["registered_at"] = now.isoformat()
+    # The member's own time zone, from the city they live in (the country's applies otherwise);
+    # the city table loads on first use, off the event loop.
+    fields["timezone"] = await asyncio.to_thread(
+        zones.city_zone, fields.get("country"), fields.get("city")
+    )
     await ctx.store.members.update(ctx.member.id, now, **fields)
     ctx.member = await ctx.store.members.get(ctx.member.id)
     ctx.say(

@@ -261,11 +261,12 @@ async def test_happy_path_by_buttons_stores_every_field_and_the_consent(
 
     member = await only_member(app)
     assert FULL_PROFILE == member.profile()
-    assert ("en", CONSENT_VERSION, NOW, NOW) == (
+    assert ("en", CONSENT_VERSION, NOW, NOW, "Europe/Berlin") == (
         member.language,
         member.consent_version,
         member.consent_at,
         member.registered_at,
+        member.timezone,
     )
     addresses = await app.store.members.addresses(member.id)
     assert ["telegram:1001"] == [address.address for address in addresses]

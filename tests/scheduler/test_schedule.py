@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from scheduler.schedule import After, Cron, QuietHours, at_local, parse_offset
-from scheduler.zones import MOST_POPULOUS, country_zone, member_zone, valid
+from scheduler.zones import MOST_POPULOUS, city_zone, country_zone, member_zone, valid
 
 
 @pytest.mark.parametrize(
@@ -113,3 +113,22 @@ def test_every_country_zone_is_a_real_zone() -> None:
     """The table of most populous zones names zones tzdata knows, and Montenegro has one."""
     assert [] == [zone for zone in MOST_POPULOUS.values() if not valid(zone)]
     assert "Europe/Podgorica" == country_zone("ME")
+
+
+@pytest.mark.parametrize(
+    ("country", "city", "expected"),
+    [
+        ("US", "Chicago", "America/Chicago"),
+        ("US", "los angeles", "America/Los_Angeles"),
+        ("CA", "Vancouver", "America/Vancouver"),
+        ("AU", "Perth", "Australia/Perth"),
+        ("DE", "Munchen", "Europe/Berlin"),
+        ("US", "Smallville", None),
+        (None, "Chicago", None),
+    ],
+)
+def test_a_members_city_gives_their_own_time_zone(
+    country: str | None, city: str, expected: str | None
+) -> None:
+    """Cities across a country's zones get their own; an unknown city gets none (country's)."""
+    assert expected == city_zone(country, city)

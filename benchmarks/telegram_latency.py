@@ -163,6 +163,7 @@ async def register(
         if pace is not None:
             await asyncio.sleep(thinking.uniform(*pace))
 
+    await think()  # people who start together still send their first message seconds apart
     await user.send("/start", replies=2)
     for option in ("en", "agree", "use_name", "DE"):
         await think()

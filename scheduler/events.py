@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -95,8 +96,11 @@ def read_texts(
     return texts
 
 
-def parse_event(located: Located, languages: set[str]) -> Event:
-    """Validates one event file; every problem is a ContentError with its line."""
+def read_mapping(
+    located: Located, what: str, keys: Collection[str], required: Iterable[str]
+) -> tuple[str, dict[str, Any]]:
+    """The slug (the file's name) and the mapping of a ``<slug>.yaml`` content file, with the
+    file name, the unknown keys and the missing ones checked."""
     data = located.data
     slug = Path(located.path).stem
     if not SLUG.match(slug):
@@ -104,13 +108,19 @@ def parse_event(located: Located, languages: set[str]) -> Event:
             str(located.path), 1, "file name must be a slug: lower-case letters, digits, dashes"
         )
     if not isinstance(data, dict):
-        raise located.error("an event file must be a mapping")
+        raise located.error(f"{what} file must be a mapping")
     for key in data:
-        if key not in KEYS:
-            raise located.error(f"unknown key {key!r} (expected one of {sorted(KEYS)})", key)
-    for key in REQUIRED:
+        if key not in keys:
+            raise located.error(f"unknown key {key!r} (expected one of {sorted(keys)})", key)
+    for key in required:
         if key not in data:
             raise located.error(f"missing key {key!r}")
+    return slug, data
+
+
+def parse_event(located: Located, languages: set[str]) -> Event:
+    """Validates one event file; every problem is a ContentError with its line."""
+    slug, data = read_mapping(located, "an event", KEYS, REQUIRED)
     starts_at, ends_at = (
         read_moment(located, data, "starts_at"),
         read_moment(located, data, "ends_at"),

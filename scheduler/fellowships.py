@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from bot.errors import ContentError
-from scheduler.events import SLUG, read_moment, read_texts
+from scheduler.events import read_mapping, read_moment, read_texts
 from scheduler.yamlfile import Located
 
 HOST_KINDS = (
@@ -177,20 +175,7 @@ def _work_modes(located: Located, data: dict[str, Any]) -> tuple[str, ...]:
 
 def parse_fellowship(located: Located, languages: set[str]) -> Fellowship:
     """Validates one programme file; every problem is a ContentError with its line."""
-    data = located.data
-    slug = Path(located.path).stem
-    if not SLUG.match(slug):
-        raise ContentError(
-            str(located.path), 1, "file name must be a slug: lower-case letters, digits, dashes"
-        )
-    if not isinstance(data, dict):
-        raise located.error("a fellowship file must be a mapping")
-    for key in data:
-        if key not in KEYS:
-            raise located.error(f"unknown key {key!r} (expected one of {sorted(KEYS)})", key)
-    for key in REQUIRED:
-        if key not in data:
-            raise located.error(f"missing key {key!r}")
+    slug, data = read_mapping(located, "a fellowship", KEYS, REQUIRED)
     return Fellowship(
         slug=slug,
         title=read_texts(located, data, "title", languages),

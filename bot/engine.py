@@ -195,6 +195,9 @@ class Engine:
         if not conversation.active:
             if inbound.kind is Kind.MEDIA or inbound.kind is Kind.LOCATION:
                 ctx.say(ctx.t("engine.unsupported_outside_flow"))
+            elif inbound.kind is Kind.CHOICE:
+                # A button of a question that is over: say so rather than ignore the press.
+                ctx.say(ctx.t("engine.stale_button"))
             await self._show_menu(ctx, conversation)
             return
         flow = self.flows.get(conversation.flow or "")

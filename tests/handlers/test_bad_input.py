@@ -233,6 +233,18 @@ async def test_a_press_on_a_much_older_keyboard_shows_where_we_are(chat: Chat, a
     assert ["en"] == [member.language for member in members]
 
 
+async def test_a_press_on_a_question_that_is_over_says_so_and_shows_the_menu(chat: Chat) -> None:
+    """A button of a finished flow is not ignored silently: the member is told, then the menu."""
+    await chat.send("/start")
+    language_keyboard = chat.last[-1]
+    await chat.press("✖️ Cancel")
+
+    await chat.press_old(language_keyboard, "English")
+
+    assert STALE == chat.replies()[0]
+    assert ["📝 Register", "🗓 Events", "🎓 Fellowship"] == chat.options()[:3]
+
+
 async def test_a_forged_button_on_the_current_keyboard_is_treated_as_old(chat: Chat) -> None:
     """A press carrying an id the question never offered is not taken as an answer."""
     await consent(chat)

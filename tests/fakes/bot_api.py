@@ -23,16 +23,17 @@ import itertools
 import json
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.fakes.server import LocalServer
 
 JSON = dict[str, Any]
 
@@ -108,14 +109,6 @@ class ApiError(Exception):
         return body
 
 
-class _Server(uvicorn.Server):
-    """uvicorn that leaves the process's signal handlers alone (it runs inside tests)."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-
 class FakeBotApi:
     """A Bot API server for one bot; ``async with`` starts it on a free port and stops it."""
 
@@ -157,8 +150,7 @@ class FakeBotApi:
         self._sent_events: dict[int, asyncio.Event] = {}
         self._recent_sends: deque[float] = deque()
         self._closing = False
-        self._server: _Server | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._server: LocalServer | None = None
         self._methods: dict[str, Callable[[JSON], Coroutine[Any, Any, Any]]] = {
             "getme": self._get_me,
             "getupdates": self._get_updates,
@@ -180,35 +172,17 @@ class FakeBotApi:
         app = Starlette(
             routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])]
         )
-        config = uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=0,
-            http="h11",
-            ws="none",
-            lifespan="off",
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=2,
-        )
-        self._server = _Server(config)
-        self._task = asyncio.create_task(self._server.serve(), name="fake-bot-api")
-        while not self._server.started:
-            if self._task.done():
-                await self._task
-                raise RuntimeError("the fake Bot API server did not start")
-            await asyncio.sleep(0.005)
-        self.port = int(self._server.servers[0].sockets[0].getsockname()[1])
+        self._server = LocalServer(app, "fake Bot API")
+        await self._server.start()
+        self.port = self._server.port
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         # Pending long polls return at once, so uvicorn need not wait for them.
         self._closing = True
         self._arrived.set()
-        if self._server is not None and self._task is not None:
-            self._server.should_exit = True
-            await self._task
+        if self._server is not None:
+            await self._server.stop()
 
     # What members do.
 

@@ -28,10 +28,9 @@ import contextlib
 import itertools
 import json
 import secrets
-import socket
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -39,12 +38,13 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
+
+from tests.fakes.server import LocalServer
 
 JSON = dict[str, Any]
 
@@ -99,31 +99,6 @@ class Failure:
         return JSONResponse(body, status_code=self.status)
 
 
-class _Server(uvicorn.Server):
-    """uvicorn that leaves the process's signal handlers alone (it runs inside tests) and stops
-    at once: no 0.1 s ticks to notice the stop, no grace period for requests (a test is over).
-    """
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.stopping = asyncio.Event()
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-    async def main_loop(self) -> None:
-        await self.stopping.wait()
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        for server in self.servers:
-            server.close()
-        for connection in list(self.server_state.connections):
-            connection.shutdown()
-        for server in self.servers:
-            await server.wait_closed()
-
-
 class FakeTwilioApi:
     """Twilio's Messages resource for one account; ``async with`` serves it on a free port."""
 
@@ -146,8 +121,7 @@ class FakeTwilioApi:
         self._read: defaultdict[str, int] = defaultdict(int)
         self._arrived: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
         self._sids = itertools.count(1)
-        self._server: _Server | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._server: LocalServer | None = None
 
     @property
     def url(self) -> str:
@@ -164,33 +138,15 @@ class FakeTwilioApi:
                 )
             ]
         )
-        config = uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=0,
-            http="h11",
-            ws="none",
-            lifespan="off",
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=2,
-        )
-        self._server = _Server(config)
-        self._task = asyncio.create_task(self._server.serve(), name="fake-twilio-api")
-        while not self._server.started:
-            if self._task.done():
-                await self._task
-                raise RuntimeError("the fake Twilio API server did not start")
-            await asyncio.sleep(0.005)
-        self.port = int(self._server.servers[0].sockets[0].getsockname()[1])
+        # A test is over when this stops: no grace period for requests still open.
+        self._server = LocalServer(app, "fake Twilio API", abrupt=True)
+        await self._server.start()
+        self.port = self._server.port
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._server is not None and self._task is not None:
-            self._server.should_exit = True
-            self._server.stopping.set()
-            await self._task
+        if self._server is not None:
+            await self._server.stop()
 
     # Failure injection.
 

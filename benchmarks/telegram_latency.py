@@ -20,12 +20,11 @@ import asyncio
 import multiprocessing
 import os
 import random
-import resource
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from multiprocessing.synchronize import Event
@@ -34,6 +33,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
+from benchmarks._measure import Load, children_cpu, ms, percentile
 from bot.app import App
 from bot.settings import Settings
 from bot.store import Store
@@ -47,22 +47,6 @@ HUMAN_PACE = (1.0, 3.0)
 RATIO_TARGET = 1.5
 P95_TARGET = 0.250
 DATABASE = "bench.sqlite3"
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """The value below which ``share`` of the values lie (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
-
-
-def children_cpu() -> float:
-    """CPU seconds used so far by the bot processes that have ended."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def settings_for(token: str, base_url: str, folder: Path) -> Settings:
@@ -212,15 +196,6 @@ async def round_trips(count: int) -> Latency:
                 await echo.send(f"hello {number}")
                 await member.send(f"hello {number}")
     return Latency(echo.reply_times[WARM_UP:], member.reply_times[WARM_UP:])
-
-
-@dataclass
-class Load:
-    times: list[float]
-    seconds: float
-    finished: int
-    stored: int
-    bot_cpu: float
 
 
 async def registrations(members: int, pace: tuple[float, float] | None = None) -> Load:

@@ -21,13 +21,12 @@ import asyncio
 import contextlib
 import multiprocessing
 import random
-import resource
 import socket
 import ssl
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from multiprocessing.synchronize import Event
@@ -44,6 +43,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from benchmarks._measure import Load, children_cpu, ms, percentile
 from bot import logs, web
 from bot.app import App
 from bot.channels.whatsapp import twilio_client
@@ -72,22 +72,6 @@ DATABASE = "bench.sqlite3"
 # A member's connection is dropped before uvicorn's 5 s keep-alive would close it under them.
 LIMITS = httpx.Limits(max_connections=1, keepalive_expiry=2.0)
 TLS = ssl.create_default_context()
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """The value below which ``share`` of the values lie (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:7.1f} ms"
-
-
-def children_cpu() -> float:
-    """CPU seconds used so far by the bot processes that have ended."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def free_port() -> int:
@@ -293,15 +277,6 @@ def client(url: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=url, limits=LIMITS, verify=TLS)
 
 
-@dataclass
-class Load:
-    times: list[float]
-    seconds: float
-    finished: int
-    stored: int
-    bot_cpu: float
-
-
 async def registrations(members: int, pace: tuple[float, float] | None = None) -> Load:
     """Registers ``members`` WhatsApp members at once and counts who ended up in the store."""
     cpu = children_cpu()
@@ -337,7 +312,7 @@ async def registrations(members: int, pace: tuple[float, float] | None = None) -
 
 def _row(*cells: str) -> str:
     name, *figures = cells
-    return f"    {name:<40}" + "".join(f"{figure:>11}" for figure in figures)
+    return f"    {name:<40}" + "".join(f"{figure:>14}" for figure in figures)
 
 
 async def run() -> bool:

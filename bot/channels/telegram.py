@@ -11,22 +11,14 @@ import asyncio
 import datetime as dtm
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any
 
-from telegram import (
-    BotCommand,
-    CallbackQuery,
-    InlineKeyboardMarkup,
-    InputFile,
-    KeyboardButton,
-    Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
+from telegram import BotCommand, CallbackQuery, InputFile, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
+from bot.channels.telegram_transport import AiohttpRequest, json_data
 from bot.clock import Clock
 from bot.errors import (
     DeliveryError,
@@ -44,7 +36,8 @@ MESSAGE_LIMIT = 4096
 CALLBACK_LIMIT = 64
 
 Handler = Callable[[Inbound], Awaitable[list[Reply]]]
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+JSON = dict[str, Any]
+REMOVE_KEYBOARD: JSON = {"remove_keyboard": True}
 
 
 def callback_data(ref: int | None, option: Option) -> str:
@@ -66,18 +59,15 @@ def _rows(options: Sequence[Option], columns: int) -> list[list[Option]]:
     return rows
 
 
-def phone_keyboard(reply: Reply) -> ReplyKeyboardMarkup:
+def phone_keyboard(reply: Reply) -> JSON:
     """The "share my phone number" keyboard; it holds nothing else, so a press on it later
     can never be taken for another answer."""
-    button = KeyboardButton(reply.phone_label or "📱", request_contact=True)
-    return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+    button = {"text": reply.phone_label or "📱", "request_contact": True}
+    return {"keyboard": [[button]], "resize_keyboard": True, "one_time_keyboard": True}
 
 
-def keyboard_json(reply: Reply) -> dict[str, object] | None:
-    """The inline keyboard for a reply's options, as the Bot API's JSON object.
-
-    Sending uses this directly: building python-telegram-bot's button objects only to turn them
-    back into JSON costs more than the rest of a reply's work."""
+def keyboard(reply: Reply) -> JSON | None:
+    """The inline keyboard for a reply's options, as the Bot API's JSON object."""
     if not reply.options:
         return None
     return {
@@ -89,12 +79,6 @@ def keyboard_json(reply: Reply) -> dict[str, object] | None:
             for row in _rows(reply.options, reply.columns)
         ]
     }
-
-
-def keyboard(reply: Reply) -> Markup:
-    """The inline keyboard for a reply's options."""
-    data = keyboard_json(reply)
-    return InlineKeyboardMarkup.de_json(data, None) if data is not None else None
 
 
 def to_inbound(update: Update, received_at: dtm.datetime) -> Inbound | None:
@@ -180,15 +164,15 @@ class TelegramChannel:
         self.webhook_secret = webhook_secret
         self.commands = list(commands)
         file_url = base_url.rstrip("/").removesuffix("/bot") + "/file/bot"
+        self.request = request or AiohttpRequest()
         builder: ApplicationBuilder = (  # type: ignore[type-arg]
             Application.builder()
             .token(token)
             .base_url(base_url)
             .base_file_url(file_url)
             .concurrent_updates(concurrency)
+            .request(self.request)
         )
-        if request is not None:
-            builder = builder.request(request)
         if updates_request is not None:
             builder = builder.get_updates_request(updates_request)
         if webhook:
@@ -282,12 +266,31 @@ class TelegramChannel:
         except TelegramError as error:
             log.debug("telegram: answering a callback query failed: %s", error.message)
 
+    async def call(self, method: str, **params: object) -> JSON:
+        """Calls a Bot API method that answers with a message, in plain JSON both ways.
+
+        Text messages and edits go this way rather than through ``Bot.send_message``: building
+        python-telegram-bot's objects for the call and parsing a ``Message`` from every answer
+        is most of a send's CPU, and the outbox sends thousands. The transport and PTB's
+        handling of the answer (429 → ``RetryAfter``, 403 → ``Forbidden``…) are the same."""
+        url = f"{self.application.bot.base_url}/{method}"
+        result = await self.request.post(url, json_data(params))
+        if not isinstance(result, dict):
+            raise NetworkError(f"{method} answered {result!r}, not a message")
+        return result
+
     async def _edit(self, message: Message, reply: Reply) -> None:
-        markup = keyboard(reply)
+        await self._edit_text(message.chat_id, message.message_id, reply)
+
+    async def _edit_text(self, chat_id: int, message_id: int, reply: Reply) -> None:
+        """Edits a message's text and inline keyboard; an edit that changes nothing is fine."""
         try:
-            await message.edit_text(
-                reply.text[:MESSAGE_LIMIT],
-                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+            await self.call(
+                "editMessageText",
+                chat_id=chat_id,
+                message_id=message_id,
+                text=reply.text[:MESSAGE_LIMIT],
+                reply_markup=keyboard(reply),
             )
         except BadRequest as error:
             if "not modified" not in error.message.lower():
@@ -296,58 +299,51 @@ class TelegramChannel:
     async def _deliver(self, chat_id: int, reply: Reply) -> str:
         """Sends one reply, split where it is too long; returns the last message's id. A reply
         with a key edits the message sent earlier under that key, when there is one."""
-        bot = self.application.bot
         if reply.key is not None:
             edited = await self._edit_keyed(chat_id, reply)
             if edited is not None:
                 return edited
-        markup: dict[str, object] | ReplyKeyboardRemove | None = keyboard_json(reply)
+        markup = keyboard(reply)
         if markup is None and chat_id in self._phone_keyboard:
-            markup = ReplyKeyboardRemove()
+            markup = REMOVE_KEYBOARD
             self._phone_keyboard.discard(chat_id)
-        parts = split_message(reply.text, MESSAGE_LIMIT)
-        message = None
+        # A file with no words goes alone; Telegram refuses an empty message.
+        parts = split_message(reply.text, MESSAGE_LIMIT) if reply.text or not reply.file else []
+        message: JSON = {}
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            if last and isinstance(markup, dict):
-                message = await bot.send_message(chat_id, part, api_kwargs={"reply_markup": markup})
-            else:
-                message = await bot.send_message(
-                    chat_id, part, reply_markup=markup if last else None
-                )
+            message = await self.call(
+                "sendMessage", chat_id=chat_id, text=part, reply_markup=markup if last else None
+            )
         if reply.request_phone:
             # A message carries one keyboard: the question keeps its inline buttons and a second
             # message offers the share button, removed again by the next message without buttons.
-            message = await bot.send_message(
-                chat_id, reply.phone_hint or reply.phone_label, reply_markup=phone_keyboard(reply)
+            message = await self.call(
+                "sendMessage",
+                chat_id=chat_id,
+                text=reply.phone_hint or reply.phone_label or "📱",
+                reply_markup=phone_keyboard(reply),
             )
             self._phone_keyboard.add(chat_id)
+        message_id = int(message.get("message_id", 0))
         if reply.file is not None:
-            message = await bot.send_document(
+            document = await self.application.bot.send_document(
                 chat_id,
                 InputFile(reply.file.content, filename=reply.file.filename),
             )
-        assert message is not None
+            message_id = document.message_id
         if reply.key is not None:
-            self._keyed[(chat_id, reply.key)] = message.message_id
-        return str(message.message_id)
+            self._keyed[(chat_id, reply.key)] = message_id
+        return str(message_id)
 
     async def _edit_keyed(self, chat_id: int, reply: Reply) -> str | None:
         """Edits the message sent under ``reply.key``; None when there is none to edit."""
         message_id = self._keyed.get((chat_id, reply.key or ""))
         if message_id is None:
             return None
-        markup = keyboard(reply)
         try:
-            await self.application.bot.edit_message_text(
-                reply.text[:MESSAGE_LIMIT],
-                chat_id=chat_id,
-                message_id=message_id,
-                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
-            )
-        except BadRequest as error:
-            if "not modified" in error.message.lower():
-                return str(message_id)
+            await self._edit_text(chat_id, message_id, reply)
+        except BadRequest:
             # Deleted or too old to edit: send it anew.
             del self._keyed[(chat_id, reply.key or "")]
             return None

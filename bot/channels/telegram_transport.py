@@ -5,15 +5,35 @@ this one costs a fraction of that, which is what lets the outbox send at Telegra
 with room to spare on a small machine. Calls with files still go as multipart forms. Errors
 become PTB's own (``TimedOut``, ``NetworkError``), so everything above this module — PTB's
 status handling, :func:`bot.channels.telegram.translate` — works unchanged.
+
+:func:`json_data` carries a call's parameters as plain Bot API JSON, for the channel's text
+messages: they skip python-telegram-bot's objects both ways (see ``TelegramChannel.call``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+# PTB's own parameter class, as Bot uses it; the version range in pyproject.toml pins it.
+from telegram.request._requestparameter import RequestParameter
+
+
+def json_data(params: Mapping[str, object]) -> RequestData:
+    """A Bot API call's parameters, given as plain JSON values (None left out), as the request
+    data any ``BaseRequest`` takes: what ``Bot`` builds itself, without its objects."""
+    return RequestData(
+        [
+            RequestParameter.from_input(name, value)
+            for name, value in params.items()
+            if value is not None
+        ]
+    )
 
 
 class AiohttpRequest(BaseRequest):

@@ -138,8 +138,7 @@ def test_options_become_an_inline_keyboard_with_controls_on_the_last_row() -> No
         ref=4,
         columns=2,
     )
-    markup = keyboard(reply)
-    assert isinstance(markup, InlineKeyboardMarkup)
+    markup = _inline(reply)
     rows = [
         [(button.text, button.callback_data) for button in row] for row in markup.inline_keyboard
     ]
@@ -151,6 +150,13 @@ def test_options_become_an_inline_keyboard_with_controls_on_the_last_row() -> No
     assert expected == rows
 
 
+def _inline(reply: Reply) -> InlineKeyboardMarkup:
+    """The reply's keyboard, read back as python-telegram-bot reads the Bot API's JSON."""
+    markup = keyboard(reply)
+    assert markup is not None
+    return InlineKeyboardMarkup.de_json(markup, None)
+
+
 def test_the_phone_question_keeps_inline_controls_and_a_share_only_keyboard() -> None:
     """The controls stay inline; the share keyboard holds the share button and nothing else."""
     reply = Reply(
@@ -160,15 +166,14 @@ def test_the_phone_question_keeps_inline_controls_and_a_share_only_keyboard() ->
         request_phone=True,
         phone_label="Share my phone number",
     )
-    inline = keyboard(reply)
-    assert isinstance(inline, InlineKeyboardMarkup)
+    inline = _inline(reply)
     assert [["9:~skip", "9:~cancel"]] == [
         [button.callback_data for button in row] for row in inline.inline_keyboard
     ]
     markup = phone_keyboard(reply)
-    [[share]] = markup.keyboard
-    assert (share.text, share.request_contact) == ("Share my phone number", True)
-    assert markup.one_time_keyboard is True
+    [[share]] = markup["keyboard"]
+    assert {"text": "Share my phone number", "request_contact": True} == share
+    assert markup["one_time_keyboard"] is True
 
 
 def test_a_reply_without_options_has_no_keyboard() -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,7 +38,7 @@ WHATSAPP_WINDOW = timedelta(hours=24)
 # Delay before the 2nd and 3rd attempt after a timeout or a 5xx.
 BACKOFF = (5.0, 30.0)
 # Sends in flight when no rate limit applies (measured best against a local Bot API server).
-UNLIMITED_WINDOW = 8
+UNLIMITED_WINDOW = 32
 # What a send is expected to take, for how many to keep in flight under a rate limit.
 LATENCY = 0.05
 # How long a row waits when none of its member's channels is served by this process.
@@ -181,27 +182,29 @@ class Sender:
         windows = [
             sends[start : start + self.window] for start in range(0, len(sends), self.window)
         ]
-        if not windows:
-            return
-        # While one window is with the provider, the next is claimed and the last recorded,
-        # so the database never holds the sends up. At most two windows are ``sending``.
-        claiming = asyncio.ensure_future(self._claim(windows[0]))
-        recording: asyncio.Future[None] | None = None
-        for index in range(len(windows)):
-            mine = await claiming
+        # Two windows are with the provider at a time: while the newer one is in flight, the
+        # older one is recorded and the next one claimed, so neither the database nor a slow
+        # answer holds the sends up. At most two windows are ever ``sending``.
+        flying: deque[tuple[list[_Send], asyncio.Future[list[str | Exception]]]] = deque()
+        for window in windows:
             if self._stopping:
-                await self.store.outbox.release([send.row.id for send in mine], self.clock.now())
                 break
-            if index + 1 < len(windows):
-                claiming = asyncio.ensure_future(self._claim(windows[index + 1]))
-            outcomes = await asyncio.gather(*(self._send(send) for send in mine))
-            if recording is not None:
-                await recording
-            recording = asyncio.ensure_future(self._record(mine, outcomes, report))
-            if progress is not None:
-                progress(report)
-        if recording is not None:
-            await recording
+            mine = await self._claim(window)
+            flying.append((mine, asyncio.gather(*(self._send(send) for send in mine))))
+            if len(flying) == 2:
+                await self._land(*flying.popleft(), report, progress)
+        while flying:
+            await self._land(*flying.popleft(), report, progress)
+
+    async def _land(
+        self,
+        sends: list[_Send],
+        outcomes: asyncio.Future[list[str | Exception]],
+        report: DrainReport,
+        progress: Progress | None,
+    ) -> None:
+        """Waits for a window's sends and records them."""
+        await self._record(sends, await outcomes, report)
         if progress is not None:
             progress(report)
 
@@ -307,12 +310,12 @@ class Sender:
 
 
 def _window(limits: Iterable[RateLimiter]) -> int:
-    """How many sends to have in flight: enough to keep up with the fastest channel's pace
-    (sends take tens of milliseconds), and no more, so paced sends leave evenly spaced."""
+    """How many sends make a window: two windows in flight keep up with the fastest channel's
+    pace while its sends take up to ``LATENCY``; the limiter spaces them out."""
     intervals = [limit.interval for limit in limits]
     if not intervals or min(intervals) == 0:
         return UNLIMITED_WINDOW
-    return max(1, math.ceil(LATENCY / min(intervals)))
+    return max(1, math.ceil(LATENCY / min(intervals) / 2))
 
 
 def _outside_window(last_inbound_at: str | None, now: datetime) -> bool:

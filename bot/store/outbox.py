@@ -234,16 +234,6 @@ class Outbox:
             (error, not_before.isoformat(), now.isoformat(), 0 if count_attempt else 1, row_id),
         )
 
-    async def release(self, row_ids: Collection[int], now: datetime) -> None:
-        """Puts rows claimed but never handed to the provider back in the queue (a stop)."""
-        if not row_ids:
-            return
-        await self.db.execute(
-            "UPDATE outbox SET state = 'queued', attempts = attempts - 1, updated_at = ?"
-            " WHERE id IN (SELECT value FROM json_each(?)) AND state = 'sending'",
-            (now.isoformat(), json.dumps(list(row_ids))),
-        )
-
     async def defer(
         self, row_ids: Collection[int], not_before: datetime, reason: str, now: datetime
     ) -> None:

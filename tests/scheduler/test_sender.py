@@ -27,6 +27,13 @@ async def _queue(
     )
 
 
+async def _settle() -> None:
+    """Lets the sender run until it waits on something outside the loop's control; the
+    database's thread included."""
+    for _ in range(5):
+        await asyncio.sleep(0.01)
+
+
 async def _row(
     store: Store, member_id: int, job: str = "broadcast:1"
 ) -> tuple[str, int, str | None]:
@@ -220,3 +227,38 @@ async def test_the_rate_limits_pace_sends_overall_and_per_chat(
     assert all((b - a).total_seconds() >= 1.0 for a, b in zip(moments, moments[25:], strict=False))
     to_first = [m for m, (to, _) in zip(moments, telegram.sent, strict=True) if to == "telegram:0"]
     assert (to_first[1] - to_first[0]).total_seconds() >= 1.0
+
+
+async def test_two_windows_are_in_flight_and_only_they_are_sending(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """A slow provider does not stall the queue: the next window goes out while one waits for
+    its answers, and no more than two windows' rows are ever ``sending`` (what a crash leaves)."""
+    members = [await add_member(store, f"telegram:{n}") for n in range(20)]
+    await _queue(store, *members)
+    waiting: list[asyncio.Event] = []
+
+    async def slow(address: str) -> None:
+        answer = asyncio.Event()
+        waiting.append(answer)
+        await answer.wait()
+
+    telegram.before_send = slow
+    draining = asyncio.create_task(make_sender(store, clock, telegram, window=4).drain())
+    await _settle()
+    assert (8, {"sending": 8, "queued": 12}) == (len(waiting), await states(store))
+
+    waiting[0].set()  # one answer is not enough to land the first window
+    await _settle()
+    assert 8 == len(waiting)
+    for answer in waiting[:4]:
+        answer.set()
+    await _settle()
+    assert 12 == len(waiting)
+    assert {"sent": 4, "sending": 8, "queued": 8} == await states(store)
+
+    telegram.before_send = None
+    for answer in waiting:
+        answer.set()
+    report = await draining
+    assert (20, {"sent": 20}) == (report.sent, await states(store))

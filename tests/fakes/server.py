@@ -50,7 +50,7 @@ class LocalServer:
             app,
             host="127.0.0.1",
             port=0,
-            http="h11",
+            http="httptools",
             ws="none",
             lifespan="off",
             log_config=None,

@@ -10,6 +10,7 @@
 | ``GET /fellowship`` · ``GET /fellowship/<id>`` | fellowship applications; one with its history |
 | ``POST /fellowship/<id>/status`` · ``POST /fellowship/<id>/note`` | a decision; a note |
 | ``GET /mapping`` | the mapping report (aggregates, small counts suppressed) |
+| ``POST /mapping/download`` | the mapping report as an HTML or XLSX file to share (audited) |
 | ``GET /downloads`` · ``POST /download`` | the CLI's exports as CSV or XLSX |
 | ``GET /static/dashboard.css`` | the one stylesheet |
 
@@ -92,6 +93,7 @@ def build(app: App) -> ASGIApp:
         Route("/signout", signin.sign_out, methods=["POST"]),
         Route("/", overview.overview, methods=["GET"]),
         Route("/mapping", overview.mapping, methods=["GET"]),
+        Route("/mapping/download", overview.download, methods=["POST"]),
         Route("/members", members.table, methods=["GET"]),
         Route("/members/{member_id:int}", members.member, methods=["GET"]),
         Route("/events", events.listing, methods=["GET"]),

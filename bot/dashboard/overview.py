@@ -8,16 +8,22 @@ from collections.abc import Mapping
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot import stats
+from bot import report, stats
 from bot.dashboard import charts
+from bot.dashboard.auth import parse_form
 from bot.dashboard.charts import Bar
-from bot.dashboard.pages import Deps
+from bot.dashboard.pages import ACTOR, Deps, redirect
 from bot.suppression import Cell
 
 # Countries beyond these are drawn as one bar, so the chart stays readable on a phone.
 TOP_COUNTRIES = 15
 # Weeks are clearer than months until registrations span about half a year.
 MAX_WEEKS = 26
+# The mapping report's files, as ``report mapping --output`` writes them.
+REPORT_FORMATS = {
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 class Overview:
@@ -105,4 +111,29 @@ class Overview:
             report=report,
             tables=tables,
             cities=cities,
+        )
+
+    async def download(self, request: Request) -> Response:
+        """The mapping report as a file to share (HTML or XLSX, the CLI's); audited."""
+        kind = parse_form(await request.body()).get("format", "")
+        if kind not in REPORT_FORMATS:
+            return redirect(request, "/mapping", "Choose the report as HTML or XLSX.")
+        content, store = self.deps.content, self.deps.store
+        content.refresh()
+        language = content.default_language
+        now = self.deps.now()
+        mapped = stats.mapping_report(await stats.collect(store, now))
+        body: str | bytes = (
+            report.html(mapped, content, language)
+            if kind == "html"
+            else report.xlsx(mapped, content, language)
+        )
+        await store.audit.record(
+            ACTOR, "report.mapping", now, output=f"download.{kind}", members=mapped.members
+        )
+        name = f"mapping-report-{now:%Y-%m-%d}.{kind}"
+        return Response(
+            body,
+            media_type=REPORT_FORMATS[kind],
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+from openpyxl import load_workbook
+
+from bot import report, stats
 from bot.app import App
 from bot.clock import FixedClock
 from tests.dashboard.conftest import Coordinator, People
@@ -67,3 +71,41 @@ async def test_the_mapping_report_shows_aggregates_only(
         "whatsapp:+",
     ):
         assert private not in text, private
+
+
+async def test_the_mapping_report_downloads_as_the_cli_writes_it(
+    app: App, clock: FixedClock, signed_in: Coordinator, people: People
+) -> None:
+    """HTML and XLSX, the same files as ``report mapping``, each download audited; a wrong
+    format or a missing CSRF token gets nothing."""
+    await signed_in.get("/dashboard/mapping")
+    mapped = stats.mapping_report(await stats.collect(app.store, clock.now()))
+    language = app.content.default_language
+
+    page = await signed_in.post("/dashboard/mapping/download", format="html")
+    sheet = await signed_in.post("/dashboard/mapping/download", format="xlsx")
+    wrong = await signed_in.post("/dashboard/mapping/download", format="pdf")
+    forged = await signed_in.post("/dashboard/mapping/download", csrf="forged", format="html")
+
+    assert (200, "text/html; charset=utf-8") == (page.status_code, page.headers["content-type"])
+    assert (
+        'attachment; filename="mapping-report-2026-11-27.html"'
+        == (page.headers["content-disposition"])
+    )
+    assert report.html(mapped, app.content, language) == page.text
+    assert "Ana" not in page.text
+    workbook = load_workbook(io.BytesIO(sheet.content))
+    expected = load_workbook(io.BytesIO(report.xlsx(mapped, app.content, language)))
+    assert [
+        [list(row) for row in expected[name].iter_rows(values_only=True)]
+        for name in expected.sheetnames
+    ] == [
+        [list(row) for row in workbook[name].iter_rows(values_only=True)]
+        for name in workbook.sheetnames
+    ]
+    assert (303, 403) == (wrong.status_code, forged.status_code)
+    audit = [e.detail for e in await app.store.audit.entries() if e.action == "report.mapping"]
+    assert [
+        {"output": "download.xlsx", "members": mapped.members},
+        {"output": "download.html", "members": mapped.members},
+    ] == audit

@@ -1,12 +1,14 @@
 """The planner's in-memory view of the registered members, indexed by every audience filter.
 
-Loading 100,000 members takes most of a second, so the roster loads them once and afterwards
-reads only the members updated since its last look (plus a cheap checksum that notices
-deletions). Audiences are then set algebra over the indexes.
+Loading 100,000 members takes about a second, so the roster loads them once — a page at a
+time, over as many calls as the caller's budget asks, so no call holds the event loop for
+long — and afterwards reads only the members updated since the load began (plus a cheap
+checksum that notices deletions). Audiences are then set algebra over the indexes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import json
 import sys
@@ -19,6 +21,8 @@ from bot.store import Recipients
 from scheduler.audience import Audience
 from scheduler.zones import member_zone
 
+# Members read in one trip to the database during the first load.
+PAGE = 5_000
 _INDEXED = ("language", "country", "municipality", "sector", "zone")
 
 
@@ -40,19 +44,13 @@ class Person(NamedTuple):
 
 
 class PersonReader:
-    """Turns rows of PLANNING_COLUMNS into Persons; repeated values are shared, not copied."""
+    """Turns rows of PLANNING_COLUMNS into Persons; repeated values (languages, countries,
+    zones, interests…) are shared, not copied."""
 
     def __init__(self, fallback_zone: str) -> None:
         self.fallback_zone = fallback_zone
-        self._shared: dict[str, str] = {}
         self._zones: dict[tuple[object, object], str] = {}
         self._interests: dict[object, tuple[str, ...]] = {}
-
-    def _share(self, value: object) -> str | None:
-        if value is None:
-            return None
-        text = str(value)
-        return self._shared.setdefault(text, text)
 
     def person(self, row: Sequence[object]) -> Person:
         (member_id, name, language, country, municipality, sector, interests, timezone,
@@ -67,17 +65,17 @@ class PersonReader:
         if chosen is None:
             chosen = self._interests[interests] = tuple(json.loads(str(interests or "[]")))
         return Person(
-            id=int(str(member_id)),
-            name=_text(name),
-            language=self._share(language) or "",
-            country=self._share(country),
-            municipality=self._share(municipality),
-            sector=self._share(sector),
-            interests=chosen,
-            zone=zone_name,
-            registered_at=datetime.fromisoformat(str(registered_at)),
-            stopped=stopped_at is not None,
-            preferred_channel=self._share(preferred),
+            int(str(member_id)),
+            _text(name),
+            _shared(language) or "",
+            _shared(country),
+            _shared(municipality),
+            _shared(sector),
+            chosen,
+            zone_name,
+            datetime.fromisoformat(str(registered_at)),
+            stopped_at is not None,
+            _shared(preferred),
         )
 
 
@@ -97,6 +95,10 @@ class Roster:
         self._rsvps: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
         self._rsvp_checksum: tuple[int, str] | None = None
         self._by_registration: list[tuple[datetime, int]] | None = None
+        # The first load: the last id read, and the latest update when it began (from then
+        # on, members updated at or after it are read again).
+        self._loaded_to: int | None = None
+        self._load_since = ""
         self._members_since: str | None = None
         self._channels_since: str | None = None
         self._count = 0
@@ -105,18 +107,33 @@ class Roster:
         self.reader = PersonReader(fallback_zone)
         self._tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
 
-    async def refresh(self) -> bool:
-        """Reads what changed since the last refresh; True when anything did."""
+    @property
+    def complete(self) -> bool:
+        """Whether the first load is done (until then the roster holds only some members)."""
+        return self._members_since is not None and self._loaded_to is None
+
+    @property
+    def loading(self) -> bool:
+        """Whether the first load has begun and is not done."""
+        return self._loaded_to is not None
+
+    async def refresh(self, budget: int | None = None) -> bool:
+        """Catches up with the database; True when anything changed. During the first load, at
+        most ``budget`` members are read (all of them when None): call again until
+        :attr:`complete`."""
         changed = False
-        since = self._members_since
-        async for rows in self.recipients.members_changed(since):
-            for row in rows:
-                changed |= self._apply(self.reader.person(row))
-            latest = max(str(row[-1]) for row in rows)
-            if self._members_since is None or latest > self._members_since:
-                self._members_since = latest
-        if self._members_since is None:
-            self._members_since = ""
+        if not self.complete:
+            changed = await self._load(budget)
+            if not self.complete:
+                self.version += 1
+                self._selections.clear()
+                return changed
+        # Members updated since the last look (or since the first load began).
+        since = self._members_since or ""
+        for row in await self.recipients.members_updated(since):
+            changed |= self._apply(self.reader.person(row))
+            since = max(since, str(row[-1]))
+        self._members_since = since
         if await self.recipients.members_checksum() != (self._count, self._id_sum):
             present = await self.recipients.registered_ids()
             for member_id in [m for m in self.people if m not in present]:
@@ -143,6 +160,39 @@ class Roster:
         if changed:
             self.version += 1
             self._selections.clear()
+        return changed
+
+    async def _load(self, budget: int | None) -> bool:
+        """Reads up to ``budget`` more members of the first load, a page at a time, by id; each
+        page is fetched while the one before it is indexed."""
+        if self._loaded_to is None:
+            self._load_since = await self.recipients.last_update()
+            self._loaded_to = 0
+        left = budget if budget is not None else sys.maxsize
+        after = self._loaded_to
+
+        def ask() -> tuple[int, asyncio.Future[list[tuple[object, ...]]]]:
+            size = min(PAGE, left)
+            return size, asyncio.ensure_future(self.recipients.members_page(after, size))
+
+        changed = False
+        size, fetching = ask()
+        while True:
+            rows = await fetching
+            exhausted = len(rows) < size
+            left -= len(rows)
+            if rows:
+                after = int(str(rows[-1][0]))
+            if not exhausted and left > 0:
+                size, fetching = ask()
+            for row in rows:
+                changed |= self._apply(self.reader.person(row))
+            if exhausted or left <= 0:
+                break
+        if exhausted:
+            self._loaded_to, self._members_since = None, self._load_since
+        else:
+            self._loaded_to = after
         return changed
 
     def _apply(self, person: Person) -> bool:
@@ -251,6 +301,11 @@ class Roster:
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _shared(value: object) -> str | None:
+    """One copy of each of the few values a column repeats a hundred thousand times."""
+    return None if value is None else sys.intern(str(value))
 
 
 def likely_channel(

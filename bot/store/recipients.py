@@ -96,22 +96,30 @@ class Recipients:
             (now.isoformat(), address),
         )
 
-    async def members_changed(
-        self, since: str | None, chunk: int = 5000
-    ) -> AsyncIterator[list[tuple[object, ...]]]:
-        """Registered members updated at or after ``since`` (all when None), a chunk at a time,
-        as tuples of :data:`PLANNING_COLUMNS`."""
-        where = IN_TOUCH
-        params: tuple[str, ...] = ()
-        if since is not None:
-            where += " AND m.updated_at >= ?"
-            params = (since,)
-        async with self.db.conn.execute(
-            f"SELECT {_planning_columns()} FROM members m WHERE {where}",  # noqa: S608
-            params,
-        ) as cursor:
-            while rows := await cursor.fetchmany(chunk):
-                yield [tuple(row) for row in rows]
+    async def members_page(self, after_id: int, limit: int) -> list[tuple[object, ...]]:
+        """Up to ``limit`` registered members with ids above ``after_id``, by id, as tuples of
+        :data:`PLANNING_COLUMNS`: a page of the planner's first load."""
+        rows = await self.db.fetchall(
+            f"SELECT {_planning_columns()} FROM members m WHERE {IN_TOUCH} AND m.id > ?"  # noqa: S608
+            " ORDER BY m.id LIMIT ?",
+            (after_id, limit),
+        )
+        return [tuple(row) for row in rows]
+
+    async def members_updated(self, since: str) -> list[tuple[object, ...]]:
+        """Registered members updated at or after ``since``, as tuples of
+        :data:`PLANNING_COLUMNS`."""
+        rows = await self.db.fetchall(
+            f"SELECT {_planning_columns()} FROM members m"  # noqa: S608
+            f" WHERE {IN_TOUCH} AND m.updated_at >= ?",
+            (since,),
+        )
+        return [tuple(row) for row in rows]
+
+    async def last_update(self) -> str:
+        """The latest ``updated_at`` of any member ("" when there are none)."""
+        row = await self.db.fetchone("SELECT coalesce(max(updated_at), '') FROM members")
+        return str(row[0]) if row else ""
 
     async def stream(self, chunk: int = 2000) -> AsyncIterator[list[tuple[object, ...]]]:
         """Every registered member, a chunk at a time, as PLANNING_COLUMNS plus their reachable

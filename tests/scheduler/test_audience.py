@@ -42,3 +42,29 @@ async def test_the_roster_and_one_member_at_a_time_agree(store: Store, audience:
     going = await store.recipients.rsvp_members("diaspora-days-2027", audience.rsvp)
     one_by_one = {p.id for p in roster.people.values() if audience.matches(p, going)}
     assert one_by_one == set(roster.select(audience))
+
+
+async def test_the_first_load_goes_a_budget_at_a_time_and_misses_no_change_made_meanwhile(
+    store: Store,
+) -> None:
+    """Loaded over several calls, the roster still ends up with exactly what the database
+    holds: a member changed after being read, one deleted, one added while it loaded."""
+    ids = [
+        await add_member(store, f"telegram:{number}", language="en", registered_at=NOW)
+        for number in range(7)
+    ]
+    roster = Roster(store.recipients, "Europe/Podgorica")
+
+    await roster.refresh(budget=3)
+    assert (False, sorted(roster.people)) == (roster.complete, ids[:3])
+    await store.members.update(ids[0], NOW + timedelta(minutes=1), language="cnr")
+    await store.members.delete(ids[1])
+    await roster.refresh(budget=3)
+    added = await add_member(store, "telegram:99", language="en", registered_at=NOW)
+    assert not roster.complete
+    await roster.refresh(budget=3)
+
+    assert roster.complete
+    assert [ids[0], *ids[2:], added] == sorted(roster.people)
+    assert "cnr" == roster.people[ids[0]].language
+    assert {ids[0]} == set(roster.select(Audience(languages=("cnr",))))

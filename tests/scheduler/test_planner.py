@@ -332,6 +332,23 @@ async def test_a_large_plan_is_queued_a_budget_at_a_time(
     assert [(3, True), (2, False)] == [(first.queued, first.more), (second.queued, second.more)]
 
 
+async def test_a_large_roster_is_first_loaded_over_several_ticks_before_planning(
+    store: Store, folder: Path, clock: FixedClock
+) -> None:
+    """No tick reads more members than its load budget and nothing is planned from a part of
+    them; the tick after the one that read the last of them queues the campaign for all."""
+    for number in range(5):
+        await add_member(store, f"telegram:{number}")
+    _once(folder, NOW)
+    planner = make_planner(store, Content.load(folder, "en"), clock, load_budget=2)
+    loaded, reports = [], []
+    for _ in range(4):
+        reports.append(await planner.tick())
+        loaded.append(len(planner.roster.people))
+    assert [2, 4, 5, 5] == loaded
+    assert [(0, True), (0, True), (0, True), (5, False)] == [(r.queued, r.more) for r in reports]
+
+
 async def test_an_event_reminder_reaches_a_member_who_came_through_the_events_link(
     store: Store, folder: Path, clock: FixedClock
 ) -> None:

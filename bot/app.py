@@ -58,6 +58,7 @@ from scheduler.progress import BroadcastReporter
 from scheduler.ratelimit import Monotonic, RateLimiter, Sleep
 from scheduler.render import Links
 from scheduler.sender import Sender
+from scheduler.sendlock import SendLock
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +191,7 @@ class App:
                     settings.whatsapp_rate, monotonic=self.monotonic, sleep=self.sleep
                 ),
             },
+            lock=SendLock.of(settings.database_path),
         )
         return self
 
@@ -229,6 +231,8 @@ class App:
 
     async def __aexit__(self, *exc: object) -> None:
         try:
+            if self._sender is not None:
+                await self._sender.close()
             if self.relay is not None:
                 await self.relay.close()
             if self._own_twilio_http_client is not None:

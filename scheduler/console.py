@@ -22,6 +22,7 @@ from scheduler.content import Content
 from scheduler.preview import describe, preview
 from scheduler.report import outbox_status
 from scheduler.sender import DrainReport
+from scheduler.sendlock import SendLock
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -116,7 +117,14 @@ async def _preview(settings: Settings, days: float, out: TextIO) -> int:
 
 
 async def outbox(settings: Settings, args: argparse.Namespace) -> int:
+    lock = SendLock.of(settings.database_path)
     async with Store(settings.database_path) as store:
+        # Nobody sending: rows still ``sending`` were left by a crash; report them as unknown.
+        if lock.acquire():
+            try:
+                await store.outbox.recover(_now())
+            finally:
+                lock.release()
         lines = await outbox_status(store)
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
@@ -149,6 +157,13 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Queued {queued} messages as {sent.job}.")
         if not args.wait:
             print("The running service sends them; `diaspora-bot outbox status` shows progress.")
+            return 0
+        if not await app.sender.take_over():
+            holder = app.sender.lock.holder() if app.sender.lock is not None else "?"
+            print(
+                f"Another process ({holder}) is sending from this database: it sends them;"
+                " `diaspora-bot outbox status` shows progress."
+            )
             return 0
         report = await _drain(app, sent.job, queued)
     print(

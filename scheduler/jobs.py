@@ -69,8 +69,15 @@ class Jobs:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def start(self) -> None:
-        """Recovers interrupted sends, then schedules the jobs (planning runs at once)."""
-        await self.sender.recover()
+        """Takes over sending (recovering interrupted sends), then schedules the jobs (planning
+        runs at once). While another process sends, this one plans and queues, and its send
+        job tries again every time."""
+        if not await self.sender.take_over():
+            lock = self.sender.lock
+            log.warning(
+                "another process (%s) is sending from this database: this one sends once it stops",
+                lock.holder() if lock is not None else "?",
+            )
         options = {"max_instances": 1, "coalesce": True, "replace_existing": True}
         self.scheduler.add_job(
             plan_campaigns,

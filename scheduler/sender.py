@@ -31,16 +31,19 @@ from bot.errors import PermanentDeliveryError, RateLimited, TemporaryDeliveryErr
 from bot.messages import Reply, channel_of
 from bot.store import OutboxRow, Reach, Store
 from scheduler.ratelimit import RateLimiter
+from scheduler.sendlock import SendLock
 
 log = logging.getLogger(__name__)
 
 WHATSAPP_WINDOW = timedelta(hours=24)
 # Delay before the 2nd and 3rd attempt after a timeout or a 5xx.
 BACKOFF = (5.0, 30.0)
-# Sends in flight when no rate limit applies (measured best against a local Bot API server).
-UNLIMITED_WINDOW = 32
-# What a send is expected to take, for how many to keep in flight under a rate limit.
-LATENCY = 0.05
+# A window of sends when no rate limit applies; two are in flight at a time (measured best
+# against a local Bot API server).
+UNLIMITED_WINDOW = 16
+# What a send may take at worst, for how many to keep in flight under a rate limit (Telegram
+# answers in 50–300 ms from most of Europe).
+LATENCY = 0.3
 # How long a row waits when none of its member's channels is served by this process.
 NO_CHANNEL_DELAY = timedelta(minutes=15)
 
@@ -100,6 +103,7 @@ class Sender:
         backoff: Sequence[float] = BACKOFF,
         window: int | None = None,
         batch: int = 500,
+        lock: SendLock | None = None,
     ) -> None:
         self.store = store
         self.channels = channels
@@ -109,10 +113,22 @@ class Sender:
         self.backoff = tuple(backoff)
         self.window = window or _window(self.limits.values())
         self.batch = batch
+        self.lock = lock
         self._stopping = False
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[DrainReport] | None = None
+
+    async def take_over(self) -> bool:
+        """Becomes the one process that sends from this database (see :mod:`scheduler.sendlock`)
+        and recovers what a crash left; False, doing nothing, while another process sends."""
+        if self.lock is not None:
+            if self.lock.held:
+                return True
+            if not self.lock.acquire():
+                return False
+        await self.recover()
+        return True
 
     async def recover(self) -> int:
         """At start-up: rows a crash left ``sending`` become ``unknown`` (never resent)."""
@@ -129,21 +145,26 @@ class Sender:
         self._task.add_done_callback(_log_failure)
 
     async def close(self) -> None:
-        """Stops after the window in flight and waits for it."""
+        """Stops after the windows in flight, waits for them, and lets another process send."""
         self._stopping = True
         await self._idle.wait()
         if self._task is not None:
             await asyncio.wait([self._task])
+        if self.lock is not None:
+            self.lock.release()
 
     async def drain(
         self, *, job: str | None = None, progress: Progress | None = None
     ) -> DrainReport:
-        """Sends every row that is due now (of one job, or of all), then returns."""
+        """Sends every row that is due now (of one job, or of all), then returns; nothing while
+        another process is sending from the database."""
         report = DrainReport()
         if self._stopping or not self._idle.is_set():
             return report
         self._idle.clear()
         try:
+            if self.lock is not None and not self.lock.held and not await self.take_over():
+                return report
             while not self._stopping:
                 now = self.clock.now()
                 rows = await self.store.outbox.due(now, self.batch, job)

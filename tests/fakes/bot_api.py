@@ -119,8 +119,10 @@ class FakeBotApi:
         username: str = "diaspora_test_bot",
         send_limit: int | None = None,
         retry_after: int = 1,
+        send_delay: float = 0.0,
     ) -> None:
-        """``send_limit`` caps sends a second over all chats (beyond it: 429, ``retry_after``)."""
+        """``send_limit`` caps sends a second over all chats (beyond it: 429, ``retry_after``);
+        ``send_delay`` is how long a sendMessage takes to answer (a distant server)."""
         self.token = token
         self.bot_user: JSON = {
             "id": int(token.split(":")[0]),
@@ -133,6 +135,7 @@ class FakeBotApi:
         }
         self.send_limit = send_limit
         self.retry_after = retry_after
+        self.send_delay = send_delay
         self.calls: list[Call] = []
         self.blocked: set[int] = set()
         self.pushed_at: dict[int, float] = {}
@@ -347,6 +350,8 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message is too long")
         markup = _markup(params)
         self._check_sendable("sendMessage", chat_id)
+        if self.send_delay:
+            await asyncio.sleep(self.send_delay)
         message = self._bot_message(chat_id, text=text, reply_markup=markup)
         self._record("sendMessage", message, markup)
         return message

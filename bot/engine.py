@@ -1,26 +1,25 @@
 """The engine: one inbound message in, the replies out, conversation state kept in SQLite.
 
-It resolves typed numbers and labels to the options last offered, runs commands, walks the
-current flow's table of states, and handles back, skip and cancel the same way for every flow.
-It knows no channel.
+It reads what a message means with :mod:`bot.choices` (an option, a command, a keyword), runs
+commands, walks the current flow's table of states, and handles back, skip and cancel the same
+way for every flow. It knows no channel.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from bot import choices
 from bot.clock import Clock
 from bot.countries import CountryIndex
 from bot.flow import (
     BACK,
     CANCEL,
-    CONTROLS,
     END,
     SKIP,
     Answer,
@@ -36,16 +35,10 @@ from bot.flow import (
 from bot.messages import Inbound, Kind, Option, Reply, address_id
 from bot.roles import Restricted, Roles
 from bot.store import Conversation, Member, Store
-from bot.text import fold
 from scheduler.content import Content
 
 log = logging.getLogger(__name__)
 
-_NUMBERS = re.compile(r"^\d{1,3}(?:\s*[,;\s]\s*\d{1,3})*$")
-# A deep link's payload, as Telegram allows it after /start.
-_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
-SELECTED = "✅ "
 # Keys of a conversation's answers that belong to the engine, not to a flow.
 _LANGUAGE = "_lang"
 _RESUME = "_resume"
@@ -95,8 +88,7 @@ class Engine:
         # attempt is logged), like the names in hidden_commands.
         self.staff_commands = dict(staff_commands or {})
         self.roles = roles or Roles()
-        self._keywords: dict[str, str] = {}
-        self._keywords_generation = -1
+        self.keywords = choices.Keywords(content, commands)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
@@ -180,14 +172,16 @@ class Engine:
             and inbound.kind is Kind.TEXT
             and inbound.channel in self.keyword_channels
         ):
-            command = self._keyword(inbound.text, conversation)
+            command = self.keywords.match(
+                inbound.text, conversation.offered, answering=conversation.active
+            )
         if command is None and inbound.choice and inbound.choice.startswith("/"):
-            command = _command(inbound.choice)
+            command = choices.command(inbound.choice)
         answer = None
         if command is None:
-            answer = self._resolve(inbound, conversation)
+            answer = choices.resolve(inbound, conversation.offered)
             if answer.choice and answer.choice.startswith("/"):
-                command = _command(answer.choice)
+                command = choices.command(answer.choice)
         if command is not None:
             await self._run_command(ctx, conversation, *command)
             return
@@ -240,50 +234,12 @@ class Engine:
 
     def _command(self, text: str, *, answering: bool) -> tuple[str, str] | None:
         """A ``/command payload``, or a typed phrase that stands for one (a shortcut)."""
-        command = _command(text)
+        command = choices.command(text)
         for shortcut in self.shortcuts:
             if command is not None:
                 break
             command = shortcut.match(text, self.content, answering=answering)
         return command
-
-    def _keyword(self, text: str, conversation: Conversation) -> tuple[str, str] | None:
-        """The command a plain word stands for (``STOP``, ``pomoć``, ``START ev_slug``), or None.
-
-        An option on offer wins over a keyword: inside a flow, CANCEL picks the Cancel the list
-        shows (leaving the question); elsewhere it is WhatsApp's opt-out word, like STOP. Inside
-        a flow, a word of an option's label is taken as an attempt at that option, not as a
-        command ("events" while asked for interests does not leave the registration).
-        """
-        folded = fold(text)
-        if not folded:
-            return None
-        labels = [f" {fold(label.removeprefix(SELECTED))} " for _, label in conversation.offered]
-        if any(label == f" {folded} " for label in labels):
-            return None
-        if conversation.active and any(f" {folded} " in label for label in labels):
-            return None
-        keywords = self.keywords()
-        if folded in keywords:
-            return keywords[folded], ""
-        first, _, rest = text.strip().partition(" ")
-        if keywords.get(fold(first)) == "start" and _PAYLOAD.fullmatch(rest.strip()):
-            return "start", rest.strip()
-        return None
-
-    def keywords(self) -> dict[str, str]:
-        """Folded keyword → command, from every language's ``keywords.<command>`` list."""
-        content = self.content
-        if self._keywords_generation != content.generation:
-            table: dict[str, str] = {}
-            for language in content.languages:
-                locale = content.locales.get(language, {})
-                for command in self.commands:
-                    for word in locale.get(f"keywords.{command}", "").split(","):
-                        if fold(word):
-                            table.setdefault(fold(word), command)
-            self._keywords, self._keywords_generation = table, content.generation
-        return self._keywords
 
     async def _run_command(
         self, ctx: Context, conversation: Conversation, name: str, payload: str
@@ -448,7 +404,7 @@ class Engine:
         replace: bool,
     ) -> None:
         options = [
-            Option(option.id, SELECTED + option.label)
+            Option(option.id, choices.SELECTED + option.label)
             if question.multi and option.id in question.selected
             else option
             for option in question.options
@@ -470,42 +426,3 @@ class Engine:
                 multi=question.multi,
             )
         )
-
-    def _resolve(self, inbound: Inbound, conversation: Conversation) -> Answer:
-        """Turns a press, a typed number or a typed label into an option id."""
-        offered = conversation.offered
-        ids = [option_id for option_id, _ in offered]
-        if inbound.kind is Kind.CHOICE:
-            return Answer(choice=inbound.choice if inbound.choice in ids else None)
-        if inbound.kind is Kind.CONTACT:
-            return Answer(contact_phone=inbound.contact_phone)
-        if inbound.kind is not Kind.TEXT or not inbound.text.strip():
-            return Answer(unsupported=True)
-        text = inbound.text.strip()
-        if offered and _NUMBERS.match(text):
-            numbers = [int(part) for part in re.split(r"[\s,;]+", text) if part]
-            if all(1 <= number <= len(offered) for number in numbers):
-                picked = tuple(dict.fromkeys(ids[number - 1] for number in numbers))
-                if len(picked) == 1:
-                    return Answer(text=text, choice=picked[0])
-                if not set(picked) & set(CONTROLS):
-                    return Answer(text=text, choices=picked)
-        by_label = {fold(label.removeprefix(SELECTED)): option_id for option_id, label in offered}
-        folded = fold(text)
-        if folded in by_label:
-            return Answer(text=text, choice=by_label[folded])
-        if "," in text:
-            parts = [fold(part) for part in text.split(",") if part.strip()]
-            if parts and all(part in by_label for part in parts):
-                picked = tuple(dict.fromkeys(by_label[part] for part in parts))
-                if not set(picked) & set(CONTROLS):
-                    return Answer(text=text, choices=picked)
-        return Answer(text=text)
-
-
-def _command(text: str | None) -> tuple[str, str] | None:
-    """Splits ``/name payload`` into its parts; None when the text is not a command."""
-    match = _COMMAND.match((text or "").strip())
-    if match is None:
-        return None
-    return match.group(1).lower(), (match.group(2) or "").strip()

@@ -1,0 +1,90 @@
+"""What a message means: options matched by press, number or label; commands; keywords."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.choices import SELECTED, Keywords, command, resolve
+from bot.flow import Answer
+from bot.messages import Inbound, Kind
+from scheduler.content import Content
+from tests.conftest import CONTENT
+
+AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+OFFERED = [["it", "IT and software"], ["health", "Health"], ["~back", "Back"]]
+
+
+def _text(text: str) -> Inbound:
+    return Inbound("telegram:1", AT, text=text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2", Answer(text="2", choice="health")),
+        ("health", Answer(text="health", choice="health")),
+        ("  HEALTH ", Answer(text="HEALTH", choice="health")),
+        ("1, 2", Answer(text="1, 2", choices=("it", "health"))),
+        ("1 2 1", Answer(text="1 2 1", choices=("it", "health"))),
+        (
+            "it and software, health",
+            Answer(text="it and software, health", choices=("it", "health")),
+        ),
+        # A control never joins a multiple choice; a number beyond the list is just text.
+        ("1, 3", Answer(text="1, 3")),
+        ("4", Answer(text="4")),
+        ("Healthcare", Answer(text="Healthcare")),
+    ],
+)
+def test_typed_numbers_and_labels_become_the_options_on_offer(typed: str, expected: Answer) -> None:
+    assert expected == resolve(_text(typed), OFFERED)
+
+
+def test_a_chosen_mark_and_accents_do_not_hide_a_label() -> None:
+    """ "Niksic" is Nikšić; a label already ticked in a multi-select still matches."""
+    offered = [["nk", "Nikšić"], ["pg", SELECTED + "Podgorica"]]
+    assert "nk" == resolve(_text("niksic"), offered).choice
+    assert "pg" == resolve(_text("podgorica"), offered).choice
+
+
+def test_presses_of_options_no_longer_on_offer_and_media_are_told_apart() -> None:
+    press = Inbound("telegram:1", AT, kind=Kind.CHOICE, choice="gone")
+    sticker = Inbound("telegram:1", AT, kind=Kind.MEDIA)
+    assert (Answer(choice=None), Answer(unsupported=True)) == (
+        resolve(press, OFFERED),
+        resolve(sticker, OFFERED),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/start ev_diaspora-days", ("start", "ev_diaspora-days")),
+        ("/HELP@diaspora_bot", ("help", "")),
+        ("  /events  ", ("events", "")),
+        ("start", None),
+        ("/not a-command!", ("not", "a-command!")),
+        ("//", None),
+    ],
+)
+def test_commands_are_split_into_name_and_payload(
+    text: str, expected: tuple[str, str] | None
+) -> None:
+    assert expected == command(text)
+
+
+def test_keywords_in_any_language_and_an_option_on_offer_wins() -> None:
+    """STOP and ODJAVA stop in either language; START with a deep-link payload opens it; a
+    word that is an option's label (or part of one, while answering) is not a keyword."""
+    keywords = Keywords(Content.load(CONTENT, "en"), ["stop", "start", "cancel", "events"])
+    assert ("stop", "") == keywords.match("Stop", [], answering=False)
+    assert ("stop", "") == keywords.match("odjava", [], answering=False)
+    assert ("start", "ev_forum") == keywords.match("START ev_forum", [], answering=False)
+    assert keywords.match("START not a payload!", [], answering=False) is None
+    assert keywords.match("cancel", [["~cancel", "Cancel"]], answering=True) is None
+    assert keywords.match("events", [["ev", "Events and meetings"]], answering=True) is None
+    assert ("events", "") == keywords.match(
+        "events", [["ev", "Events and meetings"]], answering=False
+    )

@@ -20,6 +20,7 @@ from bot.countries import CountryIndex
 from bot.flow import (
     BACK,
     CANCEL,
+    EDITING,
     END,
     SKIP,
     Answer,
@@ -42,7 +43,6 @@ log = logging.getLogger(__name__)
 # Keys of a conversation's answers that belong to the engine, not to a flow.
 _LANGUAGE = "_lang"
 _RESUME = "_resume"
-_EDITING = "_edit"
 
 Menu = Callable[[Context], Awaitable[Question]]
 
@@ -293,7 +293,7 @@ class Engine:
             raise LookupError(f"flow {flow.name} has no state {result!r}")
         current = conversation.step
         if result != current:
-            if current != flow.summary and conversation.answers.pop(_EDITING, False):
+            if current != flow.summary and conversation.answers.pop(EDITING, False):
                 assert flow.summary is not None
                 result = flow.summary
                 if result in conversation.history:

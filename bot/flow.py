@@ -26,6 +26,9 @@ END = ""
 BACK = "~back"
 SKIP = "~skip"
 CANCEL = "~cancel"
+# The answers' key a step sets when it reopens one question from the summary ("Change …"): the
+# engine then returns to the summary after that answer instead of walking on.
+EDITING = "_edit"
 CONTROLS = (BACK, SKIP, CANCEL)
 
 

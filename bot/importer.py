@@ -35,7 +35,7 @@ from bot.countries import CountryIndex
 from bot.errors import UnreadableFile
 from bot.store import Contact, Store
 from bot.text import clean, fold
-from handlers.registration import normalise_phone
+from handlers.answers import normalise_phone
 from scheduler.content import Content
 
 ENCODINGS = ("utf-8-sig", "cp1250", "latin-1")

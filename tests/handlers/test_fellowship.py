@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.app import App
 from bot.clock import FixedClock
 from bot.store import Application, Member
-from handlers.fellowship import https_link
 from tests.chat import Chat
 from tests.sample import add_member
 
@@ -246,25 +243,6 @@ async def test_a_field_that_starts_with_event_is_an_answer_not_a_link(
     await chat.send("Event management")
 
     assert [ASK_HOST] == chat.replies()
-
-
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("https://www.linkedin.com/in/ana", "https://www.linkedin.com/in/ana"),
-        ("linkedin.com/in/ana", "https://linkedin.com/in/ana"),
-        ("http://example.org/cv.pdf", None),
-        ("ftp://example.org/cv.pdf", None),
-        ("javascript:alert(1)", None),
-        ("my cv is great", None),
-        ("https://localhost/cv", None),
-        ("https://user:pw@example.org/cv", None),
-        ("https://example.org/" + "a" * 300, None),
-    ],
-)
-def test_only_https_links_to_a_web_site_are_accepted(typed: str, expected: str | None) -> None:
-    """The CV link must be an https link to a named host; a bare domain gets https://."""
-    assert expected == https_link(typed)
 
 
 async def test_an_invalid_link_and_a_short_motivation_are_re_asked(

@@ -62,9 +62,7 @@ async def language(ctx: Context, payload: str) -> Go | None:
 
 async def ask_language(ctx: Context) -> Question:
     """Asks which language the member wants."""
-    options = [
-        Option(code, ctx.content.text(code, "language_name")) for code in ctx.content.languages
-    ]
+    options = labels.language_options(ctx)
     return Question(ctx.t("language.ask"), options=options, back=False, columns=2)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.flow import END, Answer, Context, Question, Retry
 from bot.messages import Option
+from handlers import labels
 from handlers.registration_states import ASK_CONSENT, ASK_NAME
 
 AGREE = "agree"
@@ -17,9 +18,7 @@ DECLINE = "decline"
 
 async def ask_language(ctx: Context) -> Question:
     """Asks which language the member wants to use."""
-    options = [
-        Option(code, ctx.content.text(code, "language_name")) for code in ctx.content.languages
-    ]
+    options = labels.language_options(ctx)
     return Question(ctx.t("registration.ask_language"), options=options, back=False, columns=2)
 
 

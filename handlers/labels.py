@@ -30,6 +30,11 @@ def municipality_options(ctx: Context) -> list[Option]:
     return [Option(option_id(name), name) for name in programme(ctx).municipalities]
 
 
+def language_options(ctx: Context) -> list[Option]:
+    """Every language the bot speaks, each named in itself ("English", "Crnogorski")."""
+    return [Option(code, ctx.content.text(code, "language_name")) for code in ctx.content.languages]
+
+
 def listed_options(ctx: Context, group: str, codes: tuple[str, ...]) -> list[Option]:
     """Options whose labels live in the locale under ``group.<code>``."""
     return [Option(code, ctx.t(f"{group}.{code}")) for code in codes]

@@ -20,6 +20,7 @@ from bot.errors import ContentError
 from scheduler import campaigns as campaign_files
 from scheduler import yamlfile
 from scheduler.audience import Vocabulary
+from scheduler.campaign_fields import Context as CampaignContext
 from scheduler.campaigns import Campaign
 from scheduler.events import Event, parse_event
 from scheduler.fellowships import Fellowship, parse_fellowship
@@ -203,10 +204,10 @@ class Content:
             load=lambda path: (campaign_files.read(path), path),
         )
 
-    def campaign_context(self) -> campaign_files.Context:
+    def campaign_context(self) -> CampaignContext:
         """What campaign files are checked against: languages, events, the programme's lists."""
         programme = self.programme
-        return campaign_files.Context(
+        return CampaignContext(
             languages=set(self.locales),
             default_language=self.default_language,
             events=dict(self.events),

@@ -27,13 +27,6 @@ async def _queue(
     )
 
 
-async def _settle() -> None:
-    """Lets the sender run until it waits on something outside the loop's control; the
-    database's thread included."""
-    for _ in range(5):
-        await asyncio.sleep(0.01)
-
-
 async def _row(
     store: Store, member_id: int, job: str = "broadcast:1"
 ) -> tuple[str, int, str | None]:
@@ -237,24 +230,33 @@ async def test_two_windows_are_in_flight_and_only_they_are_sending(
     members = [await add_member(store, f"telegram:{n}") for n in range(20)]
     await _queue(store, *members)
     waiting: list[asyncio.Event] = []
+    arrived = asyncio.Event()
 
     async def slow(address: str) -> None:
         answer = asyncio.Event()
         waiting.append(answer)
+        arrived.set()
         await answer.wait()
+
+    async def sends(count: int) -> None:
+        """Waits (five seconds at most) until ``count`` sends are with the provider."""
+        async with asyncio.timeout(5):
+            while len(waiting) < count:
+                arrived.clear()
+                await arrived.wait()
 
     telegram.before_send = slow
     draining = asyncio.create_task(make_sender(store, clock, telegram, window=4).drain())
-    await _settle()
+    await sends(8)
+    await asyncio.sleep(0.05)  # time for a third window, were it to be sent
     assert (8, {"sending": 8, "queued": 12}) == (len(waiting), await states(store))
 
     waiting[0].set()  # one answer is not enough to land the first window
-    await _settle()
+    await asyncio.sleep(0.05)
     assert 8 == len(waiting)
     for answer in waiting[:4]:
         answer.set()
-    await _settle()
-    assert 12 == len(waiting)
+    await sends(12)
     assert {"sent": 4, "sending": 8, "queued": 8} == await states(store)
 
     telegram.before_send = None

@@ -71,16 +71,18 @@ async def test_a_sender_waits_while_another_sends_and_never_takes_its_rows_for_a
     members = [await add_member(store, f"telegram:{n}") for n in range(4)]
     await _queue(store, *members)
     database = tmp_path / "db.sqlite3"
-    answer = asyncio.Event()
+    answer, arrived = asyncio.Event(), asyncio.Semaphore(0)
 
     async def slow(address: str) -> None:
+        arrived.release()
         await answer.wait()
 
     telegram.before_send = slow
     first = make_sender(store, clock, telegram, window=2, lock=SendLock.of(database))
     draining = asyncio.create_task(first.drain())
-    for _ in range(5):
-        await asyncio.sleep(0.01)
+    async with asyncio.timeout(5):
+        for _ in range(4):
+            await arrived.acquire()
     assert {"sending": 4} == await states(store)
 
     other = FakeChannel()

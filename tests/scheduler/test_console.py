@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from bot.cli import main
 from bot.settings import Settings
 from bot.store import Store
 from scheduler import console
+from scheduler.sendlock import SendLock
 from tests.conftest import ROOT, make_settings
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.scheduler.conftest import add_member, write_campaign
@@ -163,6 +165,36 @@ async def test_broadcast_wait_sends_through_telegram_with_a_progress_bar(
     captured = capsys.readouterr()
     assert "Sent 2, failed 0, skipped 1, needs a template 0, still queued 0." in captured.out
     assert "broadcast:1" in captured.err  # tqdm's progress bar
+
+
+async def test_broadcast_wait_leaves_the_sending_to_a_sender_already_running(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """While the service sends from the database, --wait queues the broadcast, says who will
+    send it, and sends nothing itself (nor takes the service's sends for a crash's)."""
+    async with FakeBotApi() as fake:
+        settings: Settings = make_settings(
+            tmp_path,
+            content_dir=folder,
+            telegram_bot_token=TOKEN,
+            telegram_api_base_url=f"{fake.url}/bot",
+        )
+        async with Store(settings.database_path) as store:
+            await add_member(store, "telegram:501", registered_at=datetime.now(UTC))
+        service = SendLock.of(settings.database_path)
+        assert service.acquire()
+        try:
+            args = argparse.Namespace(
+                text="Hello", file=None, audience=[], dry_run=False, yes=True, wait=True
+            )
+            assert 0 == await console.broadcast(settings, args)
+        finally:
+            service.release()
+        assert [] == fake.messages(501)
+        async with Store(settings.database_path) as store:
+            assert {"queued": 1} == await store.outbox.counts()
+    out = capsys.readouterr().out
+    assert f"Another process (pid {os.getpid()}) is sending from this database: it sends" in out
 
 
 @pytest.mark.parametrize(

@@ -139,18 +139,23 @@ def test_an_unknown_audience_value_is_refused(
     assert "unknown country code 'XX'" in capsys.readouterr().err
 
 
+def _telegram(fake: FakeBotApi, folder: Path, tmp_path: Path) -> Settings:
+    """Settings for sending through the fake Bot API, one chat's pace not limited."""
+    return make_settings(
+        tmp_path,
+        content_dir=folder,
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url=f"{fake.url}/bot",
+        telegram_chat_interval=0,
+    )
+
+
 async def test_broadcast_wait_sends_through_telegram_with_a_progress_bar(
     folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """--wait drains the broadcast itself through the real Telegram stack."""
     async with FakeBotApi() as fake:
-        settings: Settings = make_settings(
-            tmp_path,
-            content_dir=folder,
-            telegram_bot_token=TOKEN,
-            telegram_api_base_url=f"{fake.url}/bot",
-            telegram_chat_interval=0,
-        )
+        settings = _telegram(fake, folder, tmp_path)
         async with Store(settings.database_path) as store:
             for user in (501, 502, 503):
                 await add_member(store, f"telegram:{user}", registered_at=datetime.now(UTC))
@@ -173,12 +178,7 @@ async def test_broadcast_wait_leaves_the_sending_to_a_sender_already_running(
     """While the service sends from the database, --wait queues the broadcast, says who will
     send it, and sends nothing itself (nor takes the service's sends for a crash's)."""
     async with FakeBotApi() as fake:
-        settings: Settings = make_settings(
-            tmp_path,
-            content_dir=folder,
-            telegram_bot_token=TOKEN,
-            telegram_api_base_url=f"{fake.url}/bot",
-        )
+        settings = _telegram(fake, folder, tmp_path)
         async with Store(settings.database_path) as store:
             await add_member(store, "telegram:501", registered_at=datetime.now(UTC))
         service = SendLock.of(settings.database_path)

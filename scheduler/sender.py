@@ -7,12 +7,15 @@ closed and the campaign has no approved template (``needs_template``; free text 
 outside the window).
 
 Rows are claimed (``sending``) a small window at a time before the provider is called and
-marked ``sent`` with the provider's id after, so a crash leaves at most one window ``sending``;
-:meth:`Sender.recover` turns those into ``unknown`` at the next start, to be reported, never
-resent. A 429 puts the row back and pauses the channel for ``retry_after``; a timeout or 5xx
-puts it back with a growing delay until ``max_attempts``, then it ``failed`` with the reason; a
-blocked bot or a dead number marks the address unreachable for good, and the row goes back to
-be routed to another address if the member has one.
+marked ``sent`` with the provider's id after; two windows are in flight at most, so a crash
+leaves at most two windows ``sending``. The next process to send (one at a time: see
+:mod:`scheduler.sendlock`) turns those into ``unknown`` (:meth:`Sender.recover`), to be
+reported, never resent.
+
+A 429 puts the row back and pauses the channel for ``retry_after``; a timeout or 5xx puts it
+back with a growing delay until ``max_attempts``, then it ``failed`` with the reason; a blocked
+bot or a dead number marks the address unreachable for good, and the row goes back to be routed
+to another address if the member has one.
 """
 
 from __future__ import annotations

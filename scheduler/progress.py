@@ -3,15 +3,18 @@ edited in place as the outbox sends ("sent 1,234 of 5,000 · 3 failed · 2 need 
 template"), then a final report once nothing of the broadcast is left to send.
 
 :meth:`BroadcastReporter.tick` runs as the scheduled job ``report-broadcasts``. The progress
-message carries ``Reply.key`` ``broadcast:<id>``: Telegram edits the message sent under it,
-other channels send each update as a new message (so updates there are sent only when the
-numbers moved). A report that cannot be delivered is tried again at the next tick.
+message carries ``Reply.key`` ``broadcast:<id>``: Telegram edits the message sent under it.
+Other channels (WhatsApp) cannot edit, so each update there is a new message: they get one a
+minute at most, not one every few seconds for the length of a long broadcast. Updates go out
+only when the numbers moved, and the final report at once. A report that cannot be delivered is
+tried again at the next tick.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 from bot.channels.base import Channel
 from bot.clock import Clock
@@ -24,6 +27,10 @@ log = logging.getLogger(__name__)
 
 # Outbox states that may still change: the broadcast is not finished while any row is in one.
 _OPEN = ("queued", "sending")
+# Channels whose progress message is edited in place (Reply.key); the others get a new message
+# for every update, so no more often than this.
+EDITS_IN_PLACE = frozenset({"telegram"})
+NEW_MESSAGE_INTERVAL = timedelta(minutes=1)
 
 
 def number(content: Content, language: str, value: int) -> str:
@@ -60,8 +67,9 @@ class BroadcastReporter:
         self.channels = channels
         self.content = content
         self.clock = clock
-        # The last text sent per broadcast, so an unchanged count is not sent again.
+        # The last text sent per broadcast, so an unchanged count is not sent again, and when.
         self._last: dict[int, str] = {}
+        self._sent_at: dict[int, datetime] = {}
 
     async def tick(self) -> int:
         """Sends the progress (and final reports) of every broadcast being followed; returns
@@ -82,6 +90,15 @@ class BroadcastReporter:
         text = report_text(self.content, language, broadcast.id, counts)
         if text == self._last.get(broadcast.id):
             return 0
+        now = self.clock.now()
+        last = self._sent_at.get(broadcast.id)
+        if (
+            not finished
+            and channel.name not in EDITS_IN_PLACE
+            and last is not None
+            and now - last < NEW_MESSAGE_INTERVAL
+        ):
+            return 0
         # The final report is a new message (it should notify); progress edits one in place.
         reply = Reply(text, key=None if finished else broadcast.job, language=language)
         try:
@@ -89,8 +106,9 @@ class BroadcastReporter:
         except DeliveryError as error:
             log.warning("broadcast %d: progress report not delivered: %s", broadcast.id, error)
             return 0
-        self._last[broadcast.id] = text
+        self._last[broadcast.id], self._sent_at[broadcast.id] = text, now
         if finished:
-            await self.store.broadcasts.reported(broadcast.id, self.clock.now())
+            await self.store.broadcasts.reported(broadcast.id, now)
             self._last.pop(broadcast.id, None)
+            self._sent_at.pop(broadcast.id, None)
         return 1

@@ -1,5 +1,6 @@
-"""Broadcast progress reports: one Telegram message edited in place while the outbox sends,
-then a final report as a new message."""
+"""Broadcast progress reports: one Telegram message edited in place while the outbox sends
+(a new message at most once a minute where a channel cannot edit), then a final report as a
+new message."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from bot.store import Outgoing, Store
 from scheduler.content import Content
 from scheduler.progress import BroadcastReporter, report_text
 from tests.conftest import CONTENT
+from tests.fakes.channel import FakeChannel
 from tests.scheduler.conftest import NOW, add_member
 
 BOT = {"id": 42, "is_bot": True, "first_name": "Diaspora Connect", "username": "dc_bot"}
@@ -120,6 +122,46 @@ async def test_progress_is_edited_in_place_then_reported(
         ),
     ] == request.calls
     assert [] == await store.broadcasts.reporting()
+
+
+async def test_a_channel_that_cannot_edit_gets_progress_once_a_minute_and_the_report_at_once(
+    store: Store, clock: FixedClock
+) -> None:
+    """On WhatsApp every update is a new message: a long broadcast must not send one every few
+    seconds. The final report is not held back."""
+    whatsapp = FakeChannel("whatsapp")
+    staff = "whatsapp:+38267000001"
+    content = Content.load(CONTENT, "en")
+    ids = [await add_member(store, f"telegram:{n}") for n in (101, 102, 103)]
+    broadcast = await store.broadcasts.create(
+        staff, "Hi", "everyone", NOW, report_to=staff, report_language="en"
+    )
+    await store.outbox.enqueue(
+        [Outgoing(broadcast.job, "broadcast", member, "Hi", NOW) for member in ids], NOW
+    )
+    reporter = BroadcastReporter(store, {"whatsapp": whatsapp}, content, clock)
+    rows = [row[0] for row in await store.db.fetchall("SELECT id FROM outbox ORDER BY id")]
+
+    await reporter.tick()
+    await store.outbox.record_sent([(rows[0], "p1")], NOW)
+    clock.advance(seconds=30)
+    await reporter.tick()  # moved, but only 30 s after the last: held back
+    await store.outbox.record_sent([(rows[1], "p2")], NOW)
+    clock.advance(seconds=20)
+    await reporter.tick()  # moved again, 50 s: held back
+    clock.advance(seconds=11)
+    await reporter.tick()
+    await store.outbox.record_sent([(rows[2], "p3")], NOW)
+    clock.advance(seconds=3)
+    await reporter.tick()  # finished: at once
+
+    progress = "📨 Broadcast #1: sent {} of 3 · 0 failed · 0 need a WhatsApp template"
+    assert [
+        progress.format(0),
+        progress.format(2),
+        "✅ Broadcast #1 finished: sent 3 of 3 · 0 failed · 0 need a WhatsApp template"
+        " · 0 skipped (stopped or unreachable)",
+    ] == whatsapp.texts(staff)
 
 
 def test_numbers_use_the_language_s_thousands_separator() -> None:

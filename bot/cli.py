@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import logging
 import os
 import signal
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot import cli_events, cli_staff, logs
+from bot import cli_common, cli_events, cli_staff, logs
 from bot.app import App
-from bot.clock import SystemClock
 from bot.errors import DiasporaError
 from bot.settings import Settings
 from bot.store import Store
@@ -134,14 +131,10 @@ async def _backup(settings: Settings, args: argparse.Namespace) -> int:
     async with Store(settings.database_path) as store:
         await store.db.backup(args.file)
         await store.audit.record(
-            f"cli:{getpass.getuser()}", "backup", _now(), output=str(args.file)
+            cli_common.actor(), "backup", cli_common.now(), output=str(args.file)
         )
     print(f"backed up {settings.database_path} to {args.file}", file=sys.stderr)
     return 0
-
-
-def _now() -> datetime:
-    return SystemClock().now()
 
 
 _COMMANDS = {

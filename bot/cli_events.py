@@ -1,30 +1,21 @@
-"""The command line's event and fellowship commands: ``qr event``, ``export rsvps``, ``export
-fellowship`` and ``fellowship status``. :func:`add_commands` and :func:`add_exports` add them to
-``diaspora-bot``'s parser.
+"""The command line's event and fellowship commands: ``qr event`` and ``fellowship status``, and
+the ``export rsvps`` and ``export fellowship`` options. :func:`add_commands` and
+:func:`add_exports` add them to ``diaspora-bot``'s parser; the exports run in
+:func:`bot.cli_staff.export_data`.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from bot import decisions, export, qr, sheets
-from bot.clock import SystemClock
-from bot.errors import DiasporaError
+from bot import cli_common, decisions, qr
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.fellowship import STATUSES
-from scheduler.content import Content
 
 CHANNELS = ("telegram", "whatsapp")
-
-
-class CommandError(DiasporaError):
-    """A command was given something it cannot use (an unknown event, application or status)."""
 
 
 def add_exports(what: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -90,26 +81,14 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
 
 
-def _now() -> datetime:
-    return SystemClock().now()
-
-
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
-
-
-def _content(settings: Settings) -> Content:
-    return Content.load(settings.content_dir, settings.default_language)
-
-
 async def qr_codes(settings: Settings, args: argparse.Namespace) -> int:
     """``qr event <slug>``: writes the PNG posters."""
-    content = _content(settings)
+    content = cli_common.load_content(settings)
     slug = args.slug.lower()
     event = content.events.get(slug)
     if event is None:
         known = ", ".join(sorted(content.events)) or "none"
-        raise CommandError(
+        raise cli_common.CommandError(
             f"no event {args.slug!r} in {settings.content_dir}/events (known: {known})"
         )
     channels = CHANNELS if args.channel == "both" else (args.channel,)
@@ -123,7 +102,7 @@ async def qr_codes(settings: Settings, args: argparse.Namespace) -> int:
             link = qr.whatsapp_link(settings.twilio_whatsapp_number, slug)
             number = link.removeprefix("https://").split("?")[0]
             links[channel] = (link, f"{number} · EVENT {slug}")
-    if event.ends_at <= _now():
+    if event.ends_at <= cli_common.now():
         print(f"diaspora-bot: note: {slug} has already taken place", file=sys.stderr)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     for channel, (link, caption) in links.items():
@@ -133,41 +112,18 @@ async def qr_codes(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def export_data(settings: Settings, args: argparse.Namespace) -> int:
-    """``export rsvps`` and ``export fellowship``."""
-    output: Path | None = args.output
-    content = _content(settings)
-    async with Store(settings.database_path) as store:
-        if args.what == "rsvps":
-            event = args.event.lower() if args.event else None
-            header, rows = await sheets.rsvp_rows(store, content, event)
-            if event and not rows and event not in content.events:
-                known = ", ".join(sorted(content.events)) or "none"
-                raise CommandError(f"no event {args.event!r} (known: {known})")
-            detail: dict[str, Any] = {"event": args.event} if args.event else {}
-        else:
-            header, rows = await sheets.application_rows(store, content)
-            detail = {}
-        export.write(output, header, rows, args.what, sys.stdout)
-        await store.audit.record(
-            _actor(),
-            f"export.{args.what}",
-            _now(),
-            rows=len(rows),
-            output=str(output) if output else "stdout",
-            **detail,
-        )
-    if output is not None:
-        print(f"exported {len(rows)} {args.what} rows to {output}", file=sys.stderr)
-    return 0
-
-
 async def fellowship(settings: Settings, args: argparse.Namespace) -> int:
     """``fellowship status <id> <status>``: changes the status and tells the applicant."""
-    content = _content(settings)
+    content = cli_common.load_content(settings)
     async with Store(settings.database_path) as store:
         change = await decisions.change_status(
-            store, content, args.id, args.status, _now(), actor=_actor(), note=args.note
+            store,
+            content,
+            args.id,
+            args.status,
+            cli_common.now(),
+            actor=cli_common.actor(),
+            note=args.note,
         )
     before, after, member = change.before, change.after, change.member
     told = f"member {after.member_id} is told in {member.language}" if member else "no member"

@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import csv
 import dataclasses
-import getpass
 import json
 import re
 import sys
@@ -21,35 +20,16 @@ from typing import Any
 
 from tqdm import tqdm
 
-from bot import export, importer, report, sheets
+from bot import cli_common, export, importer, report, sheets
 from bot import stats as figures
-from bot.clock import SystemClock
 from bot.countries import CountryIndex
-from bot.errors import DiasporaError
 from bot.settings import Settings
 from bot.store import MemberQuery, Store
 from bot.store.fellowship import STATUSES as APPLICATION_STATUSES
 from bot.store.rsvps import STATUSES as RSVP_STATUSES
-from scheduler.content import Content
 
 FORMATS = ("csv", "xlsx")
 _RELATIVE = re.compile(r"^(\d+)([dhw])$")
-
-
-class CommandError(DiasporaError):
-    """A command was given something it cannot use."""
-
-
-def _now() -> datetime:
-    return SystemClock().now()
-
-
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
-
-
-def _content(settings: Settings) -> Content:
-    return Content.load(settings.content_dir, settings.default_language)
 
 
 def _day(text: str) -> date:
@@ -65,7 +45,7 @@ def _moment(text: str) -> datetime:
     if match:
         amount, unit = int(match.group(1)), match.group(2)
         hours = {"h": 1, "d": 24, "w": 24 * 7}[unit] * amount
-        return _now() - timedelta(hours=hours)
+        return cli_common.now() - timedelta(hours=hours)
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -162,7 +142,7 @@ def _kind(args: argparse.Namespace) -> str:
         "xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "csv"
     )
     if kind == "xlsx" and output is None:
-        raise CommandError("--format xlsx needs --output FILE.xlsx")
+        raise cli_common.CommandError("--format xlsx needs --output FILE.xlsx")
     return kind
 
 
@@ -175,7 +155,7 @@ async def export_data(settings: Settings, args: argparse.Namespace) -> int:
     """``export members|rsvps|fellowship``."""
     kind = _kind(args)
     output: Path | None = args.output
-    content = _content(settings)
+    content = cli_common.load_content(settings)
     detail: dict[str, Any] = {}
     async with Store(settings.database_path) as store:
         if args.what == "members":
@@ -205,7 +185,7 @@ async def export_data(settings: Settings, args: argparse.Namespace) -> int:
             event = args.event.lower() if args.event else None
             if event and event not in content.events:
                 known = ", ".join(sorted(content.events)) or "none"
-                raise CommandError(f"no event {args.event!r} (known: {known})")
+                raise cli_common.CommandError(f"no event {args.event!r} (known: {known})")
             header, rows = await sheets.rsvp_rows(store, content, event)
             if event:
                 detail["event"] = args.event
@@ -224,9 +204,9 @@ async def export_data(settings: Settings, args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(export.to_csv(header, rows))
         await store.audit.record(
-            _actor(),
+            cli_common.actor(),
             f"export.{args.what}",
-            _now(),
+            cli_common.now(),
             rows=len(rows),
             output=str(output) if output else "stdout",
             **detail,
@@ -253,11 +233,13 @@ def _only(header: Sequence[str], rows: list[list[Any]], **wanted: str | None) ->
 
 async def show_stats(settings: Settings, args: argparse.Namespace) -> int:
     """``stats``: the figures as text (or JSON)."""
-    content = _content(settings)
+    content = cli_common.load_content(settings)
     language = content.default_language
     async with Store(settings.database_path) as store:
-        counted = await figures.collect(store, _now())
-        await store.audit.record(_actor(), "stats.view", _now(), members=counted.members)
+        counted = await figures.collect(store, cli_common.now())
+        await store.audit.record(
+            cli_common.actor(), "stats.view", cli_common.now(), members=counted.members
+        )
     if args.json:
         data = dataclasses.asdict(counted)
         data["at"] = counted.at.isoformat()
@@ -289,26 +271,26 @@ async def show_stats(settings: Settings, args: argparse.Namespace) -> int:
 
 async def members(settings: Settings, args: argparse.Namespace) -> int:
     """``members import FILE``."""
-    content = _content(settings)
+    content = cli_common.load_content(settings)
     assert content.programme is not None
     countries = await asyncio.to_thread(CountryIndex, content.programme.country_aliases)
     path: Path = args.file
     if not await asyncio.to_thread(path.is_file):
-        raise CommandError(f"no file {path}")
+        raise cli_common.CommandError(f"no file {path}")
     async with Store(settings.database_path) as store:
         result = await importer.import_file(
             store,
             content,
             countries,
             path,
-            _now(),
+            cli_common.now(),
             encoding=args.encoding,
             progress=lambda rows: _bar(list(rows), "import"),
         )
         await store.audit.record(
-            _actor(),
+            cli_common.actor(),
             "members.import",
-            _now(),
+            cli_common.now(),
             subject=path.name,
             rows=result.rows,
             added=result.added,
@@ -335,9 +317,9 @@ async def audit(settings: Settings, args: argparse.Namespace) -> int:
         entries = await store.audit.search(since=args.since, action=args.action, limit=args.limit)
         # Reading the log is a staff action too (recorded after reading, so not listed now).
         await store.audit.record(
-            _actor(),
+            cli_common.actor(),
             "audit.view",
-            _now(),
+            cli_common.now(),
             since=args.since.isoformat() if args.since else None,
             only=args.action,
             entries=len(entries),
@@ -364,16 +346,18 @@ async def audit(settings: Settings, args: argparse.Namespace) -> int:
 
 async def reports(settings: Settings, args: argparse.Namespace) -> int:
     """``report mapping``."""
-    content = _content(settings)
+    content = cli_common.load_content(settings)
     language = args.language or content.default_language
     if language not in content.locales:
-        raise CommandError(f"no language {language!r} (known: {', '.join(content.languages)})")
+        raise cli_common.CommandError(
+            f"no language {language!r} (known: {', '.join(content.languages)})"
+        )
     output: Path | None = args.output
     suffix = output.suffix.lower() if output is not None else ".html"
     if suffix not in (".html", ".htm", ".xlsx"):
-        raise CommandError("--output must name a .html or .xlsx file")
+        raise cli_common.CommandError("--output must name a .html or .xlsx file")
     async with Store(settings.database_path) as store:
-        mapped = figures.mapping_report(await figures.collect(store, _now()))
+        mapped = figures.mapping_report(await figures.collect(store, cli_common.now()))
         if suffix == ".xlsx":
             assert output is not None
             _save(output, report.xlsx(mapped, content, language))
@@ -382,9 +366,9 @@ async def reports(settings: Settings, args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(report.html(mapped, content, language))
         await store.audit.record(
-            _actor(),
+            cli_common.actor(),
             "report.mapping",
-            _now(),
+            cli_common.now(),
             output=str(output) if output else "stdout",
             members=mapped.members,
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -88,19 +87,3 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) ->
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def write(
-    path: Path | None,
-    header: Sequence[str],
-    rows: list[list[Any]],
-    title: str,
-    stdout: io.TextIOBase | Any,
-) -> None:
-    """Writes CSV to stdout, or to ``path`` as CSV or XLSX by its suffix."""
-    if path is None:
-        stdout.write(to_csv(header, rows))
-    elif path.suffix.lower() == ".xlsx":
-        path.write_bytes(to_xlsx(header, rows, title))
-    else:
-        path.write_text(to_csv(header, rows), encoding="utf-8", newline="")

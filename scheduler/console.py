@@ -4,7 +4,6 @@ status`` and ``broadcast``. :func:`add_commands` adds them to ``diaspora-bot``'s
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -12,8 +11,8 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from bot import cli_common
 from bot.app import App
-from bot.clock import SystemClock
 from bot.settings import Settings
 from bot.store import Store
 from scheduler import broadcast as broadcasts
@@ -81,10 +80,6 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     sent.add_argument("--wait", action="store_true", help="send it now from here, with progress")
 
 
-def _now() -> datetime:
-    return SystemClock().now()
-
-
 async def campaigns(settings: Settings, args: argparse.Namespace) -> int:
     if args.what == "check":
         return await _check(settings, sys.stdout)
@@ -109,7 +104,9 @@ async def _check(settings: Settings, out: TextIO) -> int:
 async def _preview(settings: Settings, days: float, out: TextIO) -> int:
     content = Content(root=Path(settings.content_dir), default_language=settings.default_language)
     async with Store(settings.database_path) as store:
-        occurrences = await preview(content, store, _now(), days, timezone=settings.timezone)
+        occurrences = await preview(
+            content, store, cli_common.now(), days, timezone=settings.timezone
+        )
     for error in content.errors.values():
         out.write(f"skipped (broken): {error}\n")
     out.write("\n".join(describe(occurrences, days)) + "\n")
@@ -122,7 +119,7 @@ async def outbox(settings: Settings, args: argparse.Namespace) -> int:
         # Nobody sending: rows still ``sending`` were left by a crash; report them as unknown.
         if lock.acquire():
             try:
-                await store.outbox.recover(_now())
+                await store.outbox.recover(cli_common.now())
             finally:
                 lock.release()
         lines = await outbox_status(store)
@@ -151,7 +148,7 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
         if not args.yes and not _confirm(plan.members):
             print("Cancelled: nothing queued.")
             return 1
-        actor = f"cli:{getpass.getuser()}"
+        actor = cli_common.actor()
         now = app.clock.now()
         sent, queued = await broadcasts.queue(app.store, plan, actor, now, settings.timezone)
         print(f"Queued {queued} messages as {sent.job}.")

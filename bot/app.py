@@ -52,6 +52,7 @@ from handlers import (
 )
 from scheduler import zones
 from scheduler.content import Content
+from scheduler.housekeeping import Housekeeper
 from scheduler.jobs import Jobs
 from scheduler.planner import Planner
 from scheduler.progress import BroadcastReporter
@@ -243,6 +244,11 @@ class App:
             await self.store.close()
 
     @property
+    def housekeeper(self) -> Housekeeper:
+        """Erases profiles past their retention; run daily by the jobs."""
+        return Housekeeper(self.store, self.content, self.clock)
+
+    @property
     def planner(self) -> Planner:
         assert self._planner is not None, "use the app inside `async with`"
         return self._planner
@@ -322,7 +328,7 @@ class App:
                 await self.telegram.start()
             if self.relay is not None:
                 await self.relay.start()
-            self.jobs = Jobs(self.planner, self.sender, self.reporter)
+            self.jobs = Jobs(self.planner, self.sender, self.reporter, self.housekeeper)
             try:
                 await self.jobs.start()
                 await stop.wait()
@@ -347,7 +353,7 @@ class App:
             self.engine.handle, self.clock, stdin=stdin, stdout=stdout, files_dir=files_dir
         )
         self.channels["terminal"] = terminal
-        self.jobs = Jobs(self.planner, self.sender, self.reporter)
+        self.jobs = Jobs(self.planner, self.sender, self.reporter, self.housekeeper)
         await self.jobs.start()
         try:
             await terminal.run(self.content.text(self.content.default_language, "terminal.banner"))

@@ -77,7 +77,8 @@ class Programme:
     sectors: tuple[str, ...]
     interests: tuple[str, ...]
     language_hints: dict[str, str]
-    retention: str = ""
+    # Days a profile is kept after the member's last message (None: until they delete it).
+    retention_days: int | None = None
 
     @classmethod
     def parse(cls, located: yamlfile.Located) -> Programme:
@@ -112,6 +113,14 @@ class Programme:
         hints_raw = data.get("language_hints") or {}
         if not isinstance(hints_raw, dict):
             raise located.error("language_hints: expected a mapping", "language_hints")
+        retention = data.get("retention_days")
+        if retention is not None and (
+            not isinstance(retention, int) or isinstance(retention, bool) or retention < 30
+        ):
+            raise located.error(
+                f"retention_days: expected a whole number of days, at least 30, not {retention!r}",
+                "retention_days",
+            )
         return cls(
             home_country=country(data.get("home_country"), "home_country"),
             municipalities=strings("municipalities"),
@@ -121,7 +130,7 @@ class Programme:
             sectors=strings("sectors"),
             interests=strings("interests"),
             language_hints={str(k).lower(): str(v) for k, v in hints_raw.items()},
-            retention=str(data.get("retention", "")),
+            retention_days=retention,
         )
 
 

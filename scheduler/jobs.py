@@ -6,17 +6,19 @@
 | ``watch-content`` | every 5 seconds | re-plans at once when a content file changed |
 | ``send-outbox`` | every 2 seconds | drains the outbox (in the background; one drain at a time) |
 | ``report-broadcasts`` | every 3 seconds | edits the progress of chat broadcasts, then reports |
+| ``housekeeping`` | daily | erases profiles past their retention, forgets old message ids |
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from scheduler.housekeeping import Housekeeper
 from scheduler.planner import Planner
 from scheduler.progress import BroadcastReporter
 from scheduler.sender import Sender
@@ -27,6 +29,7 @@ PLAN_JOB = "plan-campaigns"
 WATCH_JOB = "watch-content"
 SEND_JOB = "send-outbox"
 REPORT_JOB = "report-broadcasts"
+HOUSEKEEPING_JOB = "housekeeping"
 
 
 async def plan_campaigns(planner: Planner, sender: Sender) -> None:
@@ -57,15 +60,25 @@ async def report_broadcasts(reporter: BroadcastReporter) -> None:
     await reporter.tick()
 
 
+async def keep_house(housekeeper: Housekeeper) -> None:
+    """Erases profiles past their retention and forgets old message ids."""
+    await housekeeper.sweep()
+
+
 class Jobs:
     """Owns the AsyncIOScheduler: :meth:`start` inside the running loop, :meth:`stop` after."""
 
     def __init__(
-        self, planner: Planner, sender: Sender, reporter: BroadcastReporter | None = None
+        self,
+        planner: Planner,
+        sender: Sender,
+        reporter: BroadcastReporter | None = None,
+        housekeeper: Housekeeper | None = None,
     ) -> None:
         self.planner = planner
         self.sender = sender
         self.reporter = reporter
+        self.housekeeper = housekeeper
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def start(self) -> None:
@@ -103,6 +116,16 @@ class Jobs:
                 IntervalTrigger(seconds=3),
                 args=(self.reporter,),
                 id=REPORT_JOB,
+                **options,
+            )
+        if self.housekeeper is not None:
+            # Daily; the first a few minutes after the start, once the channels are up.
+            self.scheduler.add_job(
+                keep_house,
+                IntervalTrigger(hours=24),
+                args=(self.housekeeper,),
+                id=HOUSEKEEPING_JOB,
+                next_run_time=datetime.now(UTC) + timedelta(minutes=5),
                 **options,
             )
         self.scheduler.start()

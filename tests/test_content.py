@@ -66,6 +66,18 @@ def test_an_unknown_country_in_the_programme_is_reported_with_its_line(folder: P
     assert f"{path}:{line}: unknown country code 'XX'" == str(caught.value)
 
 
+@pytest.mark.parametrize("value", ["-5", "3 years", "7", "true"])
+def test_a_bad_retention_is_reported_with_its_line(folder: Path, value: str) -> None:
+    """retention_days is a whole number of days, at least a month."""
+    path = folder / "programme.yaml"
+    text = path.read_text().replace("retention_days: 1095", f"retention_days: {value}")
+    path.write_text(text)
+    line = 1 + text.splitlines().index(f"retention_days: {value}")
+    with pytest.raises(ContentError) as caught:
+        Content.load(folder, "en")
+    assert str(caught.value).startswith(f"{path}:{line}: retention_days: expected a whole number")
+
+
 def test_a_missing_default_language_is_an_error(folder: Path) -> None:
     """The default language must have a locale file."""
     with pytest.raises(ContentError, match="default language 'de'"):

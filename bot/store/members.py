@@ -169,6 +169,18 @@ class Members:
             await conn.execute("DELETE FROM members WHERE id = ?", (member_id,))
         return addresses
 
+    async def silent_since(self, before: datetime) -> list[int]:
+        """Members whose last contact was before ``before``: their last message on any address
+        (an address they never wrote from counts from when it was added), else when they
+        first wrote."""
+        rows = await self.db.fetchall(
+            "SELECT m.id FROM members m WHERE coalesce((SELECT max(coalesce(a.last_inbound_at,"
+            " a.created_at)) FROM addresses a WHERE a.member_id = m.id), m.created_at) < ?"
+            " ORDER BY m.id",
+            (before.isoformat(),),
+        )
+        return [int(row[0]) for row in rows]
+
     async def addresses(self, member_id: int) -> list[Address]:
         rows = await self.db.fetchall(
             "SELECT address, member_id, channel, created_at, unreachable_at, last_inbound_at"

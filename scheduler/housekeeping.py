@@ -1,0 +1,63 @@
+"""The daily housekeeping: keeping what the consent text promises, and nothing nobody needs.
+
+- A profile is erased ``retention_days`` (content/programme.yaml) after the member's last
+  message on any channel. The consent text states the period; the erasure is the same as
+  ``/delete`` (every linked row goes with the member) and is written to the audit log with the
+  members' numbers only.
+- Provider message ids kept to recognise a redelivered message are dropped after a week:
+  Telegram and Twilio stop redelivering within hours.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.store import Store
+from scheduler.content import Content
+
+log = logging.getLogger(__name__)
+
+SEEN_FOR = timedelta(days=7)
+ACTOR = "housekeeping"
+
+
+@dataclass(frozen=True)
+class Swept:
+    """What one round of housekeeping removed."""
+
+    erased: tuple[int, ...]
+    seen: int
+
+
+class Housekeeper:
+    """Runs as the scheduled job ``housekeeping``, once a day."""
+
+    def __init__(self, store: Store, content: Content, clock: Clock) -> None:
+        self.store = store
+        self.content = content
+        self.clock = clock
+
+    async def sweep(self) -> Swept:
+        now = self.clock.now()
+        self.content.refresh()
+        erased: list[int] = []
+        programme = self.content.programme
+        days = programme.retention_days if programme is not None else None
+        if days is not None:
+            for member_id in await self.store.members.silent_since(now - timedelta(days=days)):
+                await self.store.members.delete(member_id)
+                erased.append(member_id)
+            if erased:
+                await self.store.audit.record(
+                    ACTOR,
+                    "member.erased.retention",
+                    now,
+                    members=erased,
+                    retention_days=days,
+                )
+                log.info("erased %d members silent for over %d days", len(erased), days)
+        seen = await self.store.conversations.forget_seen(now - SEEN_FOR)
+        return Swept(tuple(erased), seen)

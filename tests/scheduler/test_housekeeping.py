@@ -1,0 +1,63 @@
+"""The daily housekeeping: profiles erased after the retention the consent text states, old
+message ids forgotten."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.clock import FixedClock
+from bot.store import Outgoing, Store
+from scheduler.content import Content
+from scheduler.housekeeping import Housekeeper
+from tests.scheduler.conftest import NOW, add_member, states
+
+DAY = timedelta(days=1)
+
+
+async def test_profiles_silent_for_longer_than_the_retention_are_erased_and_audited(
+    store: Store, clock: FixedClock, content: Content
+) -> None:
+    """The shipped 1,095 days count from the last message on any of a member's addresses (from
+    when the address was added, for one never written from)."""
+    assert content.programme is not None and 1095 == content.programme.retention_days
+    gone = await add_member(store, "telegram:1", last_inbound_at=NOW - 1096 * DAY)
+    kept = await add_member(store, "telegram:2", last_inbound_at=NOW - 1094 * DAY)
+    elsewhere = await add_member(
+        store,
+        "telegram:3",
+        also=("whatsapp:+38267000003",),
+        registered_at=NOW - 2000 * DAY,
+    )
+    await store.members.touch_address("whatsapp:+38267000003", NOW - DAY)
+    never_wrote = await add_member(store, "telegram:4", registered_at=NOW - 1100 * DAY)
+    await store.outbox.enqueue(
+        [Outgoing("broadcast:1", "broadcast", m, "Hi", NOW) for m in (gone, kept)], NOW
+    )
+
+    swept = await Housekeeper(store, content, clock).sweep()
+
+    assert (gone, never_wrote) == swept.erased
+    assert [kept, elsewhere] == sorted(m.id for m in await store.members.all())
+    assert {"queued": 1} == await states(store)  # the erased member's message went with them
+    [entry] = [e for e in await store.audit.entries() if e.actor == "housekeeping"]
+    assert (
+        "member.erased.retention",
+        {"members": [gone, never_wrote], "retention_days": 1095},
+    ) == (
+        entry.action,
+        entry.detail,
+    )
+    assert () == (await Housekeeper(store, content, clock).sweep()).erased
+
+
+async def test_message_ids_kept_against_redelivery_are_forgotten_after_a_week(
+    store: Store, clock: FixedClock, content: Content
+) -> None:
+    conversations = store.conversations
+    assert await conversations.first_seen("tg-1", NOW - 8 * DAY)
+    assert await conversations.first_seen("tg-2", NOW - 6 * DAY)
+
+    swept = await Housekeeper(store, content, clock).sweep()
+
+    assert 1 == swept.seen
+    assert not await conversations.first_seen("tg-2", NOW)  # still recognised

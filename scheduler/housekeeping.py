@@ -4,6 +4,8 @@
   message on any channel. The consent text states the period; the erasure is the same as
   ``/delete`` (every linked row goes with the member) and is written to the audit log with the
   members' numbers only.
+- Contacts imported from earlier lists (``members import``) that no member claimed within the
+  same period are erased too: they never consented, and are kept only in the hope they will.
 - Provider message ids kept to recognise a redelivered message are dropped after a week:
   Telegram and Twilio stop redelivering within hours.
 """
@@ -29,6 +31,7 @@ class Swept:
     """What one round of housekeeping removed."""
 
     erased: tuple[int, ...]
+    contacts: int
     seen: int
 
 
@@ -44,10 +47,12 @@ class Housekeeper:
         now = self.clock.now()
         self.content.refresh()
         erased: list[int] = []
+        contacts = 0
         programme = self.content.programme
         days = programme.retention_days if programme is not None else None
         if days is not None:
-            for member_id in await self.store.members.silent_since(now - timedelta(days=days)):
+            cutoff = now - timedelta(days=days)
+            for member_id in await self.store.members.silent_since(cutoff):
                 await self.store.members.delete(member_id)
                 erased.append(member_id)
             if erased:
@@ -59,5 +64,10 @@ class Housekeeper:
                     retention_days=days,
                 )
                 log.info("erased %d members silent for over %d days", len(erased), days)
+            contacts = await self.store.imports.forget_unlinked(cutoff)
+            if contacts:
+                await self.store.audit.record(
+                    ACTOR, "imports.erased.retention", now, contacts=contacts, retention_days=days
+                )
         seen = await self.store.conversations.forget_seen(now - SEEN_FOR)
-        return Swept(tuple(erased), seen)
+        return Swept(tuple(erased), contacts, seen)

@@ -109,6 +109,14 @@ class Imports:
             (now.isoformat(), now.isoformat()),
         )
 
+    async def forget_unlinked(self, before: datetime) -> int:
+        """Erases contacts last imported before ``before`` that no member claimed; returns how
+        many. (Linked ones go with their member.)"""
+        return await self.db.execute(
+            "DELETE FROM imported_contacts WHERE member_id IS NULL AND updated_at < ?",
+            (before.isoformat(),),
+        )
+
     async def counts(self) -> tuple[int, int]:
         """(contacts, of them linked to a member)."""
         row = await self.db.fetchone("SELECT count(*), count(member_id) FROM imported_contacts")

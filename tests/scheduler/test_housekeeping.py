@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import FixedClock
-from bot.store import Outgoing, Store
+from bot.store import Contact, Outgoing, Store
 from scheduler.content import Content
 from scheduler.housekeeping import Housekeeper
 from tests.scheduler.conftest import NOW, add_member, states
@@ -61,3 +61,30 @@ async def test_message_ids_kept_against_redelivery_are_forgotten_after_a_week(
 
     assert 1 == swept.seen
     assert not await conversations.first_seen("tg-2", NOW)  # still recognised
+
+
+async def test_imported_contacts_nobody_claimed_within_the_retention_are_erased(
+    store: Store, clock: FixedClock, content: Content
+) -> None:
+    """They never consented: kept only as long as a member's profile would be. A contact a
+    member claimed stays, and goes with the member."""
+    old = NOW - 1096 * DAY
+    await store.imports.save(
+        [
+            Contact(0, "old.csv", 2, name="Nobody", phone="+38267111111"),
+            Contact(0, "old.csv", 3, name="Ana", email="ana@example.org"),
+        ],
+        [],
+        old,
+    )
+    await store.imports.save(
+        [Contact(0, "new.csv", 2, name="Recent", phone="+38267222222")], [], NOW
+    )
+    ana = await add_member(store, "telegram:1", email="ana@example.org")
+    await store.imports.link(NOW)
+
+    swept = await Housekeeper(store, content, clock).sweep()
+
+    assert 1 == swept.contacts
+    assert ["Ana", "Recent"] == sorted(c.name or "" for c in await store.imports.all())
+    assert ["Ana"] == [c.name for c in await store.imports.of_member(ana)]

@@ -71,6 +71,18 @@ async def _no_replies(inbound: Inbound) -> list[Reply]:
     return []
 
 
+async def _broadcast_to_three(store: Store, staff: str) -> list[int]:
+    """Broadcast #1 to three members, followed in ``staff``'s chat; its outbox rows' ids."""
+    ids = [await add_member(store, f"telegram:{n}") for n in (101, 102, 103)]
+    broadcast = await store.broadcasts.create(
+        staff, "Hi", "everyone", NOW, report_to=staff, report_language="en"
+    )
+    await store.outbox.enqueue(
+        [Outgoing(broadcast.job, "broadcast", member, "Hi", NOW) for member in ids], NOW
+    )
+    return [int(row[0]) for row in await store.db.fetchall("SELECT id FROM outbox ORDER BY id")]
+
+
 @pytest.fixture
 async def telegram(clock: FixedClock) -> AsyncIterator[tuple[RecordingBotApi, TelegramChannel]]:
     request = RecordingBotApi()
@@ -91,22 +103,15 @@ async def test_progress_is_edited_in_place_then_reported(
     final report is a new message, after which the broadcast is no longer followed."""
     request, channel = telegram
     content = Content.load(CONTENT, "en")
-    ids = [await add_member(store, f"telegram:{n}") for n in (101, 102, 103)]
-    broadcast = await store.broadcasts.create(
-        STAFF, "Hi", "everyone", NOW, report_to=STAFF, report_language="en"
-    )
-    await store.outbox.enqueue(
-        [Outgoing(broadcast.job, "broadcast", member, "Hi", NOW) for member in ids], NOW
-    )
+    rows = await _broadcast_to_three(store, STAFF)
     reporter = BroadcastReporter(store, {"telegram": channel}, content, clock)
-    rows = await store.db.fetchall("SELECT id FROM outbox ORDER BY id")
 
     await reporter.tick()
-    await store.outbox.record_sent([(rows[0][0], "p1")], NOW)
+    await store.outbox.record_sent([(rows[0], "p1")], NOW)
     await reporter.tick()
     await reporter.tick()  # nothing moved: nothing sent
-    await store.outbox.mark(rows[1][0], "failed", NOW, "boom")
-    await store.outbox.record_sent([(rows[2][0], "p3")], NOW)
+    await store.outbox.mark(rows[1], "failed", NOW, "boom")
+    await store.outbox.record_sent([(rows[2], "p3")], NOW)
     await reporter.tick()
     await reporter.tick()
 
@@ -132,15 +137,8 @@ async def test_a_channel_that_cannot_edit_gets_progress_once_a_minute_and_the_re
     whatsapp = FakeChannel("whatsapp")
     staff = "whatsapp:+38267000001"
     content = Content.load(CONTENT, "en")
-    ids = [await add_member(store, f"telegram:{n}") for n in (101, 102, 103)]
-    broadcast = await store.broadcasts.create(
-        staff, "Hi", "everyone", NOW, report_to=staff, report_language="en"
-    )
-    await store.outbox.enqueue(
-        [Outgoing(broadcast.job, "broadcast", member, "Hi", NOW) for member in ids], NOW
-    )
+    rows = await _broadcast_to_three(store, staff)
     reporter = BroadcastReporter(store, {"whatsapp": whatsapp}, content, clock)
-    rows = [row[0] for row in await store.db.fetchall("SELECT id FROM outbox ORDER BY id")]
 
     await reporter.tick()
     await store.outbox.record_sent([(rows[0], "p1")], NOW)

@@ -4,71 +4,21 @@ new message."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 
 import pytest
-from telegram.request import BaseRequest, RequestData
 
 from bot.channels.telegram import TelegramChannel
 from bot.clock import FixedClock
-from bot.messages import Inbound, Reply
 from bot.store import Outgoing, Store
 from scheduler.content import Content
 from scheduler.progress import BroadcastReporter, report_text
 from tests.conftest import CONTENT
+from tests.fakes.bot_request import BotApiRequest, telegram_channel
 from tests.fakes.channel import FakeChannel
 from tests.scheduler.conftest import NOW, add_member
 
-BOT = {"id": 42, "is_bot": True, "first_name": "Diaspora Connect", "username": "dc_bot"}
 STAFF = "telegram:7"
-
-
-class RecordingBotApi(BaseRequest):
-    """Answers sendMessage and editMessageText like the Bot API and records them."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, int | None, str]] = []
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: object = None,
-        write_timeout: object = None,
-        connect_timeout: object = None,
-        pool_timeout: object = None,
-    ) -> tuple[int, bytes]:
-        endpoint = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data else {}
-        if endpoint == "getMe":
-            return 200, json.dumps({"ok": True, "result": BOT}).encode()
-        message_id = params.get("message_id")
-        self.calls.append(
-            (endpoint, int(str(message_id)) if message_id else None, str(params["text"]))
-        )
-        message = {
-            "message_id": int(str(message_id)) if message_id else len(self.calls),
-            "date": 0,
-            "chat": {"id": int(str(params["chat_id"])), "type": "private"},
-            "text": params["text"],
-        }
-        return 200, json.dumps({"ok": True, "result": message}).encode()
-
-
-async def _no_replies(inbound: Inbound) -> list[Reply]:
-    return []
 
 
 async def _broadcast_to_three(store: Store, staff: str) -> list[int]:
@@ -84,20 +34,13 @@ async def _broadcast_to_three(store: Store, staff: str) -> list[int]:
 
 
 @pytest.fixture
-async def telegram(clock: FixedClock) -> AsyncIterator[tuple[RecordingBotApi, TelegramChannel]]:
-    request = RecordingBotApi()
-    channel = TelegramChannel(
-        "42:TEST", _no_replies, clock, request=request, updates_request=RecordingBotApi()
-    )
-    await channel.application.initialize()
-    try:
-        yield request, channel
-    finally:
-        await channel.application.shutdown()
+async def telegram(clock: FixedClock) -> AsyncIterator[tuple[BotApiRequest, TelegramChannel]]:
+    async with telegram_channel(clock) as sending:
+        yield sending
 
 
 async def test_progress_is_edited_in_place_then_reported(
-    store: Store, clock: FixedClock, telegram: tuple[RecordingBotApi, TelegramChannel]
+    store: Store, clock: FixedClock, telegram: tuple[BotApiRequest, TelegramChannel]
 ) -> None:
     """The first report is sent, later ones edit it (only when the numbers moved), and the
     final report is a new message, after which the broadcast is no longer followed."""

@@ -2,89 +2,28 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 
 import pytest
-from telegram.request import BaseRequest, RequestData
 
 from bot.channels.telegram import TelegramChannel
 from bot.clock import FixedClock
-from bot.messages import Inbound, Reply
 from bot.store import Outgoing, Store
+from tests.fakes.bot_request import BotApiRequest, telegram_channel
 from tests.scheduler.conftest import NOW, FakeTime, add_member, limiter, make_sender
-
-BOT = {"id": 42, "is_bot": True, "first_name": "Diaspora Connect", "username": "dc_bot"}
-
-
-class ScriptedBotApi(BaseRequest):
-    """Answers like the Bot API; ``script[chat_id]`` lists (status, body) answers to give first."""
-
-    def __init__(self) -> None:
-        self.script: dict[int, list[tuple[int, dict[str, object]]]] = {}
-        self.sent: list[tuple[int, str]] = []
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: object = None,
-        write_timeout: object = None,
-        connect_timeout: object = None,
-        pool_timeout: object = None,
-    ) -> tuple[int, bytes]:
-        endpoint = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data else {}
-        if endpoint == "getMe":
-            return 200, json.dumps({"ok": True, "result": BOT}).encode()
-        chat_id = int(str(params["chat_id"]))
-        answers = self.script.get(chat_id)
-        if answers:
-            status, body = answers.pop(0)
-            return status, json.dumps(body).encode()
-        self.sent.append((chat_id, str(params["text"])))
-        message = {
-            "message_id": len(self.sent),
-            "date": 0,
-            "chat": {"id": chat_id, "type": "private"},
-            "text": params["text"],
-        }
-        return 200, json.dumps({"ok": True, "result": message}).encode()
-
-
-async def _no_replies(inbound: Inbound) -> list[Reply]:
-    return []
 
 
 @pytest.fixture
-async def api(clock: FixedClock) -> AsyncIterator[tuple[ScriptedBotApi, TelegramChannel]]:
-    request = ScriptedBotApi()
-    channel = TelegramChannel(
-        "42:TEST", _no_replies, clock, request=request, updates_request=ScriptedBotApi()
-    )
-    await channel.application.initialize()
-    try:
-        yield request, channel
-    finally:
-        await channel.application.shutdown()
+async def api(clock: FixedClock) -> AsyncIterator[tuple[BotApiRequest, TelegramChannel]]:
+    async with telegram_channel(clock) as sending:
+        yield sending
 
 
 async def test_telegram_errors_become_retries_unreachable_addresses_and_failures(
     store: Store,
     clock: FixedClock,
     fake_time: FakeTime,
-    api: tuple[ScriptedBotApi, TelegramChannel],
+    api: tuple[BotApiRequest, TelegramChannel],
 ) -> None:
     """429 waits retry_after; 403 marks the chat unreachable; 5xx is retried, then sent."""
     request, channel = api

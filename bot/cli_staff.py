@@ -25,6 +25,7 @@ from bot import stats as figures
 from bot.countries import CountryIndex
 from bot.settings import Settings
 from bot.store import MemberQuery, Store
+from bot.store.directory import VALUE_FILTERS
 from bot.store.fellowship import STATUSES as APPLICATION_STATUSES
 from bot.store.rsvps import STATUSES as RSVP_STATUSES
 
@@ -162,18 +163,7 @@ async def export_data(settings: Settings, args: argparse.Namespace) -> int:
             query = MemberQuery(
                 **{
                     name: getattr(args, name)
-                    for name in (
-                        "country",
-                        "municipality",
-                        "sector",
-                        "interest",
-                        "language",
-                        "spoken_language",
-                        "channel",
-                        "registered_from",
-                        "registered_to",
-                        "search",
-                    )
+                    for name in (*VALUE_FILTERS, "registered_from", "registered_to", "search")
                 }
             )
             found = await store.directory.matching(query)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.store import Member, Store
+from bot.store.fellowship import ANSWERS
 from bot.store.rsvps import GOING, WAITLISTED
 from scheduler.content import Content
 
@@ -35,13 +36,7 @@ APPLICATION_COLUMNS = (
     "programme",
     "programme_title",
     "status",
-    "field",
-    "host_kind",
-    "duration",
-    "available_from",
-    "work_mode",
-    "motivation",
-    "link",
+    *ANSWERS,
     "submitted_at",
     "updated_at",
     "last_note",

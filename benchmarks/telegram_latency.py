@@ -17,15 +17,13 @@ figures (and the "CPU/reply" column, the bot process's CPU time per reply) are t
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import random
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -33,10 +31,9 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from benchmarks._measure import Load, children_cpu, ms, percentile
+from benchmarks._measure import Load, children_cpu, load_of, load_table, ms, percentile, spawned
 from bot.app import App
 from bot.settings import Settings
-from bot.store import Store
 from tests.fakes.bot_api import FakeBotApi, TelegramUser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,30 +101,9 @@ def serve(kind: str, token: str, base_url: str, folder: str, ready: Event, stop:
     asyncio.run(_serve(kind, token, base_url, Path(folder), ready, stop))
 
 
-@asynccontextmanager
-async def bot_process(kind: str, fake: FakeBotApi, folder: Path) -> AsyncIterator[None]:
+def bot_process(kind: str, fake: FakeBotApi, folder: Path) -> AbstractAsyncContextManager[None]:
     """Runs a bot against ``fake`` in a process of its own, so the fake does not slow it down."""
-    context = multiprocessing.get_context("spawn")
-    ready, stop = context.Event(), context.Event()
-    process = context.Process(
-        target=serve,
-        args=(kind, fake.token, f"{fake.url}/bot", str(folder), ready, stop),
-        name=f"{kind}-bot",
-    )
-    process.start()
-    try:
-        while not ready.is_set():
-            if not process.is_alive():
-                raise RuntimeError(f"the {kind} bot exited with {process.exitcode}")
-            await asyncio.sleep(0.02)
-        yield
-    finally:
-        stop.set()
-        # This event loop keeps serving the fake meanwhile: the bot's last calls need it.
-        await asyncio.to_thread(process.join, 30)
-        if process.is_alive():
-            process.kill()
-            await asyncio.to_thread(process.join)
+    return spawned(f"{kind}-bot", serve, kind, fake.token, f"{fake.url}/bot", str(folder))
 
 
 # The members.
@@ -210,13 +186,7 @@ async def registrations(members: int, pace: tuple[float, float] | None = None) -
                     return_exceptions=True,
                 )
                 seconds = time.perf_counter() - started
-            async with Store(Path(folder) / DATABASE) as store:
-                stored = await store.members.count()
-    users = [result for result in results if isinstance(result, TelegramUser)]
-    for error in [result for result in results if isinstance(result, BaseException)][:3]:
-        print(f"    a registration failed: {error!r}")
-    times = [seconds for user in users for seconds in user.reply_times]
-    return Load(times, seconds, len(users), stored, children_cpu() - cpu)
+            return await load_of(results, TelegramUser, seconds, Path(folder) / DATABASE, cpu)
 
 
 def _row(*cells: str) -> str:
@@ -242,35 +212,7 @@ async def run() -> bool:
     )
 
     print(f"(b) {MEMBERS} members registering at the same time")
-    print(_row("", "replies", "p50", "p95", "max", "total", "CPU/reply"))
-    stored_ok = fast_ok = True
-    throughput = 0.0
-    for name, pace in (("answering at once", None), ("answering in 1-3 s", HUMAN_PACE)):
-        load = await registrations(MEMBERS, pace)
-        times = load.times or [float("inf")]
-        print(
-            _row(
-                name,
-                str(len(load.times)),
-                ms(percentile(times, 0.5)),
-                ms(percentile(times, 0.95)),
-                ms(max(times)),
-                f"{load.seconds:.1f} s",
-                ms(load.bot_cpu / max(1, len(load.times))),
-            )
-        )
-        stored_ok = stored_ok and load.finished == load.stored == MEMBERS
-        if load.finished != MEMBERS or load.stored != MEMBERS:
-            print(f"    only {load.finished} finished and {load.stored} stored of {MEMBERS}")
-        if pace is None:
-            # Everyone answering the instant a reply arrives is a saturation test: it shows the
-            # bot's throughput, and every registration must still finish.
-            throughput = len(load.times) / load.seconds
-        else:
-            # 200 people registering at the same time answer as people do, within seconds:
-            # the reply-time target is theirs.
-            fast_ok = percentile(times, 0.95) <= P95_TARGET
-    load_ok = stored_ok and fast_ok
+    load_ok, throughput = await load_table(registrations, MEMBERS, HUMAN_PACE, P95_TARGET, _row)
     print(
         f"    saturated: {throughput:.0f} replies/s; at a human pace p95 target <= "
         f"{P95_TARGET * 1000:.0f} ms; all {MEMBERS} stored both times: "

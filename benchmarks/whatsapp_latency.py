@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import random
 import socket
 import ssl
@@ -43,12 +42,11 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from benchmarks._measure import Load, children_cpu, ms, percentile
+from benchmarks._measure import Load, children_cpu, load_of, load_table, ms, percentile, spawned
 from bot import logs, web
 from bot.app import App
 from bot.channels.whatsapp import twilio_client
 from bot.settings import Settings
-from bot.store import Store
 from tests.fakes.twilio_api import (
     ACCOUNT_SID,
     AUTH_TOKEN,
@@ -157,26 +155,9 @@ def serve(kind: str, api_url: str, port: int, folder: str, ready: Event, stop: E
 @asynccontextmanager
 async def bot_process(kind: str, fake: FakeTwilioApi, folder: Path) -> AsyncIterator[str]:
     """Runs a bot against ``fake`` in a process of its own; yields its HTTP base URL."""
-    context = multiprocessing.get_context("spawn")
-    ready, stop = context.Event(), context.Event()
     port = free_port()
-    process = context.Process(
-        target=serve, args=(kind, fake.url, port, str(folder), ready, stop), name=f"{kind}-bot"
-    )
-    process.start()
-    try:
-        while not ready.is_set():
-            if not process.is_alive():
-                raise RuntimeError(f"the {kind} bot exited with {process.exitcode}")
-            await asyncio.sleep(0.02)
+    async with spawned(f"{kind}-bot", serve, kind, fake.url, port, str(folder)):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        stop.set()
-        # This event loop keeps serving the fake meanwhile: the bot's last calls need it.
-        await asyncio.to_thread(process.join, 30)
-        if process.is_alive():
-            process.kill()
-            await asyncio.to_thread(process.join)
 
 
 # The members.
@@ -301,13 +282,7 @@ async def registrations(members: int, pace: tuple[float, float] | None = None) -
                     return_exceptions=True,
                 )
                 seconds = time.perf_counter() - started
-            async with Store(Path(folder) / DATABASE) as store:
-                stored = await store.members.count()
-    done = [result for result in results if isinstance(result, WhatsAppMember)]
-    for error in [result for result in results if isinstance(result, BaseException)][:3]:
-        print(f"    a registration failed: {error!r}")
-    times = [seconds for member in done for seconds in member.reply_times]
-    return Load(times, seconds, len(done), stored, children_cpu() - cpu)
+            return await load_of(results, WhatsAppMember, seconds, Path(folder) / DATABASE, cpu)
 
 
 def _row(*cells: str) -> str:
@@ -336,31 +311,9 @@ async def run() -> bool:
     )
 
     print(f"(b) {MEMBERS} WhatsApp members registering at the same time")
-    print(_row("", "replies", "p50", "p95", "max", "total", "bot CPU"))
-    stored_ok = paced_ok = True
-    throughput = 0.0
-    for name, pace in (("answering at once", None), ("answering in 1-3 s", HUMAN_PACE)):
-        load = await registrations(MEMBERS, pace)
-        times = load.times or [float("inf")]
-        print(
-            _row(
-                name,
-                str(len(load.times)),
-                ms(percentile(times, 0.5)),
-                ms(percentile(times, 0.95)),
-                ms(max(times)),
-                f"{load.seconds:.1f} s",
-                f"{load.bot_cpu / max(1, len(load.times)) * 1000:.1f} ms/reply",
-            )
-        )
-        if load.finished != MEMBERS or load.stored != MEMBERS:
-            stored_ok = False
-            print(f"    only {load.finished} finished and {load.stored} stored of {MEMBERS}")
-        if pace is None:
-            throughput = len(load.times) / load.seconds
-        else:
-            paced_ok = percentile(times, 0.95) <= PACED_P95_TARGET
-    load_ok = stored_ok and paced_ok
+    load_ok, throughput = await load_table(
+        registrations, MEMBERS, HUMAN_PACE, PACED_P95_TARGET, _row
+    )
     print(
         f"    answering at once: {throughput:.0f} replies/s; all {MEMBERS} stored both times,"
         f" p95 at a human pace <= {PACED_P95_TARGET * 1000:.0f} ms: {'PASS' if load_ok else 'FAIL'}"

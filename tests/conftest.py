@@ -40,6 +40,19 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
 
 
 @pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The command line's environment for a test: a database in tmp_path, no credentials from
+    the machine, quiet logs; the path of the database."""
+    path = tmp_path / "db.sqlite3"
+    monkeypatch.chdir(ROOT)
+    for name in ("TELEGRAM_BOT_TOKEN", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    return path
+
+
+@pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 

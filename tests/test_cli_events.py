@@ -14,34 +14,20 @@ from openpyxl import load_workbook
 
 from bot.cli import main
 from bot.store import AuditEntry, OutboxRow, Store
-from tests.conftest import ROOT
 from tests.sample import SUPPER, add_member, content_folder
 from tests.test_qr import decoded
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 DIGITAL = "digital-public-administration-2027"
-COMMANDS = [
-    ["qr"],
-    ["qr", "event"],
-    ["export", "rsvps"],
-    ["export", "fellowship"],
-    ["fellowship"],
-    ["fellowship", "status"],
-]
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "db.sqlite3"
-    monkeypatch.chdir(ROOT)
-    for name in ("TELEGRAM_BOT_TOKEN", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
+def database(database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI's environment with the links' settings and the sample events and programmes."""
     monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "@DiasporaConnectBot")
     monkeypatch.setenv("TWILIO_WHATSAPP_NUMBER", "+38220123456")
-    monkeypatch.setenv("DATABASE_PATH", str(path))
     monkeypatch.setenv("CONTENT_DIR", str(content_folder(tmp_path)))
-    monkeypatch.setenv("LOG_LEVEL", "WARNING")
-    return path
+    return database
 
 
 async def _seed(path: Path) -> None:
@@ -78,14 +64,6 @@ async def _audit(path: Path) -> list[AuditEntry]:
 async def _outbox(path: Path) -> list[OutboxRow]:
     async with Store(path) as store:
         return await store.outbox.due(datetime(2100, 1, 1, tzinfo=UTC))
-
-
-@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    """`--help` works on each new command and describes it."""
-    with pytest.raises(SystemExit) as exited:
-        main([*command, "--help"])
-    assert (0, True) == (exited.value.code, "usage: diaspora-bot" in capsys.readouterr().out)
 
 
 def test_qr_event_writes_two_posters_that_scan_to_the_links(

@@ -16,29 +16,9 @@ from openpyxl import load_workbook
 
 from bot.cli import main
 from bot.store import Store
-from tests.conftest import ROOT
 from tests.sample import add_member
 
 NOW = datetime.now(UTC)
-COMMANDS = [
-    ["stats"],
-    ["members", "import"],
-    ["audit"],
-    ["report", "mapping"],
-    ["export", "rsvps"],
-    ["export", "fellowship"],
-]
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "db.sqlite3"
-    monkeypatch.chdir(ROOT)
-    for name in ("TELEGRAM_BOT_TOKEN", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABASE_PATH", str(path))
-    monkeypatch.setenv("LOG_LEVEL", "WARNING")
-    return path
 
 
 async def _fill(path: Path) -> None:
@@ -61,16 +41,6 @@ def _actions(path: Path) -> list[str]:
             return [entry.action for entry in await store.audit.entries()][::-1]
 
     return asyncio.run(read())
-
-
-@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_every_staff_command_has_help(
-    command: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
-    """`--help` works on each staff command."""
-    with pytest.raises(SystemExit) as exited:
-        main([*command, "--help"])
-    assert (0, True) == (exited.value.code, "usage: diaspora-bot" in capsys.readouterr().out)
 
 
 def test_exports_take_filters_and_formats(

@@ -195,21 +195,3 @@ async def test_broadcast_wait_leaves_the_sending_to_a_sender_already_running(
             assert {"queued": 1} == await store.outbox.counts()
     out = capsys.readouterr().out
     assert f"Another process (pid {os.getpid()}) is sending from this database: it sends" in out
-
-
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["campaigns"],
-        ["campaigns", "check"],
-        ["campaigns", "preview"],
-        ["outbox", "status"],
-        ["broadcast"],
-    ],
-    ids=" ".join,
-)
-def test_every_new_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    """`--help` works on each campaign and outbox command."""
-    with pytest.raises(SystemExit) as exited:
-        main([*command, "--help"])
-    assert (0, True) == (exited.value.code, "usage: diaspora-bot" in capsys.readouterr().out)

@@ -32,7 +32,7 @@ def resolve(inbound: Inbound, offered: Offered) -> Answer:
     if inbound.kind is Kind.CHOICE:
         return Answer(choice=inbound.choice if inbound.choice in ids else None)
     if inbound.kind is Kind.CONTACT:
-        return Answer(contact_phone=inbound.contact_phone)
+        return Answer(contact_phone=inbound.contact_phone, contact_own=inbound.contact_own)
     if inbound.kind is not Kind.TEXT or not inbound.text.strip():
         return Answer(unsupported=True)
     text = inbound.text.strip()

@@ -57,6 +57,8 @@ class Answer:
     choices: tuple[str, ...] = ()
     skipped: bool = False
     contact_phone: str | None = None
+    # True only when the platform vouches the shared number is the member's own (see Inbound).
+    contact_own: bool = False
     unsupported: bool = False
 
 

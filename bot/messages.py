@@ -22,7 +22,13 @@ class Kind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Inbound:
-    """One message from a member, as every channel hands it to the engine."""
+    """One message from a member, as every channel hands it to the engine.
+
+    ``contact_phone`` is a phone number shared as a contact card; ``contact_own`` is True only
+    when the platform itself vouches that the number is the sender's (Telegram: the card's
+    ``user_id`` is the sender's own id). Any other card is as good as a typed number: it proves
+    nothing and must never join or link anyone.
+    """
 
     address: str
     received_at: datetime
@@ -31,6 +37,7 @@ class Inbound:
     choice: str | None = None
     ref: int | None = None
     contact_phone: str | None = None
+    contact_own: bool = False
     provider_id: str | None = None
     language_hint: str | None = None
     display_name: str | None = None

@@ -3,6 +3,8 @@
 The address the preferred channel needs is required, the others optional. A phone shared with
 the app's own-contact button proves the number is the member's, so a chat begun on Telegram
 joins the member who registered from that number on WhatsApp instead of becoming a second one.
+Only that proves it: a typed number, or a contact card the platform does not vouch for, is kept
+as the member's phone and joins nobody.
 """
 
 from __future__ import annotations
@@ -66,15 +68,18 @@ async def got_phone(ctx: Context, answer: Answer) -> str | Retry:
     if answer.skipped:
         ctx.answers["phone"] = None
         return SUMMARY
-    if answer.contact_phone:
+    if answer.contact_phone and answer.contact_own:
         phone = answers.shared_phone(answer.contact_phone)
     else:
-        phone = answers.normalise_phone(answer.text, ctx.answers.get("country"))
+        # A typed number, or a contact card the platform does not vouch is the member's own
+        # (someone else's, or a number with no Telegram account): kept as typed, proves nothing.
+        typed = answer.contact_phone or answer.text
+        phone = answers.normalise_phone(typed, ctx.answers.get("country"))
     if phone is None:
         return Retry(ctx.t("registration.invalid_phone"))
-    if answer.contact_phone and ctx.member is not None:
-        # The app's own-contact button proves the number is theirs (a typed one proves
-        # nothing): a later chat from this number on WhatsApp joins this member.
+    if answer.contact_phone and answer.contact_own and ctx.member is not None:
+        # The app's own-contact button proves the number is theirs (a typed one or another
+        # card proves nothing): a later chat from this number on WhatsApp joins this member.
         await ctx.store.members.update(ctx.member.id, ctx.now(), verified_phone=phone)
         holder = await ctx.store.members.holder_of(phone)
         if holder is not None and holder.id != ctx.member.id and not ctx.member.registered:

@@ -61,8 +61,9 @@ class Chat:
         option = next(o for o in reply.options if label in (o.label, o.id))
         return await self._send(kind=Kind.CHOICE, choice=option.id, ref=reply.ref)
 
-    async def share_contact(self, phone: str) -> list[Reply]:
-        return await self._send(kind=Kind.CONTACT, contact_phone=phone)
+    async def share_contact(self, phone: str, *, own: bool = True) -> list[Reply]:
+        """Shares a contact card: their own (as the platform vouches) unless ``own`` is False."""
+        return await self._send(kind=Kind.CONTACT, contact_phone=phone, contact_own=own)
 
     async def send_media(self, caption: str = "") -> list[Reply]:
         return await self._send(kind=Kind.MEDIA, text=caption)

@@ -107,10 +107,13 @@ def to_inbound(update: Update, received_at: dtm.datetime) -> Inbound | None:
     if message is None:
         return None
     if message.contact is not None:
-        own = message.contact.user_id in (None, user.id)
+        # Telegram vouches for a number only through the card's user_id: the share-my-number
+        # button sends the sender's own id. A card without one (any number with no Telegram
+        # account) or with someone else's is only a number the member passed on, like a typed one.
         return Inbound(
-            kind=Kind.CONTACT if own else Kind.MEDIA,
-            contact_phone=message.contact.phone_number if own else None,
+            kind=Kind.CONTACT,
+            contact_phone=message.contact.phone_number,
+            contact_own=message.contact.user_id is not None and message.contact.user_id == user.id,
             **common,  # type: ignore[arg-type]
         )
     if message.location is not None or message.venue is not None:

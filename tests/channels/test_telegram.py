@@ -78,18 +78,34 @@ def test_a_press_with_foreign_data_has_no_ref() -> None:
     assert (pressed.ref, pressed.choice) == (None, "")
 
 
-def test_ones_own_shared_contact_carries_the_phone() -> None:
-    """The share-my-number button sends the member's own contact, phone included."""
+def test_ones_own_shared_contact_carries_the_phone_as_proved() -> None:
+    """The share-my-number button sends the member's own contact: Telegram vouches for it."""
     contact = Contact("38267123456", "Ana", user_id=7)
     shared = inbound(Update(46, message=message(contact=contact)))
-    assert (shared.kind, shared.contact_phone) == (Kind.CONTACT, "38267123456")
+    assert (Kind.CONTACT, "38267123456", True) == (
+        shared.kind,
+        shared.contact_phone,
+        shared.contact_own,
+    )
 
 
-def test_someone_elses_contact_is_media_without_the_phone() -> None:
-    """A contact card of another person is never taken as the member's number."""
+def test_someone_elses_contact_proves_nothing() -> None:
+    """A contact card of another Telegram user is never taken as the member's own number."""
     contact = Contact("38269000000", "Marko", user_id=8)
     shared = inbound(Update(47, message=message(contact=contact)))
-    assert (shared.kind, shared.contact_phone) == (Kind.MEDIA, None)
+    assert (Kind.CONTACT, "38269000000", False) == (
+        shared.kind,
+        shared.contact_phone,
+        shared.contact_own,
+    )
+
+
+def test_a_contact_without_a_telegram_account_proves_nothing() -> None:
+    """Telegram leaves user_id out for a number with no account: such a card is not the
+    sender's own (the profile takeover an adversarial review found)."""
+    contact = Contact("38269000000", "Marko")
+    shared = inbound(Update(49, message=message(contact=contact)))
+    assert (Kind.CONTACT, False) == (shared.kind, shared.contact_own)
 
 
 def test_a_location_is_a_location() -> None:

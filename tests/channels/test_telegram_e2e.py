@@ -136,25 +136,58 @@ async def test_every_message_and_button_is_within_telegram_limits(
     assert [call for call in fake.calls if call.status != 200] == []
 
 
-async def test_the_phone_question_offers_the_share_button_and_takes_only_ones_own_contact(
+async def test_the_phone_question_offers_the_share_button_and_proves_only_ones_own_contact(
     ana: TelegramUser, app: App
 ) -> None:
-    """The share button requests the contact; someone else's card is refused, one's own kept."""
+    """The share button requests the contact; someone else's card is only a typed number (kept,
+    not proved), one's own is kept and proved."""
     phone, hint = await walk_to_phone(ana)
     assert ["⏭ Skip", "⬅️ Back", "✖️ Cancel"] == [button["text"] for button in phone.buttons]
     assert hint.reply_markup is not None
     [[share]] = hint.reply_markup["keyboard"]
     assert (True, True) == (share["request_contact"], hint.reply_markup["one_time_keyboard"])
 
-    refusal, again, _ = await ana.share_contact("+38269000000", replies=3, own=False)
-    assert refusal.text.startswith("I can only read text and buttons here.")
-    assert again.text.startswith("What is your phone number")
-
-    [summary] = await ana.share_contact("+382 67 123 456")
+    [summary] = await ana.share_contact("+38269000000", own=False)
+    assert "+38269000000" in summary.text
+    [back] = await ana.press("✏️ Phone")
+    assert back.text.startswith("What is your phone number")
+    [_, summary] = await ana.share_contact("+382 67 123 456", replies=2)
     assert "+38267123456" in summary.text
     await ana.press("✅ Confirm", replies=2)
     [member] = await app.store.members.all()
-    assert member.phone == "+38267123456"
+    assert ("+38267123456", "+38267123456") == (member.phone, member.verified_phone)
+
+
+@pytest.mark.parametrize("own", [None, False])
+async def test_a_contact_card_of_a_whatsapp_members_number_takes_over_nobody(
+    ana: TelegramUser, app: App, clock: FixedClock, own: bool | None
+) -> None:
+    """A card with another member's WhatsApp number (with no Telegram account behind it, or
+    another user's) joins nobody: the victim keeps their profile and their one address, and the
+    sharer's /mydata shows only the sharer."""
+    now = clock.now()
+    victim = await app.store.members.create(
+        "whatsapp:+38269000000", language="en", consent_version="v", now=now
+    )
+    await app.store.members.update(
+        victim.id, now, registered_at=now.isoformat(), name="Milena Secret", country="AT"
+    )
+    await walk_to_phone(ana)
+
+    [summary] = await ana.share_contact("+38269000000", own=own)
+    await ana.press("✅ Confirm", replies=2)
+    mydata = await ana.send("/mydata", replies=2)
+
+    assert "Milena" not in summary.text + "".join(message.text for message in mydata)
+    addresses = [a.address for a in await app.store.members.addresses(victim.id)]
+    assert ["whatsapp:+38269000000"] == addresses
+    sharer = await app.store.members.by_address(f"telegram:{ANA}")
+    assert sharer is not None
+    assert (sharer.id != victim.id, "+38269000000", None) == (
+        True,
+        sharer.phone,
+        sharer.verified_phone,
+    )
 
 
 async def test_the_command_menu_is_registered_for_every_language(

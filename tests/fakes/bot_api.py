@@ -234,14 +234,14 @@ class FakeBotApi:
             }
         )
 
-    def push_contact(self, user_id: int, phone: str, *, own: bool = True) -> int:
-        """A member shares a phone number: their own (as the share button does) or another's."""
+    def push_contact(self, user_id: int, phone: str, *, own: bool | None = True) -> int:
+        """A member shares a phone number: their own (as the share button does), another
+        Telegram user's (``own=False``), or a number with no Telegram account (``own=None``:
+        Telegram leaves the card's ``user_id`` out)."""
         message = self._user_message(user_id)
-        message["contact"] = {
-            "phone_number": phone,
-            "first_name": message["from"]["first_name"],
-            "user_id": user_id if own else user_id + 1,
-        }
+        message["contact"] = {"phone_number": phone, "first_name": message["from"]["first_name"]}
+        if own is not None:
+            message["contact"]["user_id"] = user_id if own else user_id + 1
         return self._queue({"message": message})
 
     def push_sticker(self, user_id: int) -> int:
@@ -593,8 +593,11 @@ class TelegramUser:
         update_id = self.fake.push_callback(self.user_id, data, message.message_id)
         return await self._replies(update_id, replies)
 
-    async def share_contact(self, phone: str, replies: int = 1, *, own: bool = True) -> list[Sent]:
-        """Shares a phone number, their own unless ``own`` is False."""
+    async def share_contact(
+        self, phone: str, replies: int = 1, *, own: bool | None = True
+    ) -> list[Sent]:
+        """Shares a phone number: their own, another user's (False) or one without a Telegram
+        account (None)."""
         update_id = self.fake.push_contact(self.user_id, phone, own=own)
         return await self._replies(update_id, replies)
 

@@ -106,7 +106,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Import contacts from FILE.csv or FILE.xlsx: phones to E.164, e-mails "
         "checked, duplicates merged, every skipped row reported with its reason. Imported "
         "contacts are never messaged; they are linked when the person registers with the bot "
-        "themselves with the same phone or e-mail.",
+        "themselves and proves the same phone number (WhatsApp, or Telegram's share button).",
     )
     imported.add_argument("file", type=Path, help="a .csv or .xlsx file")
     imported.add_argument(

@@ -14,8 +14,8 @@ or e-mail of a contact already known (earlier in the file or imported before) is
 it, filling only what it lacks. Every skipped row is reported with its row number (as a
 spreadsheet numbers it, the heading being row 1) and the reason.
 
-Imported contacts are never messaged; they are linked to a member who registers with the
-same phone or e-mail.
+Imported contacts are never messaged; they are linked to a registered member who proved the
+same phone number (see :mod:`bot.store.imports`). E-mails still merge rows of one person.
 """
 
 from __future__ import annotations

@@ -188,21 +188,23 @@ async def test_files_that_cannot_be_read_are_refused(
         await run(store, content, countries, headless)
 
 
-async def test_contacts_are_linked_when_the_person_registers_and_never_messaged(
+async def test_contacts_are_linked_when_the_person_proves_the_number_and_never_messaged(
     tmp_path: Path, store: Store, content: Content, countries: CountryIndex
 ) -> None:
-    """A member already registered with the e-mail is linked at import; one who registers
-    later with the phone is linked then; imported contacts are not members (no outbox)."""
-    await add_member(store, "telegram:1", NOW, name="Ana", country="ME", email="ana@example.org")
-    path = tmp_path / "old.csv"
-    path.write_text(
-        "name,phone,email\nAna,,ANA@example.org\nPetar,+38269111222,\n", encoding="utf-8"
+    """A member who proved the phone (Telegram's share button) is linked at import; one who
+    registers later on WhatsApp from the number is linked then; imported contacts are not
+    members (no outbox), and go with the member who claimed them."""
+    await add_member(
+        store, "telegram:1", NOW, name="Ana", country="ME", verified_phone="+38267111000"
     )
+    path = tmp_path / "old.csv"
+    path.write_text("name,phone\nAna,+38267111000\nPetar,+38269111222\n", encoding="utf-8")
 
     report = await run(store, content, countries, path)
     linked_at_import = [(c.name, c.member_id) for c in await store.imports.all()]
-    petar = await add_member(store, "telegram:2", NOW, name="Petar", country="ME", registered=False)
-    await store.members.update(petar.id, NOW, phone="+38269111222")
+    petar = await add_member(
+        store, "whatsapp:+38269111222", NOW, name="Petar", country="ME", registered=False
+    )
     unlinked_before_registering = [(c.name, c.member_id) for c in await store.imports.all()]
     await store.members.update(petar.id, NOW, registered_at=NOW.isoformat())
 
@@ -216,3 +218,42 @@ async def test_contacts_are_linked_when_the_person_registers_and_never_messaged(
     assert 1 == len((await store.personal_data(petar.id))["imported_contacts"])
     await store.members.delete(petar.id)
     assert (1, 1) == await store.imports.counts()
+
+
+async def test_a_typed_phone_or_email_links_no_imported_contact(
+    tmp_path: Path, store: Store, content: Content, countries: CountryIndex
+) -> None:
+    """Anyone can type another person's phone or e-mail: neither links their old record, at
+    import or on registering, so /mydata never shows it and /delete never erases it."""
+    await add_member(store, "telegram:1", NOW, name="Eve", country="ME", email="milena@example.org")
+    path = tmp_path / "old.csv"
+    path.write_text(
+        "name,phone,email,city\nMilena,+38267222333,milena@example.org,Ulcinj\n", encoding="utf-8"
+    )
+    report = await run(store, content, countries, path)
+    eve = await add_member(
+        store, "telegram:2", NOW, name="Eve", country="ME", registered=False, phone="+38267222333"
+    )
+    await store.members.update(eve.id, NOW, registered_at=NOW.isoformat())
+
+    assert 0 == report.linked
+    assert [None] == [contact.member_id for contact in await store.imports.all()]
+    assert [] == (await store.personal_data(eve.id))["imported_contacts"]
+
+
+async def test_a_whatsapp_chat_that_joins_a_member_links_their_imported_contact(
+    tmp_path: Path, store: Store, content: Content, countries: CountryIndex
+) -> None:
+    """A WhatsApp chat added to a registered member (the number they proved on Telegram) links
+    the contact imported with that number."""
+    path = tmp_path / "old.csv"
+    path.write_text("name,phone\nAna,+38267444555\n", encoding="utf-8")
+    await run(store, content, countries, path)
+    ana = await add_member(store, "telegram:1", NOW, name="Ana", country="ME")
+
+    await store.members.link_by_phone("whatsapp:+38267444555", "+38267444555", NOW)
+    unlinked_without_proof = [contact.member_id for contact in await store.imports.all()]
+    await store.members.update(ana.id, NOW, verified_phone="+38267444555")
+
+    assert [None] == unlinked_without_proof
+    assert [ana.id] == [contact.member_id for contact in await store.imports.all()]

@@ -20,6 +20,7 @@ from bot.text import fold
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_KEYS_OFF = "-- foreign_keys: off"
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -87,19 +88,38 @@ class Database:
         for number, name, sql in migrations():
             if number <= current or (up_to is not None and number > up_to):
                 continue
+            # A migration that rebuilds tables says so on its first line: foreign keys go off
+            # around it (SQLite cannot switch them inside a transaction, and dropping a parent
+            # table with them on would cascade to its children) and are checked before COMMIT.
+            rebuilds = sql.startswith(_KEYS_OFF)
             async with self._lock:
                 try:
-                    # executescript commits first, so the version bump rides in the same script.
-                    await self.conn.executescript(
-                        f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number:d};\nCOMMIT;"
-                    )
-                except sqlite3.Error as error:
+                    if rebuilds:
+                        await self.conn.execute("PRAGMA foreign_keys=OFF")
+                    # executescript commits first, so the whole migration and its version bump
+                    # ride in one transaction of their own.
+                    await self.conn.executescript(f"BEGIN IMMEDIATE;\n{sql}")
+                    if rebuilds:
+                        await self._check_foreign_keys(name)
+                    await self.conn.execute(f"PRAGMA user_version = {number:d}")
+                    await self.conn.execute("COMMIT")
+                except BaseException as error:
                     if self.conn.in_transaction:
                         await self.conn.execute("ROLLBACK")
-                    raise StoreError(f"migration {name} failed: {error}") from error
+                    if isinstance(error, sqlite3.Error):
+                        raise StoreError(f"migration {name} failed: {error}") from error
+                    raise
+                finally:
+                    await self.conn.execute("PRAGMA foreign_keys=ON")
             log.info("applied migration %s", name)
             applied.append(name)
         return applied
+
+    async def _check_foreign_keys(self, name: str) -> None:
+        """Refuses a rebuilding migration that left a row pointing at nothing."""
+        broken = await self.conn.execute_fetchall("PRAGMA foreign_key_check")
+        if broken:
+            raise StoreError(f"migration {name} left {len(list(broken))} broken references")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

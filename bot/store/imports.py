@@ -1,5 +1,6 @@
-"""Contacts imported from earlier diaspora databases (see migration 0007). Never messaged; linked
-to a member who registers with the same phone or e-mail (by a trigger, or by :meth:`link`)."""
+"""Contacts imported from earlier diaspora databases (see migrations 0007 and 0009). Never
+messaged; linked to a registered member who proved the same phone number is theirs (by a trigger,
+or by :meth:`Imports.link`) — never by a typed phone or e-mail, which prove nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ from bot.store.database import Database
 
 # The fields an imported contact may hold, besides where it came from.
 FIELDS = ("name", "phone", "email", "country", "city", "municipality", "sector", "skills")
+# The registered member who proved the contact's phone is theirs (see Imports.link).
+_PROVER = (
+    "SELECT m.id FROM members m WHERE m.registered_at IS NOT NULL"
+    " AND imported_contacts.phone IS NOT NULL AND (m.verified_phone = imported_contacts.phone"
+    " OR EXISTS (SELECT 1 FROM addresses a WHERE a.member_id = m.id"
+    " AND a.address = 'whatsapp:' || imported_contacts.phone))"
+)
 _COLUMNS = (
     "id, name, phone, email, country, city, municipality, sector, skills, source, source_row,"
     " member_id, linked_at, imported_at"
@@ -93,19 +101,15 @@ class Imports:
                 )
 
     async def link(self, now: datetime) -> int:
-        """Links unlinked contacts to the registered member with their phone or e-mail (the
-        trigger covers members who register later); returns how many were linked."""
+        """Links unlinked contacts to the registered member who proved their phone number (the
+        triggers cover members who prove it later); returns how many were linked.
+
+        Proved means shared with Telegram's own-contact button (``verified_phone``) or written
+        from on WhatsApp (the address, signed by Twilio). A typed phone or e-mail proves
+        nothing — anyone can type another person's — so it links nobody."""
         return await self.db.execute(
-            "UPDATE imported_contacts SET member_id = (SELECT m.id FROM members m"
-            " WHERE m.registered_at IS NOT NULL AND ((imported_contacts.phone IS NOT NULL"
-            " AND imported_contacts.phone IN (m.phone, m.verified_phone))"
-            " OR (imported_contacts.email IS NOT NULL AND imported_contacts.email ="
-            " lower(m.email))) ORDER BY m.id LIMIT 1), linked_at = ?, updated_at = ?"
-            " WHERE member_id IS NULL AND EXISTS (SELECT 1 FROM members m"
-            " WHERE m.registered_at IS NOT NULL AND ((imported_contacts.phone IS NOT NULL"
-            " AND imported_contacts.phone IN (m.phone, m.verified_phone))"
-            " OR (imported_contacts.email IS NOT NULL AND imported_contacts.email ="
-            " lower(m.email))))",
+            f"UPDATE imported_contacts SET member_id = ({_PROVER} ORDER BY m.id LIMIT 1),"  # noqa: S608
+            f" linked_at = ?, updated_at = ? WHERE member_id IS NULL AND EXISTS ({_PROVER})",
             (now.isoformat(), now.isoformat()),
         )
 

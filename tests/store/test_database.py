@@ -111,3 +111,76 @@ async def test_a_redelivered_message_id_is_seen_once(tmp_path: Path) -> None:
         first = await store.conversations.first_seen("SM1", NOW)
         second = await store.conversations.first_seen("SM1", NOW)
         assert (True, False) == (first, second)
+
+
+async def test_an_erased_applicants_number_is_never_given_to_the_next(tmp_path: Path) -> None:
+    """Application, note, RSVP, broadcast, audit and import ids outlive an erasure: the next
+    record gets a new number, so `fellowship status 2 …` cannot reach a newcomer."""
+    async with Store(tmp_path / "db.sqlite3") as store:
+        first = await store.members.create(
+            "telegram:1", language="en", consent_version="v", now=NOW
+        )
+        second = await store.members.create(
+            "telegram:2", language="en", consent_version="v", now=NOW
+        )
+        await store.applications.submit("p", first.id, NOW, {})
+        erased = await store.applications.submit("p", second.id, NOW, {})
+        assert erased is not None
+        await store.members.delete(second.id)
+        newcomer = await store.members.create(
+            "telegram:3", language="en", consent_version="v", now=NOW
+        )
+        application = await store.applications.submit("p", newcomer.id, NOW, {})
+
+        assert application is not None
+        assert application.id > erased.id
+        sequences = await store.db.fetchall("SELECT name FROM sqlite_sequence ORDER BY name")
+        assert {
+            "application_notes",
+            "audit_log",
+            "broadcasts",
+            "fellowship_applications",
+            "imported_contacts",
+            "members",
+            "rsvps",
+        } <= {row[0] for row in sequences}
+
+
+async def test_upgrade_keeps_ids_notes_and_undoes_unproved_import_links(tmp_path: Path) -> None:
+    """Migration 9 rebuilds the tables with every row, id and note (no cascade on the way),
+    and unlinks imported contacts that only a typed phone or e-mail had linked."""
+    path = tmp_path / "db.sqlite3"
+    store = Store(path)
+    await store.open(up_to=8)
+    at = NOW.isoformat()
+    proved = await store.members.create("telegram:1", language="en", consent_version="v", now=NOW)
+    typed = await store.members.create("telegram:2", language="en", consent_version="v", now=NOW)
+    await store.members.update(proved.id, NOW, verified_phone="+38267000001", registered_at=at)
+    await store.members.update(typed.id, NOW, phone="+38267000002", registered_at=at)
+    for number, (phone, member) in enumerate(
+        [("+38267000001", proved.id), ("+38267000002", typed.id)], start=5
+    ):
+        await store.db.execute(
+            "INSERT INTO imported_contacts (id, name, phone, source, source_row, member_id,"
+            " linked_at, imported_at, updated_at) VALUES (?, 'x', ?, 'f.csv', 2, ?, ?, ?, ?)",
+            (number, phone, member, at, at, at),
+        )
+    application = await store.applications.submit("p", typed.id, NOW, {})
+    assert application is not None
+    await store.applications.add_note(application.id, "strong candidate", NOW, author="c")
+    await store.close()
+
+    async with Store(path) as upgraded:
+        links = await upgraded.db.fetchall(
+            "SELECT id, member_id FROM imported_contacts ORDER BY id"
+        )
+        notes = await upgraded.applications.notes(application.id)
+        kept = await upgraded.applications.get(application.id)
+        keys = await upgraded.db.fetchone("PRAGMA foreign_keys")
+
+    assert [(5, proved.id), (6, None)] == [tuple(row) for row in links]
+    assert (application.id, ["strong candidate"]) == (
+        kept.id if kept else None,
+        [note.note for note in notes if note.note],
+    )
+    assert keys is not None and 1 == keys[0]

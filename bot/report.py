@@ -138,10 +138,11 @@ def xlsx(report: MappingReport, content: Content, language: str) -> bytes:
     t = content.text
     workbook = Workbook(write_only=True)
     about = workbook.create_sheet(t(language, "report.sheet_about")[:31])
-    about.append([t(language, "report.title")])
-    about.append([t(language, "report.summary", members=report.members, date=report.at.date())])
-    about.append(
-        [t(language, "report.method", threshold=report.threshold, small=SMALL, hidden=SECONDARY)]
+    _append(about, t(language, "report.title"))
+    _append(about, t(language, "report.summary", members=report.members, date=report.at.date()))
+    _append(
+        about,
+        t(language, "report.method", threshold=report.threshold, small=SMALL, hidden=SECONDARY),
     )
     used: set[str] = set()
 
@@ -161,23 +162,27 @@ def xlsx(report: MappingReport, content: Content, language: str) -> bytes:
             for city_table in report.cities:
                 country = stats.label(content, language, "country", city_table.group or "")
                 _fill(cities, city_table, country, content, language)
-                cities.append([])
+                _append(cities)
     skills = sheet(stats.title(content, language, "skills"))
-    skills.append([stats.title(content, language, "skills"), ""])
+    _append(skills, stats.title(content, language, "skills"), "")
     for term, count in report.skills:
-        skills.append([safe_cell(term), count])
+        _append(skills, term, count)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def _append(sheet: Any, *values: str | int) -> None:
+    """Adds a row, every cell made safe as the exports make theirs (never a formula)."""
+    sheet.append([safe_cell(value) for value in values])
+
+
 def _fill(target: Any, table: Table, heading: str, content: Content, language: str) -> None:
-    append = target.append
-    append([heading, ""])
+    _append(target, heading, "")
     if table.withheld:
-        append([content.text(language, "report.withheld"), ""])
+        _append(target, content.text(language, "report.withheld"), "")
         return
     for label, shown, count in _rows(table, content, language):
-        append([safe_cell(label), count if count is not None else shown])
+        _append(target, label, count if count is not None else shown)
     if table.total is not None:
-        append([content.text(language, "report.total"), table.total])
+        _append(target, content.text(language, "report.total"), table.total)

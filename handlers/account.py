@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from bot.flow import END, Answer, Context, Flow, Go, Question, Retry, State
 from bot.messages import Attachment, Option
+from bot.store import Conversation
+from bot.store.conversations import UNFINISHED_FOR
 from handlers import events, fellowship, labels, registration
 
 ASK_LANGUAGE = "ask_language"
@@ -84,7 +87,7 @@ async def mydata(ctx: Context, payload: str) -> Go | None:
     """``/mydata``: everything held on the member, as a message and as a JSON file."""
     member = ctx.member
     if member is None:
-        ctx.say(ctx.t("mydata.nothing"))
+        await _guest_data(ctx)
         return None
     data = await ctx.store.personal_data(member.id)
     text = "\n".join(
@@ -115,18 +118,64 @@ async def mydata(ctx: Context, payload: str) -> Go | None:
     return None
 
 
+def _guest_answer(answers: dict[str, Any], key: str) -> Any:
+    """An answer kept by the conversation, or by the flow it interrupted (``_resume``)."""
+    while answers:
+        if answers.get(key):
+            return answers[key]
+        answers = (answers.get("_resume") or {}).get("answers") or {}
+    return None
+
+
+async def _guest_data(ctx: Context) -> None:
+    """``/mydata`` for someone with no profile: the conversation is all that is held (their
+    address, the language they chose, the name their app shows, where they stopped), kept
+    for :data:`UNFINISHED_FOR` after their last message."""
+    held = await ctx.store.conversations.stored(ctx.address) or Conversation(ctx.address)
+    not_given = ctx.t("profile.not_given")
+    language = _guest_answer(held.answers, "_lang")
+    text = ctx.t(
+        "mydata.guest",
+        days=UNFINISHED_FOR.days,
+        address=ctx.address,
+        language=(
+            ctx.content.text(language, "language_name")
+            if language in ctx.content.locales
+            else not_given
+        ),
+        name=_guest_answer(held.answers, "_suggested_name") or not_given,
+    )
+    data = {
+        "conversation": {
+            "address": held.address,
+            "flow": held.flow,
+            "step": held.step,
+            "answers": held.answers,
+            "updated_at": held.updated_at,
+        }
+    }
+    blob = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    ctx.say(text, file=Attachment("mydata.json", blob, "application/json"))
+
+
 async def delete(ctx: Context, payload: str) -> Go | None:
-    """``/delete``: asks for confirmation before erasing the member."""
+    """``/delete``: asks for confirmation before erasing the member, or the conversation of
+    someone with no profile; a conversation that holds nothing but the address is forgotten
+    at once."""
     if ctx.member is None:
-        ctx.say(ctx.t("delete.nothing"))
-        return None
+        held = await ctx.store.conversations.stored(ctx.address)
+        if held is None or not (held.active or held.answers):
+            ctx.forget = True
+            ctx.say(ctx.t("delete.nothing"))
+            return None
     return Go(DELETE_FLOW.name)
 
 
 async def ask_delete(ctx: Context) -> Question:
-    """Asks the member to confirm that everything about them is to be erased."""
+    """Asks the member to confirm that everything about them (or, for someone with no profile,
+    the conversation) is to be erased."""
     return Question(
-        ctx.t("delete.confirm"),
+        ctx.t("delete.confirm" if ctx.member is not None else "delete.confirm_guest"),
         options=[Option(YES, ctx.t("delete.yes")), Option(NO, ctx.t("delete.no"))],
         back=False,
         cancel=False,
@@ -134,21 +183,25 @@ async def ask_delete(ctx: Context) -> Question:
 
 
 async def got_delete(ctx: Context, answer: Answer) -> str | Retry:
-    """Erases the member and everything linked to them, or keeps them."""
+    """Erases the member and everything linked to them (a guest's conversation), or keeps
+    them."""
     if answer.choice == NO:
         ctx.say(ctx.t("delete.kept"))
         return END
     if answer.choice != YES:
         return Retry(ctx.t("registration.pick_from_list"))
+    done = "delete.done_guest"
     if ctx.member is not None:
         member_id = ctx.member.id
         await ctx.store.members.delete(member_id)
         await ctx.store.audit.record(
             f"member:{member_id}", "member.erased", ctx.now(), subject=f"member:{member_id}"
         )
+        done = "delete.done"
     ctx.member = None
+    # The engine erases the conversation (the whole of what a guest had) once the step is over.
     ctx.forget = True
-    ctx.say(ctx.t("delete.done"))
+    ctx.say(ctx.t(done))
     return END
 
 

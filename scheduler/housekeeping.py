@@ -6,6 +6,12 @@
   members' numbers only.
 - Contacts imported from earlier lists (``members import``) that no member claimed within the
   same period are erased too: they never consented, and are kept only in the hope they will.
+- A conversation (where someone stands in a flow, and the answers so far) expires 30 days after
+  its last message (:data:`bot.store.conversations.UNFINISHED_FOR`; the consent text states
+  it). That is every unfinished conversation: a newcomer's who stopped at the language or
+  consent question (for them it is everything held — address, language, the name their app
+  shows), a consented member's half-finished registration or form (their profile stays, under
+  the retention above). A count goes to the audit log, never an address.
 - Provider message ids kept to recognise a redelivered message are dropped after a week:
   Telegram and Twilio stop redelivering within hours.
 """
@@ -18,6 +24,7 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.store import Store
+from bot.store.conversations import UNFINISHED_FOR
 from scheduler.content import Content
 
 log = logging.getLogger(__name__)
@@ -33,6 +40,7 @@ class Swept:
     erased: tuple[int, ...]
     contacts: int
     seen: int
+    conversations: int = 0
 
 
 class Housekeeper:
@@ -69,5 +77,14 @@ class Housekeeper:
                 await self.store.audit.record(
                     ACTOR, "imports.erased.retention", now, contacts=contacts, retention_days=days
                 )
+        expired = await self.store.conversations.expire(now - UNFINISHED_FOR)
+        if expired:
+            await self.store.audit.record(
+                ACTOR,
+                "conversations.expired",
+                now,
+                conversations=expired,
+                days=UNFINISHED_FOR.days,
+            )
         seen = await self.store.conversations.forget_seen(now - SEEN_FOR)
-        return Swept(tuple(erased), contacts, seen)
+        return Swept(tuple(erased), contacts, seen, expired)

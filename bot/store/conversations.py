@@ -1,13 +1,22 @@
-"""Conversation state per address: which flow, which question, the answers so far."""
+"""Conversation state per address: which flow, which question, the answers so far.
+
+A conversation is kept :data:`UNFINISHED_FOR` after its last message and then expires (the
+daily housekeeping, :meth:`Conversations.expire`). For someone who never consented it is all
+that is held about them — their address, the language they chose, the name their app shows —
+and the consent text states the period.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.store.database import Database
+
+UNFINISHED_FOR = timedelta(days=30)
+"""How long a conversation is kept after its last message (the consent text says 30 days)."""
 
 
 @dataclass
@@ -21,6 +30,7 @@ class Conversation:
     history: list[str] = field(default_factory=list)
     seq: int = 0
     offered: list[list[str]] = field(default_factory=list)
+    updated_at: str | None = None
 
     @property
     def active(self) -> bool:
@@ -34,9 +44,14 @@ class Conversations:
         self.db = db
 
     async def load(self, address: str) -> Conversation:
+        """The address's conversation; a new, empty one when none is stored."""
+        return await self.stored(address) or Conversation(address=address)
+
+    async def stored(self, address: str) -> Conversation | None:
+        """The conversation stored for an address, or None when there is none."""
         row = await self.db.fetchone("SELECT * FROM conversations WHERE address = ?", (address,))
         if row is None:
-            return Conversation(address=address)
+            return None
         return Conversation(
             address=address,
             flow=row["flow"],
@@ -45,6 +60,7 @@ class Conversations:
             history=json.loads(row["history"]),
             seq=int(row["seq"]),
             offered=json.loads(row["offered"]),
+            updated_at=row["updated_at"],
         )
 
     async def save(self, conversation: Conversation, now: datetime) -> None:
@@ -68,6 +84,12 @@ class Conversations:
 
     async def delete(self, address: str) -> None:
         await self.db.execute("DELETE FROM conversations WHERE address = ?", (address,))
+
+    async def expire(self, before: datetime) -> int:
+        """Drops every conversation last written before ``before``; how many went."""
+        return await self.db.execute(
+            "DELETE FROM conversations WHERE updated_at < ?", (before.isoformat(),)
+        )
 
     async def first_seen(self, provider_id: str, now: datetime) -> bool:
         """Records a provider message id; False when it was handled before (a redelivery)."""

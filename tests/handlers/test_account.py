@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from bot.app import App
+from bot.clock import FixedClock
 from tests.chat import Chat
 
 MENU = "What would you like to do?"
@@ -19,6 +20,38 @@ ASK_CITY = "Which city or town do you live in?"
 ERASED = (
     "Everything we held about you has been erased. Thank you for having been part of the "
     "diaspora map — send /start if you ever want to come back."
+)
+GUEST_DATA = (
+    "You have not registered, so we hold no profile about you. We keep only our conversation "
+    "so far, and erase it 30 days after your last message:\n\n"
+    "Reached at: telegram:1001\n"
+    "Language chosen: {language}\n"
+    "Name shown in your app: {name}\n\n"
+    "The attached file has the same data in a machine-readable form; /delete erases it now."
+)
+GUEST_DATA_CNR = (
+    "Niste registrovani, pa o vama nemamo profil. Čuvamo samo naš dosadašnji razgovor i "
+    "brišemo ga 30 dana nakon vaše posljednje poruke:\n\n"
+    "Kontakt: telegram:1001\n"
+    "Izabrani jezik: {language}\n"
+    "Ime iz vaše aplikacije: {name}\n\n"
+    "Priloženi fajl sadrži iste podatke u mašinski čitljivom obliku; /delete ih odmah briše."
+)
+CONFIRM_GUEST = (
+    "Do you want us to erase our conversation so far (your address, your language and the "
+    "name your app shows)? This cannot be undone."
+)
+CONFIRM_GUEST_CNR = (
+    "Želite li da obrišemo naš dosadašnji razgovor (vašu adresu, jezik i ime iz vaše "
+    "aplikacije)? Ovo se ne može poništiti."
+)
+ERASED_GUEST = (
+    "Our conversation has been erased; we hold nothing about you. Send /start if you ever "
+    "want to begin again."
+)
+ERASED_GUEST_CNR = (
+    "Naš razgovor je obrisan; o vama ne čuvamo ništa. Pošaljite /start ako ikada poželite "
+    "da počnete iznova."
 )
 PROFILE = """Name: Ana Marković
 Country: Germany
@@ -234,12 +267,64 @@ async def test_mydata_during_registration_includes_the_unsaved_answers(chat: Cha
     ]
 
 
-async def test_mydata_for_a_stranger_says_nothing_is_held(chat: Chat) -> None:
-    """/mydata from someone who never consented says so and attaches nothing."""
+async def test_mydata_of_a_stranger_stopped_at_consent_shows_the_conversation(
+    chat: Chat, app: App
+) -> None:
+    """Someone who chose a language and stopped at the consent question is shown what the
+    conversation holds (address, language, the name their app shows, how long it is kept),
+    gets it as JSON, and is asked the consent question again."""
+    await say(chat, "/start", "English")
+
     await chat.send("/mydata")
 
-    assert ["We hold no data about you.", MENU] == chat.replies()
-    assert [None, None] == [reply.file for reply in chat.last]
+    text, question = chat.replies()
+    assert GUEST_DATA.format(language="English", name="Ana Marković") == text
+    assert app.content.text("en", "consent.text", version="2026-11-v1") == question
+    attachment = chat.last[0].file
+    assert attachment is not None
+    assert ("mydata.json", "application/json") == (attachment.filename, attachment.mime_type)
+    conversation = json.loads(attachment.content)["conversation"]
+    assert (
+        "telegram:1001",
+        "registration",
+        "ask_consent",
+        "2026-11-27T10:00:00+00:00",
+    ) == (
+        conversation["address"],
+        conversation["flow"],
+        conversation["step"],
+        conversation["updated_at"],
+    )
+    assert {"_lang": "en", "_suggested_name": "Ana Marković"}.items() <= conversation[
+        "answers"
+    ].items()
+
+
+async def test_mydata_of_a_stranger_in_montenegrin_shows_the_conversation(
+    app: App, clock: FixedClock
+) -> None:
+    """The same in Montenegrin, for someone who picked it before stopping at consent."""
+    chat = Chat(app.engine, clock, language_hint="cnr", display_name="Jelena Popović")
+    await chat.send("/start")
+    await chat.press("Crnogorski")
+
+    await chat.send("/mydata")
+
+    text, question = chat.replies()
+    assert GUEST_DATA_CNR.format(language="Crnogorski", name="Jelena Popović") == text
+    assert app.content.text("cnr", "consent.text", version="2026-11-v1") == question
+    assert chat.last[0].file is not None
+
+
+async def test_mydata_for_a_stranger_who_only_said_hello_names_the_address(chat: Chat) -> None:
+    """Even a bare conversation holds the address: /mydata says so, and what else is not
+    known yet reads as a dash."""
+    await chat.send("hello")
+
+    await chat.send("/mydata")
+
+    assert [GUEST_DATA.format(language="—", name="—"), MENU] == chat.replies()
+    assert chat.last[0].file is not None
 
 
 async def test_delete_confirmed_erases_everything_and_audits_without_personal_data(
@@ -305,11 +390,61 @@ async def test_delete_yes_in_the_middle_of_registration_ends_it(chat: Chat, app:
     assert [MENU] == chat.replies()
 
 
-async def test_delete_for_a_stranger_says_there_is_nothing_to_erase(chat: Chat) -> None:
-    """/delete from someone who never consented asks nothing."""
+async def test_delete_for_a_stranger_stopped_at_consent_erases_the_conversation(
+    chat: Chat, app: App
+) -> None:
+    """/delete from someone who stopped at the consent question asks, then erases their
+    conversation (address, language, the name their app shows): nothing is left."""
+    await say(chat, "/start", "English")
+    assert {"members": 0, "addresses": 0, "conversations": 1} == await rows(app)
+
+    await chat.send("/delete")
+    assert [CONFIRM_GUEST] == chat.replies()
+    assert ["🗑 Yes, erase everything", "No, keep it"] == chat.options()
+    await chat.press("🗑 Yes, erase everything")
+
+    assert [ERASED_GUEST] == chat.replies()
+    assert {"members": 0, "addresses": 0, "conversations": 0} == await rows(app)
+    assert [] == await app.store.audit.entries()
+
+
+async def test_delete_for_a_stranger_in_montenegrin_erases_the_conversation(
+    app: App, clock: FixedClock
+) -> None:
+    """The same in Montenegrin."""
+    chat = Chat(app.engine, clock, language_hint="cnr", display_name="Jelena Popović")
+    await chat.send("/start")
+    await chat.press("Crnogorski")
+
+    await chat.send("/delete")
+    assert [CONFIRM_GUEST_CNR] == chat.replies()
+    await chat.press("🗑 Da, obriši sve")
+
+    assert [ERASED_GUEST_CNR] == chat.replies()
+    assert {"members": 0, "addresses": 0, "conversations": 0} == await rows(app)
+
+
+async def test_delete_no_for_a_stranger_asks_for_consent_again(chat: Chat, app: App) -> None:
+    """Keeping the conversation goes back to the consent question."""
+    await say(chat, "/start", "English", "/delete")
+
+    await chat.press("No, keep it")
+
+    consent_text = app.content.text("en", "consent.text", version="2026-11-v1")
+    assert ["Nothing was erased.", consent_text] == chat.replies()
+    assert {"members": 0, "addresses": 0, "conversations": 1} == await rows(app)
+
+
+async def test_delete_for_a_stranger_with_nothing_but_the_address_forgets_it(
+    chat: Chat, app: App
+) -> None:
+    """A bare conversation (a hello and the menu) is forgotten at once: nothing to confirm."""
+    await chat.send("hello")
+
     await chat.send("/delete")
 
-    assert ["We hold no data about you, so there is nothing to erase.", MENU] == chat.replies()
+    assert ["We hold no data about you, so there is nothing to erase."] == chat.replies()
+    assert {"members": 0, "addresses": 0, "conversations": 0} == await rows(app)
 
 
 async def test_stop_sets_stopped_and_start_resumes(chat: Chat, app: App) -> None:

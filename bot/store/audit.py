@@ -9,6 +9,11 @@ from typing import Any
 
 from bot.store.database import Database
 
+# Details that hold words someone typed to find a member (``export members --search``, the
+# dashboard's search box): they could name her and would outlive her erasure, so an entry keeps
+# only that there was a search.
+FREE_TEXT = frozenset({"search"})
+
 
 @dataclass(frozen=True)
 class AuditEntry:
@@ -21,7 +26,8 @@ class AuditEntry:
 
 
 class Audit:
-    """Appends to and reads the audit log. Entries never hold a member's personal data."""
+    """Appends to and reads the audit log. Entries never hold a member's personal data: ids,
+    codes and counts only, and of a search (:data:`FREE_TEXT`) only that it was made."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -37,7 +43,13 @@ class Audit:
     ) -> None:
         await self.db.insert(
             "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-            (now.isoformat(), actor, action, subject, json.dumps(detail, ensure_ascii=False)),
+            (
+                now.isoformat(),
+                actor,
+                action,
+                subject,
+                json.dumps(without_free_text(detail), ensure_ascii=False),
+            ),
         )
 
     async def entries(self, limit: int = 100) -> list[AuditEntry]:
@@ -69,3 +81,18 @@ class Audit:
             )
             for row in rows
         ]
+
+
+def without_free_text(detail: dict[str, Any]) -> dict[str, Any]:
+    """``detail`` with every :data:`FREE_TEXT` value that was given (at any depth) replaced by
+    ``True``."""
+    return {
+        key: (
+            True
+            if key in FREE_TEXT and value not in (None, "", False)
+            else without_free_text(value)
+            if isinstance(value, dict)
+            else value
+        )
+        for key, value in detail.items()
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from openpyxl import load_workbook
 
@@ -103,3 +104,26 @@ async def test_an_unknown_export_is_refused(app: App, signed_in: Coordinator) ->
 
     assert (303, "/dashboard/downloads") == (response.status_code, response.headers["location"])
     assert ["dashboard.signin"] == [entry.action for entry in await app.store.audit.entries()]
+
+
+async def test_a_download_audits_that_there_was_a_search_not_its_words(
+    app: App, signed_in: Coordinator, people: People
+) -> None:
+    """The audit entry of a searched download says a search was made; after the member found
+    is erased, her name is nowhere in the audit log."""
+    await signed_in.get("/dashboard/members", q="jelena")
+
+    response = await signed_in.post(
+        "/dashboard/download", what="members", format="csv", country="DE", q="jelena"
+    )
+    await app.store.members.delete(people.jelena.id)
+
+    assert ["Jelena Popović"] == [row["name"] for row in rows_of(response.text)]
+    entries = await app.store.audit.entries()
+    assert {
+        "rows": 1,
+        "output": "download.csv",
+        "filters": {"country": "DE", "search": True},
+    } == entries[0].detail
+    logged = json.dumps([(e.subject, e.detail) for e in entries], ensure_ascii=False)
+    assert "jelena" not in logged.lower()

@@ -47,7 +47,8 @@ class RateLimiter:
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.interval = 1.0 / rate if rate > 0 else 0.0
-        self.limit = math.floor(rate * WINDOW)
+        # The window is one second long, so it holds ``rate`` sends.
+        self.limit = math.floor(rate)
         self.per_chat = per_chat
         self.monotonic = monotonic
         self.sleep = sleep
@@ -60,9 +61,9 @@ class RateLimiter:
     async def acquire(self, chat: str) -> Ticket:
         """Waits until one more message, to ``chat``, may go out; :meth:`done` when answered."""
         if self.per_chat > 0:
-            ready = self._chats.get(chat, 0.0)
+            now = self.monotonic()
             # Claim the chat's next slot before waiting, so two sends to it queue up.
-            slot = max(ready, self.monotonic())
+            slot = max(self._chats.get(chat, now), now)
             self._chats[chat] = slot + self.per_chat
             wait = slot - self.monotonic()
             if wait > 0:

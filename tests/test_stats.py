@@ -3,12 +3,15 @@ aggregates for the government."""
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import stats
-from bot.stats import NOT_GIVEN, Statistics, mapping_report
+from openpyxl import load_workbook
+
+from bot import report, stats
+from bot.stats import NOT_GIVEN, OTHER_CITIES, Statistics, mapping_report
 from bot.store import Store
 from bot.suppression import SECONDARY, SMALL
 from scheduler.content import Content
@@ -48,6 +51,7 @@ async def test_collect_counts_every_dimension(tmp_path: Path) -> None:
     assert 3 == found.members
     assert {"DE": 3} == found.by_country
     assert {"DE": {"München": 3}} == found.cities
+    assert {"DE": {"Munich": 3}} == found.places
     assert {"Kotor": 2, NOT_GIVEN: 1} == found.by_municipality
     assert {"it": 2, "health": 1} == found.by_sector
     assert {"5-9": 2, "30+": 1} == found.by_years_abroad
@@ -105,7 +109,8 @@ def test_mapping_report_hides_small_counts_and_protects_totals() -> None:
 
 def test_small_report_totals_and_cities() -> None:
     """Under 5 members in all reads "<5"; a hidden country's cities are not published; a
-    shown country's cities add up to its count with their own protection."""
+    shown country's cities add up to its count with their own protection, a city of fewer
+    than 5 members counted among the other cities."""
     tiny = mapping_report(_statistics(country={"DE": 3}))
     assert "<5" == tiny.members
     assert tiny.table("country").withheld
@@ -116,15 +121,92 @@ def test_small_report_totals_and_cities() -> None:
             members=26,
             dimensions={"country": {"DE": 20, "JP": 3, "FR": 3}},
             cities={"DE": {"Berlin": 12, "Bonn": 6, "Ulm": 2}, "JP": {"Tokyo": 3}},
+            places={"DE": {"Berlin": 12, "Bonn": 6, "Ulm": 1, OTHER_CITIES: 1}},
             skills=(("python", 9), ("rare", 2)),
         )
     )
     assert ["DE"] == [table.group for table in report.cities]
-    assert [("Berlin", "12"), ("Bonn", SECONDARY), ("Ulm", SMALL)] == [
+    assert [("Berlin", "12"), (OTHER_CITIES, SMALL), ("Bonn", SECONDARY)] == [
         (cell.key, cell.shown) for cell in report.cities[0].cells
     ]
     assert "20" == report.cities[0].total
     assert (("python", 9),) == report.skills
+
+
+def test_the_report_names_no_city_as_typed_only_as_matched_to_geonames() -> None:
+    """Typed cities (the exact counts staff see) never reach the report: only GeoNames names
+    of 5 or more members do, and every other member counts among the other cities."""
+    report = mapping_report(
+        Statistics(
+            at=NOW,
+            members=12,
+            dimensions={"country": {"DE": 12}},
+            cities={"DE": {"Ana Secretname +38267111222": 1, "München": 11}},
+            places={"DE": {OTHER_CITIES: 1, "Munich": 11}},
+        )
+    )
+
+    assert [(OTHER_CITIES, SMALL), ("Munich", SECONDARY)] == [
+        (cell.key, cell.shown) for cell in report.cities[0].cells
+    ]
+
+
+async def _typed_cities(store: Store) -> None:
+    """Germany: 5 in Munich typed two ways, 3 in Berlin, one who typed a name and a phone
+    number as the city, one who gave none; Montenegro: 5 in Podgorica."""
+    await _members(store, 3, NOW, country="DE", city="München")
+    await _members(store, 2, NOW, country="DE", city=" munchen ")
+    await _members(store, 3, NOW, country="DE", city="Berlin")
+    await _members(store, 1, NOW, country="DE", city="Ana Secretname +38267111222")
+    await _members(store, 1, NOW, country="DE", city=None)
+    await _members(store, 5, NOW, country="ME", city="PODGORICA")
+
+
+async def test_places_match_typed_cities_to_geonames_in_any_spelling(tmp_path: Path) -> None:
+    """Case, accents and known alternate names (Minhen, Мюнхен) find the GeoNames city of the
+    member's country; anything else is another city, an empty answer is not given."""
+    async with Store(tmp_path / "db.sqlite3") as store:
+        await _typed_cities(store)
+        await _members(store, 1, NOW, country="DE", city="Minhen")
+        await _members(store, 1, NOW, country="AT", city="Beč")
+        await _members(store, 1, NOW, country="AT", city="Podgorica")
+
+        found = await stats.collect(store, NOW)
+
+    assert {
+        "DE": {"Munich": 6, "Berlin": 3, OTHER_CITIES: 1, NOT_GIVEN: 1},
+        "ME": {"Podgorica": 5},
+        "AT": {OTHER_CITIES: 1, "Vienna": 1},
+    } == {country: dict(by_city) for country, by_city in found.places.items()}
+    assert "Ana Secretname +38267111222" in found.cities["DE"]  # staff still see what was typed
+
+
+async def test_the_mapping_report_files_hold_no_typed_city_and_no_small_city(
+    tmp_path: Path,
+) -> None:
+    """HTML and XLSX: "Ana Secretname +38267111222" and Berlin (3 members) appear nowhere,
+    Munich (5 typed as München and Munchen) and Podgorica do, the rest as other cities."""
+    content = Content.load(CONTENT, "en")
+    async with Store(tmp_path / "db.sqlite3") as store:
+        await _typed_cities(store)
+        mapped = mapping_report(await stats.collect(store, NOW))
+
+    page = report.html(mapped, content, "en")
+    workbook = load_workbook(io.BytesIO(report.xlsx(mapped, content, "en")))
+    cells = " ".join(
+        str(value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+    for text in (page, cells):
+        for private in ("Secretname", "38267111222", "Berlin", "München", "munchen"):
+            assert private not in text, private
+        for shown in ("Munich", "Podgorica", "Other cities"):
+            assert shown in text, shown
+    assert '<tr><td>Munich</td><td class="n">5</td></tr>' in page
+    assert '<tr><td>Other cities</td><td class="n">&lt;5</td></tr>' in page
 
 
 def test_labels_name_keys_in_each_language() -> None:
@@ -137,6 +219,10 @@ def test_labels_name_keys_in_each_language() -> None:
     assert "10-19 godina" == stats.label(content, "cnr", "years_abroad", "10-19")
     assert "Country of residence" == stats.title(content, "en", "country")
     assert "Kotor" == stats.label(content, "en", "municipality", "Kotor")
+    assert ("Other cities", "Ostali gradovi") == (
+        stats.label(content, "en", "city", OTHER_CITIES),
+        stats.label(content, "cnr", "city", OTHER_CITIES),
+    )
 
 
 async def test_weekly_counts_run_across_new_year() -> None:

@@ -71,12 +71,12 @@ async def test_imported_contacts_nobody_claimed_within_the_retention_are_erased(
     store: Store, clock: FixedClock, content: Content
 ) -> None:
     """They never consented: kept only as long as a member's profile would be. A contact a
-    member claimed stays, and goes with the member."""
+    member claimed (by writing from its number on WhatsApp) stays, and goes with the member."""
     old = NOW - 1096 * DAY
     await store.imports.save(
         [
             Contact(0, "old.csv", 2, name="Nobody", phone="+38267111111"),
-            Contact(0, "old.csv", 3, name="Ana", email="ana@example.org"),
+            Contact(0, "old.csv", 3, name="Ana", phone="+38267333333"),
         ],
         [],
         old,
@@ -84,7 +84,7 @@ async def test_imported_contacts_nobody_claimed_within_the_retention_are_erased(
     await store.imports.save(
         [Contact(0, "new.csv", 2, name="Recent", phone="+38267222222")], [], NOW
     )
-    ana = await add_member(store, "telegram:1", email="ana@example.org")
+    ana = await add_member(store, "whatsapp:+38267333333")
     await store.imports.link(NOW)
 
     swept = await Housekeeper(store, content, clock).sweep()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -40,6 +41,11 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    # Proxies (addresses or networks) whose X-Forwarded-For names the client; none by default,
+    # so a client can never choose its own address by sending the header.
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list
+    )
 
     database_path: Path = Path("data/diaspora.sqlite3")
     content_dir: Path = Path("content")
@@ -85,6 +91,21 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        """``127.0.0.1, ::1, 10.0.0.0/8``: each an address or a network."""
+        parts = _split_ids(value)
+        if not isinstance(parts, list):
+            return parts
+        networks = []
+        for part in parts:
+            try:
+                networks.append(ip_network(part, strict=False) if isinstance(part, str) else part)
+            except ValueError:
+                raise ValueError(f"not an IP address or network: {part!r}") from None
+        return networks
 
     @field_validator("telegram_bot_username", mode="before")
     @classmethod

@@ -266,6 +266,10 @@ class Server:
             # Access lines would carry media tokens; requests are logged where they matter.
             access_log=False,
             server_header=False,
+            # X-Forwarded-For is read by the dashboard alone, from TRUSTED_PROXIES only
+            # (bot.dashboard.proxies): uvicorn's own reading would believe any local peer, and
+            # its FORWARDED_ALLOW_IPS environment variable would trust hosts nobody set here.
+            proxy_headers=False,
             timeout_graceful_shutdown=5,
         )
         self._server = _Uvicorn(config)

@@ -17,13 +17,18 @@
 Without ``DASHBOARD_PASSWORD`` every dashboard path answers 404 (the dashboard is off). With
 it, :class:`bot.dashboard.auth.Guard` sends anyone not signed in to the sign-in page and
 checks the CSRF token of every form. The session cookie is signed with
-``DASHBOARD_SECRET_KEY`` (or a random key for this process, so sign-ins end on restart).
+``DASHBOARD_SECRET_KEY`` (or a random key for this process, so sign-ins end on restart) and
+names a session the server keeps (:class:`bot.dashboard.auth.Access`): signing out, a new
+password or twelve hours end it. Failed sign-ins are limited per address, per browser and
+across all (:mod:`bot.dashboard.lockout`); the address is the peer's, or behind a proxy named
+in ``TRUSTED_PROXIES`` the one it forwarded (:mod:`bot.dashboard.proxies`).
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -37,12 +42,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from bot.dashboard.applications import Applications
-from bot.dashboard.auth import Attempts, Guard, Keys
+from bot.dashboard.auth import Access, Guard, Keys
 from bot.dashboard.downloads import Downloads
 from bot.dashboard.events import Events
+from bot.dashboard.lockout import Lockout
 from bot.dashboard.members import Members
 from bot.dashboard.overview import Overview
 from bot.dashboard.pages import Deps, Pages
+from bot.dashboard.proxies import Proxies
 from bot.dashboard.signin import SignIn
 
 if TYPE_CHECKING:
@@ -80,8 +87,17 @@ def build(app: App) -> ASGIApp:
         timezone=timezone,
         pages=Pages(app.content, timezone),
     )
+    https = (settings.public_base_url or "").lower().startswith("https://")
     keys = Keys(settings.dashboard_password.get_secret_value(), secret_key)
-    signin = SignIn(deps, keys, Attempts(app.monotonic))
+    access = Access(keys, app.store.sessions, app.clock, timedelta(seconds=SESSION_SECONDS))
+    signin = SignIn(
+        deps,
+        keys,
+        access,
+        Lockout(app.store.signins, app.clock),
+        Proxies(settings.trusted_proxies),
+        secure=https,
+    )
     overview = Overview(deps)
     members = Members(deps)
     events = Events(deps)
@@ -111,7 +127,6 @@ def build(app: App) -> ASGIApp:
         Route("/download", downloads.download, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
-    https = (settings.public_base_url or "").lower().startswith("https://")
     return Starlette(
         routes=routes,
         middleware=[
@@ -124,6 +139,6 @@ def build(app: App) -> ASGIApp:
                 same_site="strict",
                 https_only=https,
             ),
-            Middleware(Guard, keys=keys),
+            Middleware(Guard, access=access),
         ],
     )

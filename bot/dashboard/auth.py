@@ -1,5 +1,5 @@
-"""Who may see the dashboard: the password, the limit on sign-in attempts, the signed session
-and the CSRF token every form carries.
+"""Who may see the dashboard: the password, the session the server keeps for each sign-in, and
+the CSRF token every form carries.
 
 :class:`Guard` wraps the whole dashboard (inside the session middleware), so no page can forget
 it: a request without a signed-in session goes to the sign-in page (303, an empty body) unless
@@ -12,18 +12,25 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
-from collections import deque
-from collections.abc import Callable, MutableMapping
+from collections.abc import MutableMapping
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.clock import Clock
+from bot.store import Sessions
+
+log = logging.getLogger(__name__)
+
 CSRF_FIELD = "csrf"
+# The cookie's key for the session id (the server keeps the session itself).
+SESSION_ID = "session"
 # Forms here are a few fields and a note; anything far bigger is not ours.
 MAX_FORM = 64 * 1024
 # Pages anyone may ask for (relative to the dashboard's mount point).
@@ -38,81 +45,68 @@ SECURITY_HEADERS = {
 }
 
 
-class Attempts:
-    """Failed sign-ins per client address: after ``limit`` within ``window`` seconds, that
-    address must wait until the oldest of them is ``window`` old."""
-
-    def __init__(
-        self,
-        monotonic: Callable[[], float],
-        *,
-        limit: int = 5,
-        window: float = 15 * 60.0,
-        max_clients: int = 10_000,
-    ) -> None:
-        self.monotonic = monotonic
-        self.limit = limit
-        self.window = window
-        self.max_clients = max_clients
-        self._failures: dict[str, deque[float]] = {}
-
-    def wait(self, client: str) -> float:
-        """Seconds until ``client`` may try again (0: now)."""
-        failures = self._recent(client)
-        if len(failures) < self.limit:
-            return 0.0
-        return max(0.0, failures[0] + self.window - self.monotonic())
-
-    def failed(self, client: str) -> None:
-        if client not in self._failures and len(self._failures) >= self.max_clients:
-            # Forget addresses whose failures are all old; a flood of new ones cannot grow
-            # the table past its bound (the oldest entry goes).
-            for known in list(self._failures):
-                self._recent(known)
-            if len(self._failures) >= self.max_clients:
-                del self._failures[next(iter(self._failures))]
-        self._failures.setdefault(client, deque()).append(self.monotonic())
-
-    def succeeded(self, client: str) -> None:
-        self._failures.pop(client, None)
-
-    def __len__(self) -> int:
-        """How many addresses have failures on record."""
-        return len(self._failures)
-
-    def _recent(self, client: str) -> deque[float]:
-        failures = self._failures.get(client, deque())
-        horizon = self.monotonic() - self.window
-        while failures and failures[0] <= horizon:
-            failures.popleft()
-        if not failures:
-            self._failures.pop(client, None)
-        return failures
-
-
 class Keys:
-    """The password and what the session holds to prove a sign-in with it."""
+    """The password, and the proof a session row keeps of having been opened with it."""
 
     def __init__(self, password: str, secret_key: str) -> None:
         self._digest = hashlib.sha256(password.encode()).digest()
-        # A session proves it was signed in with *this* password: changing DASHBOARD_PASSWORD
-        # ends every session at once, and the cookie never carries the password itself.
-        self.proof = hmac.new(secret_key.encode(), password.encode(), hashlib.sha256).hexdigest()
+        # A keyed digest, never the password: sessions opened with another password (or key)
+        # do not match it, so changing DASHBOARD_PASSWORD ends them all.
+        self.proof = hmac.new(
+            secret_key.encode(), b"dashboard-password\0" + password.encode(), hashlib.sha256
+        ).hexdigest()
 
     def matches(self, given: str) -> bool:
         """Whether ``given`` is the password, in constant time (digests of equal length, so
         not even the password's length shows in the timing)."""
         return hmac.compare_digest(hashlib.sha256(given.encode()).digest(), self._digest)
 
-    def signed_in(self, session: MutableMapping[str, Any]) -> bool:
-        proof = session.get("proof")
-        return isinstance(proof, str) and hmac.compare_digest(proof, self.proof)
 
-    def sign_in(self, session: MutableMapping[str, Any]) -> None:
-        """Starts a fresh session (a new CSRF token too)."""
+class Access:
+    """Who is signed in. The cookie (signed, but readable) carries only a random session id;
+    the server keeps the session, so signing out or a new password ends it for every copy of
+    the cookie, and it ends after ``lifetime`` whatever the cookie says."""
+
+    def __init__(self, keys: Keys, sessions: Sessions, clock: Clock, lifetime: timedelta) -> None:
+        self.keys = keys
+        self.sessions = sessions
+        self.clock = clock
+        self.lifetime = lifetime
+        self._swept = False
+
+    async def signed_in(self, session: MutableMapping[str, Any]) -> bool:
+        """Whether the cookie's session is open (and now seen)."""
+        await self._sweep()
+        token = session.get(SESSION_ID)
+        if not isinstance(token, str):
+            return False
+        return await self.sessions.active(token, self.keys.proof, self.clock.now())
+
+    async def sign_in(self, session: MutableMapping[str, Any]) -> None:
+        """Opens a fresh session (a new id and a new CSRF token)."""
+        now = self.clock.now()
+        token = secrets.token_urlsafe(32)
+        await self.sessions.open(token, self.keys.proof, now, now + self.lifetime)
         session.clear()
-        session["proof"] = self.proof
+        session[SESSION_ID] = token
         session["csrf"] = secrets.token_urlsafe(32)
+
+    async def sign_out(self, session: MutableMapping[str, Any]) -> None:
+        """Ends the cookie's session on the server, and forgets it in the cookie."""
+        token = session.get(SESSION_ID)
+        if isinstance(token, str):
+            await self.sessions.revoke(token, self.clock.now())
+        session.clear()
+
+    async def _sweep(self) -> None:
+        """Once a start: ends every session opened with another password, so none comes back
+        if that password is ever set again."""
+        if self._swept:
+            return
+        self._swept = True
+        ended = await self.sessions.revoke_all_but(self.keys.proof, self.clock.now())
+        if ended:
+            log.info("dashboard: a new password or key ended %d sessions", ended)
 
 
 def csrf_token(session: MutableMapping[str, Any]) -> str:
@@ -131,9 +125,9 @@ def parse_form(body: bytes) -> dict[str, str]:
 class Guard:
     """Sign-in, CSRF and security headers for every dashboard request (see the module)."""
 
-    def __init__(self, app: ASGIApp, keys: Keys) -> None:
+    def __init__(self, app: ASGIApp, access: Access) -> None:
         self.app = app
-        self.keys = keys
+        self.access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -143,7 +137,7 @@ class Guard:
         path = scope["path"].removeprefix(root) or "/"
         session = scope["session"]
         send = _with_headers(send, no_store=not path.startswith("/static/"))
-        if not path.startswith(PUBLIC) and not self.keys.signed_in(session):
+        if not path.startswith(PUBLIC) and not await self.access.signed_in(session):
             target = root + "/signin"
             if scope["method"] == "GET" and path != "/":
                 query = scope.get("query_string", b"").decode("latin-1")
@@ -218,8 +212,3 @@ def _with_headers(send: Send, *, no_store: bool) -> Send:
         await send(message)
 
     return sending
-
-
-def client_of(connection: HTTPConnection) -> str:
-    """The client's address (uvicorn puts the real one here behind a trusted proxy)."""
-    return connection.client.host if connection.client else "unknown"

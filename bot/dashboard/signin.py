@@ -1,35 +1,62 @@
 """Signing in with ``DASHBOARD_PASSWORD`` and signing out.
 
-A wrong password is answered the same whatever was typed, and counted against the client's
-address; after five within fifteen minutes that address is told to wait (429), even with the
-right password. A successful sign-in starts a fresh session and is audited.
+A wrong password is answered the same whatever was typed, and counted by
+:class:`bot.dashboard.lockout.Lockout`; a client it refuses is told how long to wait (429),
+even with the right password. A successful sign-in opens a fresh session on the server, marks
+the browser as one that signed in here, and is audited. Signing out ends the session on the
+server, so a copy of the cookie opens nothing afterwards.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.dashboard.auth import Attempts, Keys, client_of, parse_form
+from bot.dashboard.auth import Access, Keys, parse_form
+from bot.dashboard.lockout import BROWSER_COOKIE, REMEMBER, Lockout, Refusal
 from bot.dashboard.pages import ACTOR, Deps, base, redirect
+from bot.dashboard.proxies import Proxies
 
 log = logging.getLogger(__name__)
+
+# What a refused client reads, by whose failures refused it.
+REFUSED = {
+    "address": "Too many failed sign-ins from your address.",
+    "browser": "Too many failed sign-ins from this browser.",
+    "everyone": "Too many failed sign-ins to the dashboard lately.",
+}
 
 
 class SignIn:
     """The sign-in page, its form, and signing out."""
 
-    def __init__(self, deps: Deps, keys: Keys, attempts: Attempts) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        keys: Keys,
+        access: Access,
+        lockout: Lockout,
+        proxies: Proxies,
+        *,
+        secure: bool,
+    ) -> None:
         self.deps = deps
         self.keys = keys
-        self.attempts = attempts
+        self.access = access
+        self.lockout = lockout
+        self.proxies = proxies
+        self.secure = secure
+        # One attempt is checked at a time, so parallel guesses cannot all pass the limit
+        # before any of them is counted.
+        self._one_at_a_time = asyncio.Lock()
 
     async def page(self, request: Request) -> Response:
         """The sign-in form (or, when already signed in, the overview)."""
-        if self.keys.signed_in(request.session):
+        if await self.access.signed_in(request.session):
             return redirect(request, "/")
         return self._form(request, next_page=request.query_params.get("next", ""))
 
@@ -37,39 +64,57 @@ class SignIn:
         """Checks the password; signs in, or says why not."""
         form = parse_form(await request.body())
         next_page = form.get("next", "")
-        client = client_of(request)
-        wait = self.attempts.wait(client)
-        if wait > 0:
-            log.warning("dashboard: sign-in refused for %s (too many attempts)", client)
-            minutes = max(1, math.ceil(wait / 60))
-            return self._form(
-                request,
-                next_page=next_page,
-                error=f"Too many failed sign-ins from your address. Try again in {minutes} "
-                f"minute{'s' if minutes != 1 else ''}.",
-                status_code=429,
-                headers={"Retry-After": str(math.ceil(wait))},
-            )
-        if not self.keys.matches(form.get("password", "")):
-            self.attempts.failed(client)
-            log.warning("dashboard: wrong password from %s", client)
-            return self._form(
-                request, next_page=next_page, error="Wrong password.", status_code=401
-            )
-        self.attempts.succeeded(client)
-        self.keys.sign_in(request.session)
-        log.info("dashboard: signed in from %s", client)
+        address = self.proxies.client(request.scope)
+        async with self._one_at_a_time:
+            client = await self.lockout.client(address, request.cookies.get(BROWSER_COOKIE))
+            refusal = await self.lockout.refusal(client)
+            if refusal is not None:
+                log.warning("dashboard: sign-in refused for %s (too many attempts)", address)
+                return self._refused(request, next_page, refusal)
+            if not self.keys.matches(form.get("password", "")):
+                await self.lockout.failed(client)
+                log.warning("dashboard: wrong password from %s", address)
+                return self._form(
+                    request, next_page=next_page, error="Wrong password.", status_code=401
+                )
+            browser = await self.lockout.succeeded(client)
+        await self.access.sign_in(request.session)
+        log.info("dashboard: signed in from %s", address)
         await self.deps.store.audit.record(ACTOR, "dashboard.signin", self.deps.now())
         root = base(request)
         # Only a page of the dashboard itself, never another site.
         if next_page.startswith(root + "/") and not next_page.startswith(("//", "/\\")):
-            return redirect(request, next_page.removeprefix(root))
-        return redirect(request, "/")
+            response = redirect(request, next_page.removeprefix(root))
+        else:
+            response = redirect(request, "/")
+        response.set_cookie(
+            BROWSER_COOKIE,
+            browser,
+            max_age=int(REMEMBER.total_seconds()),
+            path=root or "/",
+            secure=self.secure,
+            httponly=True,
+            samesite="strict",
+        )
+        return response
 
     async def sign_out(self, request: Request) -> Response:
-        """Ends the session."""
-        request.session.clear()
+        """Ends the session, on the server too."""
+        await self.access.sign_out(request.session)
         return redirect(request, "/signin", "Signed out.")
+
+    def _refused(self, request: Request, next_page: str, refusal: Refusal) -> Response:
+        """429, saying how long to wait."""
+        seconds = max(1, math.ceil(refusal.seconds))
+        minutes = max(1, math.ceil(seconds / 60))
+        return self._form(
+            request,
+            next_page=next_page,
+            error=f"{REFUSED[refusal.who]} Try again in {minutes} "
+            f"minute{'s' if minutes != 1 else ''}.",
+            status_code=429,
+            headers={"Retry-After": str(seconds)},
+        )
 
     def _form(
         self,

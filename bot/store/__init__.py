@@ -19,6 +19,8 @@ from bot.store.outbox import FINAL_STATES, STATES, Outbox, OutboxRow, Outgoing
 from bot.store.recipients import Reach, Recipients, Route
 from bot.store.rsvps import Outcome, Rsvp, Rsvps
 from bot.store.runs import Run, Runs
+from bot.store.sessions import Sessions
+from bot.store.signins import SignIns
 from bot.store.stats import EventCounts, Stats
 
 __all__ = [
@@ -57,6 +59,8 @@ __all__ = [
     "Rsvps",
     "Run",
     "Runs",
+    "Sessions",
+    "SignIns",
     "Stats",
     "Store",
 ]
@@ -80,6 +84,9 @@ class Store:
         self.stats = Stats(self.db)
         self.directory = Directory(self.db)
         self.imports = Imports(self.db)
+        # The dashboard's sessions, failed sign-ins and known browsers.
+        self.sessions = Sessions(self.db)
+        self.signins = SignIns(self.db)
 
     async def open(self, *, up_to: int | None = None) -> None:
         await self.db.open(up_to=up_to)

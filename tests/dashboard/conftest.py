@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.types import ASGIApp
 
 from bot import web
 from bot.app import App
@@ -39,16 +40,6 @@ city: "Podgorica"
 capacity: 50
 """
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-class FakeMonotonic:
-    """A monotonic clock that moves only when told (for the sign-in attempts limit)."""
-
-    def __init__(self) -> None:
-        self.at = 1000.0
-
-    def __call__(self) -> float:
-        return self.at
 
 
 def dashboard_settings(tmp_path: Path, **overrides: object) -> Settings:
@@ -153,13 +144,8 @@ class Coordinator:
 
 
 @pytest.fixture
-def monotonic() -> FakeMonotonic:
-    return FakeMonotonic()
-
-
-@pytest.fixture
-async def app(tmp_path: Path, clock: FixedClock, monotonic: FakeMonotonic) -> AsyncIterator[App]:
-    async with App(dashboard_settings(tmp_path), clock=clock, monotonic=monotonic) as running:
+async def app(tmp_path: Path, clock: FixedClock) -> AsyncIterator[App]:
+    async with App(dashboard_settings(tmp_path), clock=clock) as running:
         yield running
 
 
@@ -174,6 +160,13 @@ def client_for(
     """An in-process client for the app's HTTP routes, from one client address."""
     transport = httpx.ASGITransport(app=web.build(app), client=(client, 50000))
     return httpx.AsyncClient(transport=transport, base_url=base_url)
+
+
+def browser(site: ASGIApp, peer: str) -> httpx.AsyncClient:
+    """A browser whose requests reach ``site`` (one built app, so every browser meets the same
+    dashboard) from the address ``peer``."""
+    transport = httpx.ASGITransport(app=site, client=(peer, 50000))
+    return httpx.AsyncClient(transport=transport, base_url=BASE_URL)
 
 
 @pytest.fixture

@@ -14,12 +14,10 @@ from starlette.routing import Route
 from bot import dashboard
 from bot.app import App
 from bot.clock import FixedClock
-from bot.dashboard.auth import Attempts
 from tests.dashboard.conftest import (
     PASSWORD,
     TODAY,
     Coordinator,
-    FakeMonotonic,
     People,
     client_for,
     dashboard_settings,
@@ -137,7 +135,7 @@ async def test_signing_in_is_audited(app: App, coordinator: Coordinator) -> None
 
 
 async def test_five_wrong_passwords_lock_that_address_out_for_fifteen_minutes(
-    app: App, coordinator: Coordinator, monotonic: FakeMonotonic
+    app: App, coordinator: Coordinator, clock: FixedClock
 ) -> None:
     """The sixth attempt is refused even with the right password, and says for how long;
     another address may still sign in; after the wait, the right password works again."""
@@ -151,9 +149,9 @@ async def test_five_wrong_passwords_lock_that_address_out_for_fifteen_minutes(
     assert "900" == locked.headers["retry-after"]
     async with client_for(app, "198.51.100.2") as other:
         assert 303 == (await Coordinator(other).sign_in()).status_code
-    monotonic.at += 10 * 60
+    clock.advance(minutes=10)
     assert "Try again in 5 minutes." in (await coordinator.sign_in()).text
-    monotonic.at += 5 * 60
+    clock.advance(minutes=5)
     assert 303 == (await coordinator.sign_in()).status_code
 
 
@@ -175,8 +173,7 @@ async def test_the_session_cookie_is_signed_http_only_and_same_site(
     """HttpOnly, SameSite=Strict, only for /dashboard, not Secure on plain HTTP."""
     response = await coordinator.sign_in()
 
-    cookie = response.headers["set-cookie"]
-    assert cookie.startswith("dashboard_session=")
+    [cookie] = [c for c in response.headers.get_list("set-cookie") if "dashboard_session=" in c]
     flags = {part.strip().lower() for part in cookie.split(";")[1:]}
     assert {"httponly", "samesite=strict", "path=/dashboard", "max-age=43200"} <= flags
     assert "secure" not in flags
@@ -335,18 +332,3 @@ def test_the_password_is_never_in_the_settings_repr(tmp_path: Path) -> None:
 
     assert PASSWORD not in repr(settings)
     assert "k" * 40 not in repr(settings)
-
-
-def test_the_attempts_table_stays_bounded() -> None:
-    """A flood of addresses never grows the table past its bound; old failures are forgotten
-    first."""
-    clock = FakeMonotonic()
-    attempts = Attempts(clock, limit=2, window=60.0, max_clients=3)
-    attempts.failed("a")
-    attempts.failed("a")
-    clock.at += 61
-    for client in ("b", "c", "d", "e"):
-        attempts.failed(client)
-
-    assert 0.0 == attempts.wait("a")
-    assert len(attempts) <= 3

@@ -83,8 +83,12 @@ class Access:
         return await self.sessions.active(token, self.keys.proof, self.clock.now())
 
     async def sign_in(self, session: MutableMapping[str, Any]) -> None:
-        """Opens a fresh session (a new id and a new CSRF token)."""
+        """Opens a fresh session (a new id and a new CSRF token), ending the one the cookie
+        named before."""
         now = self.clock.now()
+        previous = session.get(SESSION_ID)
+        if isinstance(previous, str):
+            await self.sessions.revoke(previous, now)
         token = secrets.token_urlsafe(32)
         await self.sessions.open(token, self.keys.proof, now, now + self.lifetime)
         session.clear()

@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from bot.app import App
 from bot.clock import FixedClock
-from tests.dashboard.conftest import Coordinator, client_for, dashboard_settings
+from tests.dashboard.conftest import PASSWORD, Coordinator, client_for, dashboard_settings
 
 COOKIE = "dashboard_session"
 
@@ -105,3 +105,16 @@ async def test_the_database_holds_no_usable_session_id(app: App, signed_in: Coor
     assert 1 == len(rows)
     assert 43 == len(session_id)
     assert all(session_id not in str(value) for value in tuple(rows[0]))
+
+
+async def test_signing_in_again_ends_the_session_the_browser_had(
+    app: App, signed_in: Coordinator
+) -> None:
+    """A browser that signs in anew gets a new session id, and the old one opens nothing."""
+    copied = signed_in.client.cookies[COOKIE]
+    await signed_in.get("/dashboard/")
+
+    assert 303 == (await signed_in.post("/dashboard/signin", password=PASSWORD)).status_code
+
+    assert not await opens_members(app, copied)
+    assert await opens_members(app, signed_in.client.cookies[COOKIE])

@@ -29,6 +29,7 @@ from scheduler.schedule import (
     Schedule,
     SendAt,
     check_cron,
+    check_year,
     parse_clock,
     parse_offset,
 )
@@ -120,7 +121,7 @@ def when(value: Any) -> datetime:
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     if moment.tzinfo is None:
         raise ValueError("needs a UTC offset, e.g. 2027-01-15T10:00:00+01:00")
-    return moment
+    return check_year(moment)
 
 
 def schedule(

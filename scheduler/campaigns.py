@@ -263,8 +263,5 @@ def parse_campaign(path: Path, text: str, context: Context) -> Campaign:
 
 
 def read(path: Path) -> str:
-    """A campaign file's text."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ContentError(str(path), 1, "not UTF-8 text") from error
+    """A campaign file's text (a ContentError unless it is a small UTF-8 text file)."""
+    return yamlfile.read_text(path)

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bot.errors import ContentError
+from scheduler.schedule import check_year
 from scheduler.yamlfile import Located
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
@@ -68,7 +69,10 @@ def read_moment(located: Located, data: dict[str, Any], key: str) -> datetime:
             ) from None
     if moment.tzinfo is None:
         raise located.error(f"{key}: needs a UTC offset, e.g. +02:00", key)
-    return moment
+    try:
+        return check_year(moment)
+    except ValueError as error:
+        raise located.error(f"{key}: {error}", key) from None
 
 
 def read_texts(

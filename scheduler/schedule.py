@@ -24,19 +24,37 @@ from scheduler.zones import zone
 
 _OFFSET = re.compile(r"^([+-])?((?:\d+[wdhm])+)$")
 _PART = re.compile(r"(\d+)([wdhm])")
-_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+_MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
+# Ten years either way: longer is a typo, and no date it moves can leave the calendar.
+LONGEST_OFFSET = timedelta(days=3650)
+# Dates in content files; with the offsets above, every date computed stays in the calendar.
+EARLIEST_YEAR = 1970
+LATEST_YEAR = 2199
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 def parse_offset(text: str) -> timedelta:
-    """``+3d``, ``-2d``, ``-3h``, ``+1d12h``, ``0d`` → a timedelta; ValueError otherwise."""
+    """``+3d``, ``-2d``, ``-3h``, ``+1d12h``, ``0d`` → a timedelta, at most
+    :data:`LONGEST_OFFSET` either way; ValueError otherwise."""
     match = _OFFSET.match(text.strip().replace(" ", ""))
-    if match is None:
+    if match is None or len(text) > 40:
         raise ValueError(f"not an offset: {text!r} (e.g. +3d, -2d, -3h, +1d12h)")
-    total = timedelta()
-    for amount, unit in _PART.findall(match.group(2)):
-        total += timedelta(**{_UNITS[unit]: int(amount)})
+    # Whole minutes as a plain int first: timedelta itself overflows past 999999999 days.
+    minutes = sum(int(amount) * _MINUTES[unit] for amount, unit in _PART.findall(match.group(2)))
+    if minutes > LONGEST_OFFSET // timedelta(minutes=1):
+        raise ValueError(
+            f"at most {LONGEST_OFFSET.days} days (10 years) either way, not {text.strip()!r}"
+        )
+    total = timedelta(minutes=minutes)
     return -total if match.group(1) == "-" else total
+
+
+def check_year(moment: datetime) -> datetime:
+    """``moment`` when its year is one we plan in; ValueError otherwise (a date near year 1 or
+    9999 cannot be moved by an offset, nor even turned into UTC)."""
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValueError(f"expected a year from {EARLIEST_YEAR} to {LATEST_YEAR}")
+    return moment
 
 
 def parse_clock(text: str) -> time:

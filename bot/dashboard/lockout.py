@@ -110,7 +110,7 @@ class Lockout:
         """Forgets ``client``'s failures and remembers its browser; the browser's token, for
         its cookie (a new one for a browser not known before)."""
         now = self.clock.now()
-        await self.signins.forget(client.key)
+        await self.signins.forget(client.key, forget_before=now - self.window)
         token = client.browser or secrets.token_urlsafe(32)
         await self.signins.signed_in(token, now, forget_before=now - REMEMBER)
         return token

@@ -58,9 +58,13 @@ class SignIns:
             return 0, None
         return int(row[0]), datetime.fromisoformat(row[1])
 
-    async def forget(self, client: str) -> None:
-        """Forgets ``client``'s failures (it has just signed in)."""
-        await self.db.execute("DELETE FROM dashboard_failures WHERE client = ?", (client,))
+    async def forget(self, client: str, *, forget_before: datetime) -> None:
+        """Forgets ``client``'s failures (it has just signed in), and everyone's older than
+        ``forget_before``."""
+        await self.db.execute(
+            "DELETE FROM dashboard_failures WHERE client = ? OR at < ?",
+            (client, moment(forget_before)),
+        )
 
     async def known_browser(self, token: str, *, since: datetime) -> bool:
         """Whether ``token`` names a browser that signed in at or after ``since``."""

@@ -149,6 +149,27 @@ def test_each_schedule_kind_is_read(folder: Path) -> None:
             ["4: audience.countries: unknown country code 'XX'"],
         ),
         ("send_at: 2027-04-01\n# en\nHi\n", ["1: a campaign starts with YAML front matter"]),
+        (
+            "---\nafter: registration\noffset: +99999999999d\n---\n# en\nHi\n",
+            ["3: offset: at most 3650 days"],
+        ),
+        (
+            "---\nafter: registration\noffset: +3000000d\n---\n# en\nHi\n",
+            ["3: offset: at most 3650 days"],
+        ),
+        (
+            "---\nsend_at: 0001-01-01T00:00:00+01:00\n---\n# en\nHi\n",
+            ["2: send_at: bad date and time: expected a year from 1970 to 2199"],
+        ),
+        (
+            "---\nsend_at: 9999-12-31T23:59:00-01:00\n---\n# en\nHi\n",
+            ["2: send_at: bad date and time: expected a year from 1970 to 2199"],
+        ),
+        (
+            "---\ntitle: &t News\nsend_at: 2027-04-01T10:00:00+02:00\naudience:\n"
+            "  languages: [en]\n  interests: *t\n---\n# en\nHi\n",
+            ["6: YAML aliases are not allowed"],
+        ),
     ],
     ids=[
         "unknown key",
@@ -165,6 +186,11 @@ def test_each_schedule_kind_is_read(folder: Path) -> None:
         "bad template",
         "unknown country",
         "no front matter",
+        "huge offset",
+        "offset beyond ten years",
+        "send_at in year 1",
+        "send_at in year 9999",
+        "yaml alias",
     ],
 )
 def test_each_problem_names_its_line(folder: Path, text: str, expected: list[str]) -> None:

@@ -32,6 +32,27 @@ def test_a_bad_offset_is_refused(text: str) -> None:
         parse_offset(text)
 
 
+@pytest.mark.parametrize("text", ["+99999999999d", "+3000000d", "-3651d", "+522w", "+87601h"])
+def test_an_offset_beyond_ten_years_is_refused(text: str) -> None:
+    """An offset is at most 3650 days either way, so no date it moves can leave the calendar."""
+    with pytest.raises(ValueError, match=r"at most 3650 days"):
+        parse_offset(text)
+
+
+def test_an_offset_with_thousands_of_digits_is_refused() -> None:
+    """A number too long to read is a ValueError like any bad offset, not a crash."""
+    with pytest.raises(ValueError):
+        parse_offset("+" + "9" * 5000 + "d")
+
+
+def test_an_offset_of_exactly_ten_years_is_read() -> None:
+    """3650 days is the longest offset, accepted in either direction."""
+    assert [timedelta(days=3650), timedelta(days=-3650)] == [
+        parse_offset("+3650d"),
+        parse_offset("-520w10d"),
+    ]
+
+
 def test_quiet_hours_hold_a_message_until_morning_in_the_members_zone() -> None:
     """The same moment is fine in Berlin, too early in New York and too late in Sydney."""
     hours = QuietHours()

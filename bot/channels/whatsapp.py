@@ -35,6 +35,7 @@ from bot.errors import (
     TemporaryDeliveryError,
     Unreachable,
 )
+from bot.logs import redact
 from bot.media import Files
 from bot.messages import Inbound, Kind, Reply
 from bot.text import split_message
@@ -134,7 +135,8 @@ def delivery_of(fields: Mapping[str, str]) -> Delivery | None:
     code = _count(fields.get("ErrorCode"))
     error = None
     if code:
-        message = fields.get("ErrorMessage") or ""
+        # Twilio's texts may name the number they refused: the row and the log keep them without.
+        message = redact(fields.get("ErrorMessage") or "")
         error = f"twilio {code}" + (f": {message}" if message else "")
     to = fields.get("To", "")
     failed = status in ("failed", "undelivered")
@@ -151,7 +153,9 @@ def translate(error: Exception) -> DeliveryError:
             detail = error.msg
         else:
             detail = error.detail or error.title
-        message = f"twilio {code or status}: {detail}"
+        # The text names the number it refused ("The 'To' number whatsapp:+382…"): the error
+        # is kept on the outbox row and logged, so the number and any address are left out.
+        message = f"twilio {code or status}: {redact(str(detail))}"
         if code in UNREACHABLE_CODES:
             return Unreachable(message)
         if code == OUTSIDE_WINDOW:
@@ -163,7 +167,7 @@ def translate(error: Exception) -> DeliveryError:
         return PermanentDeliveryError(message)
     if isinstance(error, TimeoutError):
         return TemporaryDeliveryError("twilio: timed out")
-    return TemporaryDeliveryError(f"twilio: {type(error).__name__}: {error}")
+    return TemporaryDeliveryError(f"twilio: {type(error).__name__}: {redact(str(error))}")
 
 
 def twilio_client(

@@ -139,6 +139,23 @@ def test_status_callbacks_translate_to_deliveries() -> None:
     ] == [delivery_of(fields) for fields in (delivered, failed, window, {"MessageSid": "SM1"})]
 
 
+def test_a_status_callbacks_error_text_keeps_no_phone_number_or_e_mail() -> None:
+    """Twilio's ErrorMessage is kept as the row's error without the number it names."""
+    fields = {
+        "MessageSid": "SM1",
+        "MessageStatus": "failed",
+        "To": ANA,
+        "ErrorCode": "21211",
+        "ErrorMessage": f"The 'To' number {ANA} is not valid (ana@example.org)",
+    }
+    assert Delivery(
+        "SM1",
+        "failed",
+        "twilio 21211: The 'To' number whatsapp:[phone] is not valid ([email])",
+        ANA,
+    ) == delivery_of(fields)
+
+
 # Replies out.
 
 
@@ -260,6 +277,18 @@ async def test_twilio_errors_become_ours(
     with pytest.raises(DeliveryError) as raised:
         await channel.send(ANA, Reply("Hello"))
     assert expected is type(raised.value)
+
+
+async def test_a_twilio_error_text_loses_the_phone_number_it_names(
+    channel: WhatsAppChannel, twilio: FakeTwilioApi
+) -> None:
+    """21211 names the number it refused; the error the outbox keeps and logs does not."""
+    twilio.fail(400, 21211, f"The 'To' number {ANA} is not a valid phone number.")
+    with pytest.raises(Unreachable) as raised:
+        await channel.send(ANA, Reply("Hello"))
+    assert str(raised.value).endswith(
+        "The 'To' number whatsapp:[phone] is not a valid phone number."
+    )
 
 
 async def test_a_wrong_auth_token_is_permanent(twilio: FakeTwilioApi, content: Content) -> None:

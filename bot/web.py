@@ -10,6 +10,10 @@ in the bot's own event loop.
 | ``GET /media/<token>`` | a file offered to a WhatsApp member by link, for a short while |
 | ``/dashboard`` | the coordinators' dashboard (:mod:`bot.dashboard`); 404 without a password |
 
+Every body is read with a hard cap before any handler sees it (:mod:`bot.body_limit`): 64 KiB,
+1 MiB for Telegram's updates; past it, 413 at once. A Telegram body that is not an update
+gets 400: Telegram itself never sends one, and it will never become one.
+
 Twilio signs the URL it called — ``PUBLIC_BASE_URL`` + path + query, not whatever a reverse
 proxy passed on — with the auth token; a request without a valid signature gets 403 and leaves
 no trace, and with no auth token (or no public URL) every Twilio request is refused. Other
@@ -21,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
 import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -29,6 +34,7 @@ from urllib.parse import parse_qsl
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -42,6 +48,7 @@ from twilio.request_validator import (
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot import dashboard
+from bot.body_limit import BodyLimit
 from bot.channels.whatsapp import delivery_of
 from bot.errors import StoreError
 from bot.media import PATH as MEDIA_PATH
@@ -52,8 +59,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-# Twilio's webhooks are a few hundred bytes; anything far bigger is not Twilio.
+# Twilio's webhooks and the dashboard's forms are a few kilobytes; anything far bigger is not
+# theirs.
 MAX_FORM = 64 * 1024
+# A Telegram update is a few kilobytes too (a message of 4,096 characters, entities and all).
+MAX_UPDATE = 1024 * 1024
 
 
 class _Params(dict[str, list[str]]):
@@ -122,13 +132,8 @@ class Routes:
         )
 
     async def _signed_form(self, request: Request) -> list[tuple[str, str]] | None:
-        """The form fields of a request Twilio signed, or None."""
-        length = request.headers.get("content-length", "0")
-        if not length.isdigit() or int(length) > MAX_FORM:
-            return None
+        """The form fields of a request Twilio signed, or None (the body is capped already)."""
         body = await request.body()
-        if len(body) > MAX_FORM:
-            return None
         try:
             fields = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
         except UnicodeDecodeError:
@@ -182,12 +187,17 @@ class Routes:
             log.warning("telegram: refused a webhook call without the secret")
             return Response(status_code=403)
         try:
-            payload = await request.json()
-        except ValueError:
-            return Response(status_code=400)
+            payload = json.loads(await request.body())
+        except (ValueError, RecursionError):
+            payload = None
         if not isinstance(payload, dict):
+            log.warning("telegram: refused a webhook call whose body is not a JSON object")
             return Response(status_code=400)
-        await telegram.process(payload)
+        try:
+            await telegram.process(payload)
+        except ValueError as error:
+            log.warning("telegram: refused a webhook call that is not an update: %s", error)
+            return Response(status_code=400)
         return Response(status_code=200)
 
     async def health(self, request: Request) -> Response:
@@ -241,7 +251,10 @@ def build(app: App, routes: Sequence[BaseRoute] = ()) -> Starlette:
             Mount(dashboard.PATH, app=dashboard.build(app)),
             *app.routes,
             *routes,
-        ]
+        ],
+        middleware=[
+            Middleware(BodyLimit, default=MAX_FORM, limits={"/telegram/webhook": MAX_UPDATE})
+        ],
     )
 
 

@@ -7,6 +7,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -392,6 +393,78 @@ async def test_telegram_webhook_mode_sets_the_webhook_and_checks_the_secret(
             set_webhook.params["url"],
             set_webhook.params["secret_token"],
         )
+
+
+CALLBACK_WITHOUT_CHAT_INSTANCE = {
+    "update_id": 7,
+    "callback_query": {
+        "id": "1",
+        "from": {"id": 1001, "is_bot": False, "first_name": "Ana"},
+        "data": "1:yes",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{}",
+        json.dumps(CALLBACK_WITHOUT_CHAT_INSTANCE).encode(),
+        b'{"update_id": "7"}',
+        b'{"update_id": 8, "message": {"message_id": 1}}',
+        b'{"update_id": 9, "message": "hello"}',
+        b'{"update_id": 10, "message": {"message_id": 1, "date": 1e30, "chat": {"id": 1}}}',
+        b"[]",
+        b'"an update"',
+        b"not json",
+        b"\xff\xfe",
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+    ids=[
+        "empty-object",
+        "callback-without-chat-instance",
+        "update-id-not-a-number",
+        "message-without-date",
+        "message-not-an-object",
+        "date-out-of-range",
+        "array",
+        "string",
+        "not-json",
+        "not-utf-8",
+        "nested-too-deep",
+    ],
+)
+async def test_a_malformed_telegram_update_gets_400_and_no_traceback(
+    tmp_path: Path, clock: FixedClock, caplog: pytest.LogCaptureFixture, body: bytes
+) -> None:
+    """With the right secret, a body that is no update is refused with 400 and one warning —
+    never a 500 or a traceback — and the next real update is answered."""
+    async with FakeBotApi() as fake:
+        settings = make_settings(
+            tmp_path,
+            telegram_bot_token=fake.token,
+            telegram_api_base_url=f"{fake.url}/bot",
+            telegram_webhook=True,
+            telegram_webhook_secret=SECRET,
+            public_base_url=PUBLIC_BASE_URL,
+        )
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        async with client_of(settings, clock) as (app, client):
+            assert app.telegram is not None
+            await app.telegram.start()
+            try:
+                refused = await client.post("/telegram/webhook", content=body, headers=headers)
+                answered = await client.post(
+                    "/telegram/webhook", json=telegram_update(11, "/help"), headers=headers
+                )
+                [answer] = await fake.wait_for_messages(1001, 1)
+            finally:
+                await app.telegram.stop()
+
+    assert (400, 200) == (refused.status_code, answered.status_code)
+    assert app.content.text("en", "help.text") == answer.text
+    assert [] == [record.getMessage() for record in caplog.records if record.exc_info]
+    assert 1 == sum("telegram: refused a webhook call" in r.getMessage() for r in caplog.records)
 
 
 def test_webhook_mode_needs_a_public_url_and_a_secret(tmp_path: Path) -> None:

@@ -230,8 +230,16 @@ class TelegramChannel:
                 log.warning("telegram: could not set the command menu: %s", error.message)
 
     async def process(self, payload: dict[str, object]) -> None:
-        """Feeds one webhook update (JSON already parsed) to the application."""
-        update = Update.de_json(payload, self.application.bot)
+        """Feeds one webhook update (JSON already parsed) to the application; ValueError when
+        the payload is no update."""
+        if type(payload.get("update_id")) is not int:
+            raise ValueError("no update_id")
+        try:
+            update = Update.de_json(payload, self.application.bot)
+        # de_json raises whatever a malformed object trips over: a missing field (TypeError,
+        # KeyError), a string for an object (AttributeError), a date out of range…
+        except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as error:
+            raise ValueError(f"{type(error).__name__}: {error}") from error
         await self.application.update_queue.put(update)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from pydantic import ValidationError
 
@@ -23,8 +24,17 @@ from scheduler import console
 log = logging.getLogger(__name__)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a mistake said in one line, ``PROG: error: MESSAGE``, exit code 2 (the
+    usage is in ``--help``); every subcommand's parser is one too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    # Typed as the base class, which the commands' modules take (subparsers are _Parser too).
+    parser: argparse.ArgumentParser = _Parser(
         prog="diaspora-bot",
         description="Diaspora Connect: a Telegram and WhatsApp bot for a country's diaspora.",
     )

@@ -1,9 +1,12 @@
-"""What every command of ``diaspora-bot`` shares: its error, the time, who runs it (for the audit
-log), and the content folder."""
+"""What every command of ``diaspora-bot`` shares: its error, the argument types that keep numbers
+in range, the time, who runs it (for the audit log), and the content folder."""
 
 from __future__ import annotations
 
+import argparse
 import getpass
+import math
+from collections.abc import Callable
 from datetime import datetime
 
 from bot.clock import SystemClock
@@ -15,6 +18,36 @@ from scheduler.content import Content
 class CommandError(DiasporaError):
     """A command was given something it cannot use (an unknown event, a bad file…); the CLI
     prints it and exits 1."""
+
+
+# SQLite's largest integer: a number past it cannot even be looked up.
+LARGEST = 2**63 - 1
+
+
+def whole_number(text: str) -> int:
+    """An argparse type: an id or a count, 1 to SQLite's largest integer."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= LARGEST:
+        raise argparse.ArgumentTypeError(f"not a whole number from 1 to {LARGEST}: {text!r}")
+    return number
+
+
+def days(most: float) -> Callable[[str], float]:
+    """An argparse type: a number of days above 0, at most ``most``."""
+
+    def parse(text: str) -> float:
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if not 0 < number <= most:
+            raise argparse.ArgumentTypeError(f"not a number of days from 0 to {most:g}: {text!r}")
+        return number
+
+    return parse
 
 
 def now() -> datetime:

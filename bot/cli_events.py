@@ -74,7 +74,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Set an application's status (ids are in `export fellowship`). The "
         "applicant is told through the outbox, in their language; the change is audited.",
     )
-    status.add_argument("id", type=int, help="the application's number")
+    status.add_argument("id", type=cli_common.whole_number, help="the application's number")
     status.add_argument("status", choices=STATUSES, help="the new status")
     status.add_argument(
         "--note", help="a note for the coordinators (kept with the application, not sent)"

@@ -35,25 +35,34 @@ _RELATIVE = re.compile(r"^(\d+)([dhw])$")
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    # A day is searched up to the next day's start, which the calendar's last day lacks.
+    if day == date.max:
+        last = date.max - timedelta(days=1)
+        raise argparse.ArgumentTypeError(f"out of range: {text!r} (the last is {last})")
+    return day
 
 
 def _moment(text: str) -> datetime:
     """``7d``, ``24h``, ``2w`` ago, or an ISO date or time (UTC unless it says)."""
     match = _RELATIVE.match(text.strip())
-    if match:
-        amount, unit = int(match.group(1)), match.group(2)
-        hours = {"h": 1, "d": 24, "w": 24 * 7}[unit] * amount
-        return cli_common.now() - timedelta(hours=hours)
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"not a time: {text!r} (e.g. 7d, 24h, 2026-11-01 or 2026-11-01T09:00+01:00)"
-        ) from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+        if match:
+            amount, unit = int(match.group(1)), match.group(2)
+            hours = {"h": 1, "d": 24, "w": 24 * 7}[unit] * amount
+            return cli_common.now() - timedelta(hours=hours)
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"not a time: {text!r} (e.g. 7d, 24h, 2026-11-01 or 2026-11-01T09:00+01:00)"
+            ) from None
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        # Before the year 1, in UTC or in hours.
+        raise argparse.ArgumentTypeError(f"too far back: {text!r}") from None
 
 
 def extend_exports(what: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -119,7 +128,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     audit.add_argument("--since", type=_moment, help="e.g. 7d, 24h, 2026-11-01")
     audit.add_argument("--action", help="e.g. export (every export.*), broadcast, members.import")
-    audit.add_argument("--limit", type=int, default=200, help="at most this many (default 200)")
+    audit.add_argument(
+        "--limit",
+        type=cli_common.whole_number,
+        default=200,
+        help="at most this many (default 200)",
+    )
     audit.add_argument("--format", choices=("text", "csv"), default="text")
     report_parser = commands.add_parser(
         "report", help="reports to share", description="Reports meant to leave the programme."

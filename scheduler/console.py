@@ -23,6 +23,9 @@ from scheduler.report import outbox_status
 from scheduler.sender import DrainReport
 from scheduler.sendlock import SendLock
 
+# A year ahead at most: every occurrence in the window is counted member by member.
+PREVIEW_DAYS = 366
+
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds ``campaigns``, ``outbox`` and ``broadcast`` to the CLI."""
@@ -46,7 +49,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "each channel and in each language, who is outside WhatsApp's window without a "
         "template, and one sample per language.",
     )
-    shown.add_argument("--days", type=float, default=7, help="how many days ahead (default 7)")
+    shown.add_argument(
+        "--days",
+        type=cli_common.days(PREVIEW_DAYS),
+        default=7,
+        help=f"how many days ahead, at most {PREVIEW_DAYS} (default 7)",
+    )
     outbox = commands.add_parser(
         "outbox",
         help="the outbox: messages by state, unknown ones, last errors",

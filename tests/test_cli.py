@@ -134,3 +134,76 @@ def test_chat_works_with_piped_stdin(tmp_path: Path) -> None:
     assert "Kako se zovete?" in out  # consent given in Montenegrin, then the name question
     assert "Milena" not in result.stderr
     assert "  1. Srbija\n  2. Njemačka" in out
+
+
+@pytest.mark.parametrize(
+    ("command", "error"),
+    [
+        (
+            ["export", "members", "--registered-to", "9999-12-31"],
+            "argument --registered-to: out of range: '9999-12-31' (the last is 9999-12-30)",
+        ),
+        (
+            ["export", "members", "--registered-from", "9999-12-31"],
+            "argument --registered-from: out of range: '9999-12-31' (the last is 9999-12-30)",
+        ),
+        (
+            ["audit", "--since", "99999999d"],
+            "argument --since: too far back: '99999999d'",
+        ),
+        (
+            ["audit", "--since", "0001-01-01T00:00+01:00"],
+            "argument --since: too far back: '0001-01-01T00:00+01:00'",
+        ),
+        (
+            ["audit", "--limit", "99999999999999999999"],
+            "argument --limit: not a whole number from 1 to 9223372036854775807:"
+            " '99999999999999999999'",
+        ),
+        (
+            ["fellowship", "status", "99999999999999999999", "accepted"],
+            "argument id: not a whole number from 1 to 9223372036854775807: '99999999999999999999'",
+        ),
+        (
+            ["fellowship", "status", "0", "accepted"],
+            "argument id: not a whole number from 1 to 9223372036854775807: '0'",
+        ),
+        (
+            ["campaigns", "preview", "--days", "99999999"],
+            "argument --days: not a number of days from 0 to 366: '99999999'",
+        ),
+        (
+            ["campaigns", "preview", "--days", "nan"],
+            "argument --days: not a number of days from 0 to 366: 'nan'",
+        ),
+        (
+            ["campaigns", "preview", "--days", "-1"],
+            "argument --days: not a number of days from 0 to 366: '-1'",
+        ),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "refused",
+)
+def test_an_argument_out_of_range_is_one_error_line_and_exit_code_2(
+    database: Path, capsys: pytest.CaptureFixture[str], command: list[str], error: str
+) -> None:
+    """Dates past the calendar, times too far back, numbers past SQLite's and days past a year
+    are refused by the parser: one ``error:`` line on stderr, exit code 2, no traceback."""
+    with pytest.raises(SystemExit) as exited:
+        main(command)
+
+    lines = capsys.readouterr().err.splitlines()
+    prog = " ".join(["diaspora-bot", *command[: 2 if command[0] != "audit" else 1]])
+    assert (2, [f"{prog}: error: {error}"]) == (exited.value.code, lines)
+
+
+def test_a_usage_mistake_is_one_error_line_too(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unknown option is refused in the same one line (``--help`` shows the usage)."""
+    with pytest.raises(SystemExit) as exited:
+        main(["audit", "--sinse", "7d"])
+
+    assert (2, ["diaspora-bot: error: unrecognized arguments: --sinse 7d"]) == (
+        exited.value.code,
+        capsys.readouterr().err.splitlines(),
+    )

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from bot import decisions
 from bot.dashboard.auth import parse_form
-from bot.dashboard.pages import ACTOR, Deps, redirect
+from bot.dashboard.pages import ACTOR, Deps, record_id, redirect
 from bot.store.fellowship import STATUSES, WITHDRAWN
 from bot.text import clean
 
@@ -53,16 +53,13 @@ class Applications:
 
     async def application(self, request: Request) -> Response:
         """One application: the answers, the applicant, the history and the forms."""
-        application_id = int(request.path_params["application_id"])
+        application_id = record_id(request, "application_id")
         store = self.deps.store
-        application = await store.applications.get(application_id)
-        if application is None:
-            return self.deps.pages.render(
-                request,
-                "missing.html",
-                status_code=404,
-                what=f"fellowship application #{application_id}",
-            )
+        application = None
+        if application_id is not None:
+            application = await store.applications.get(application_id)
+        if application_id is None or application is None:
+            return self._missing(request)
         self.deps.content.refresh()
         programme = self.deps.content.fellowships.get(application.programme)
         language = self.deps.content.default_language
@@ -84,7 +81,9 @@ class Applications:
 
     async def change_status(self, request: Request) -> Response:
         """Sets the status; the applicant is told through the outbox."""
-        application_id = int(request.path_params["application_id"])
+        application_id = record_id(request, "application_id")
+        if application_id is None:
+            return self._missing(request)
         form = parse_form(await request.body())
         status = form.get("status", "")
         back = f"/fellowship/{application_id}"
@@ -116,7 +115,9 @@ class Applications:
 
     async def add_note(self, request: Request) -> Response:
         """Keeps an internal note (never sent to the applicant)."""
-        application_id = int(request.path_params["application_id"])
+        application_id = record_id(request, "application_id")
+        if application_id is None:
+            return self._missing(request)
         form = parse_form(await request.body())
         back = f"/fellowship/{application_id}"
         note = clean(form.get("note", ""), limit=NOTE_LIMIT)
@@ -129,6 +130,15 @@ class Applications:
         except decisions.DecisionRefused as refused:
             return redirect(request, back, f"Not kept: {refused}.")
         return redirect(request, back, "Note kept (coordinators only; not sent).")
+
+    def _missing(self, request: Request) -> Response:
+        """404: no application has this number (or one SQLite could not even hold)."""
+        return self.deps.pages.render(
+            request,
+            "missing.html",
+            status_code=404,
+            what=f"fellowship application #{request.path_params['application_id']}",
+        )
 
     def _titles(self) -> dict[str, str]:
         language = self.deps.content.default_language

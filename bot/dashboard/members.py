@@ -9,7 +9,7 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.dashboard.pages import Deps, query_string
+from bot.dashboard.pages import Deps, query_string, record_id
 from bot.store import MemberQuery
 
 PAGE_SIZE = 25
@@ -51,6 +51,10 @@ def selection(params: Mapping[str, str]) -> Selection:
         except ValueError:
             dates[name] = None
             errors.append(f"“{text}” is not a date ({said}); use YYYY-MM-DD.")
+        # A day is searched up to the next day's start, which the calendar's last day lacks.
+        if dates[name] == date.max:
+            dates[name] = None
+            errors.append(f"“{text}” is out of range ({said}); use a date before {date.max}.")
     query = MemberQuery(
         country=values["country"] or None,
         municipality=values["municipality"] or None,
@@ -96,6 +100,8 @@ class Members:
         return self.deps.pages.render(
             request,
             "members.html",
+            # A filter that could not be used: the page says which and why.
+            status_code=400 if chosen.errors else 200,
             section="members",
             page=page,
             values=chosen.values,
@@ -112,12 +118,15 @@ class Members:
 
     async def member(self, request: Request) -> Response:
         """Everything held on one member: profile, addresses, RSVPs, applications."""
-        member_id = int(request.path_params["member_id"])
+        member_id = record_id(request, "member_id")
         store = self.deps.store
-        found = await store.directory.get(member_id)
-        if found is None:
+        found = await store.directory.get(member_id) if member_id is not None else None
+        if member_id is None or found is None:
             return self.deps.pages.render(
-                request, "missing.html", status_code=404, what=f"member #{member_id}"
+                request,
+                "missing.html",
+                status_code=404,
+                what=f"member #{request.path_params['member_id']}",
             )
         content = self.deps.content
         content.refresh()

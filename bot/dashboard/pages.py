@@ -30,6 +30,8 @@ from scheduler.content import Content
 
 TEMPLATES = Path(__file__).with_name("templates")
 ACTOR = "dashboard"
+# SQLite's largest integer: no row has a bigger id, and asking for one would overflow.
+LARGEST_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,12 @@ class Pages:
             **context,
         }
         return self.templates.TemplateResponse(request, template, values, status_code=status_code)
+
+
+def record_id(request: Request, name: str) -> int | None:
+    """The id in the path (digits only, by the route), or None when no row can have it."""
+    number = int(request.path_params[name])
+    return number if number <= LARGEST_ID else None
 
 
 def base(request: Request) -> str:

@@ -159,3 +159,19 @@ async def test_an_unknown_application_is_not_found(app: App, signed_in: Coordina
 
     assert [] == await outbox(app)
     assert {"dashboard.signin"} == {entry.action for entry in await app.store.audit.entries()}
+
+
+async def test_an_application_number_past_sqlites_range_is_not_found(
+    app: App, signed_in: Coordinator
+) -> None:
+    """The page, a note and a decision for an id SQLite cannot hold: 404 each, nothing sent."""
+    huge = "99999999999999999999"
+    page = await signed_in.get(f"/dashboard/fellowship/{huge}")
+    await signed_in.get("/dashboard/fellowship")
+
+    note = await signed_in.post(f"/dashboard/fellowship/{huge}/note", note="hello")
+    status = await signed_in.post(f"/dashboard/fellowship/{huge}/status", status="accepted")
+
+    assert (404, 404, 404) == (page.status_code, note.status_code, status.status_code)
+    assert f"There is no fellowship application #{huge}." in page.text
+    assert [] == await outbox(app)

@@ -68,6 +68,29 @@ async def test_registered_between_filters_by_date(
     assert 5 == len(names(bad.text))
 
 
+async def test_a_date_past_the_calendar_is_refused_with_400_and_not_used(
+    signed_in: Coordinator,
+) -> None:
+    """``to=9999-12-31`` has no next day to search up to: 400, the reason on the page, and the
+    table without that filter."""
+    page = await signed_in.get("/dashboard/members", to="9999-12-31")
+
+    assert (400, 4) == (page.status_code, len(names(page.text)))
+    assert "“9999-12-31” is out of range (registered to); use a date before 9999-12-31." in (
+        page.text
+    )
+
+
+async def test_a_member_number_past_sqlites_range_is_not_found(signed_in: Coordinator) -> None:
+    """An id no SQLite row can have gets the not-found page, not a 500."""
+    page = await signed_in.get("/dashboard/members/9223372036854775808")
+
+    assert (404, True) == (
+        page.status_code,
+        "There is no member #9223372036854775808." in page.text,
+    )
+
+
 async def test_sorting_by_a_column_and_back(signed_in: Coordinator) -> None:
     """Name ascending, then descending; an unknown sort falls back to the default."""
     ascending = await signed_in.get("/dashboard/members", sort="name", order="asc")

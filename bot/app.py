@@ -115,7 +115,9 @@ class App:
             asyncio.to_thread(zones.city_zone, "ME", "Podgorica")
         )
         try:
-            self._content = Content.load(self.settings.content_dir, self.settings.default_language)
+            self._content = Content.load(
+                self.settings.content_dir, self.settings.default_language, monotonic=self.monotonic
+            )
             programme = self._content.programme
             assert programme is not None
             countries = await asyncio.to_thread(CountryIndex, programme.country_aliases)

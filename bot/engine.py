@@ -92,8 +92,8 @@ class Engine:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
-        """Answers one inbound message."""
-        self.content.refresh()
+        """Answers one inbound message (from the content as last loaded: reading the folder is
+        the watch-content job's, off the loop)."""
         lock = self._locks.get(inbound.address)
         if lock is None:
             lock = asyncio.Lock()

@@ -7,12 +7,14 @@ WhatsApp members but has no approved template for those outside the 24-hour wind
 
 from __future__ import annotations
 
-from pathlib import Path
+import logging
 
 from bot.errors import ContentError
 from bot.store import Store
 from scheduler import campaigns as campaign_files
 from scheduler.content import Content
+
+log = logging.getLogger(__name__)
 
 
 def _sort_key(error: ContentError) -> tuple[str, int, str]:
@@ -21,20 +23,27 @@ def _sort_key(error: ContentError) -> tuple[str, int, str]:
 
 async def check(content: Content, store: Store, *, whatsapp_enabled: bool) -> list[ContentError]:
     """Every problem: broken files of any kind, then what members' languages and channels need."""
-    content.refresh(force=True)
+    await content.poll(force=True)
     found: dict[str, list[ContentError]] = {path: [error] for path, error in content.errors.items()}
     context = content.campaign_context()
     languages, channels = await store.recipients.in_use()
     whatsapp = whatsapp_enabled or channels.get("whatsapp", 0) > 0
-    for path in sorted((content.root / "campaigns").glob("*.md")):
+    for path in content.paths("campaigns", "*.md"):
         try:
             text = campaign_files.read(path)
+            campaign, problems = campaign_files.problems(path, text, context)
+            if campaign is not None:
+                problems += _members_problems(campaign, languages, whatsapp, channels)
         except ContentError as error:
             found[str(path)] = [error]
             continue
-        campaign, problems = campaign_files.problems(Path(path), text, context)
-        if campaign is not None:
-            problems += _members_problems(campaign, languages, whatsapp, channels)
+        except Exception as error:
+            # A checker's bug: still one line for this file, and the others are checked.
+            log.exception("checking %s failed", path)
+            found[str(path)] = [
+                ContentError(str(path), 1, f"cannot be checked ({type(error).__name__})")
+            ]
+            continue
         if problems:
             found[str(path)] = problems
         else:

@@ -1,20 +1,28 @@
-"""The content folder: locales and the programme's reference lists, reloaded when files change.
+"""The content folder: locales, the programme's lists, events, fellowships and campaigns,
+reloaded when files change.
 
-A broken file never takes the bot down: the last good version of it stays in use and the
-problem is logged (and reported by ``diaspora-bot campaigns check``) as ``file:line: message``.
+A broken file never takes the bot down. Each file keeps its last good version on its own (a
+broken campaign hides none of the good ones beside it, a broken event none of its campaigns),
+its problem is logged once, when the change is seen, and ``diaspora-bot campaigns check``
+reports it as ``file:line: message``. Every file is bounded before it is read (see
+:mod:`scheduler.yamlfile`) and a folder is read up to :data:`MAX_FILES` files.
+
+The running bot never reads the folder while it answers: the ``watch-content`` job calls
+:meth:`Content.poll` every two seconds, which compares the files' times and sizes in a worker
+thread, parses only those that changed there, and swaps the new snapshot in at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import os
 import string
+import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import pycountry
 
 from bot.errors import ContentError
 from scheduler import campaigns as campaign_files
@@ -22,8 +30,10 @@ from scheduler import yamlfile
 from scheduler.audience import Vocabulary
 from scheduler.campaign_fields import Context as CampaignContext
 from scheduler.campaigns import Campaign
+from scheduler.content_files import MAX_FILES, Files
 from scheduler.events import Event, parse_event
 from scheduler.fellowships import Fellowship, parse_fellowship
+from scheduler.programme import Programme
 
 log = logging.getLogger(__name__)
 
@@ -65,88 +75,51 @@ def _flatten(located: yamlfile.Located) -> dict[str, str]:
     return flat
 
 
+def campaign_context(
+    languages: set[str],
+    default_language: str,
+    programme: Programme | None,
+    events: Mapping[str, Event],
+) -> CampaignContext:
+    """What campaign files are checked against: languages, events, the programme's lists."""
+    return CampaignContext(
+        languages=languages,
+        default_language=default_language,
+        events=dict(events),
+        vocabulary=Vocabulary(
+            languages=languages,
+            municipalities=programme.municipalities if programme else (),
+            sectors=programme.sectors if programme else (),
+            interests=programme.interests if programme else (),
+            events=set(events),
+        ),
+    )
+
+
 @dataclass(frozen=True)
-class Programme:
-    """The programme's reference lists (content/programme.yaml)."""
+class _Snapshot:
+    """Everything one look at the folder found, swapped in at once."""
 
-    home_country: str
-    municipalities: tuple[str, ...]
-    top_countries: tuple[str, ...]
-    country_aliases: dict[str, str]
-    spoken_languages: tuple[str, ...]
-    sectors: tuple[str, ...]
-    interests: tuple[str, ...]
-    language_hints: dict[str, str]
-    # Days a profile is kept after the member's last message (None: until they delete it).
-    retention_days: int | None = None
-
-    @classmethod
-    def parse(cls, located: yamlfile.Located) -> Programme:
-        data = located.data
-        if not isinstance(data, dict):
-            raise located.error("programme.yaml must be a mapping")
-
-        def strings(key: str) -> tuple[str, ...]:
-            value = data.get(key)
-            if not isinstance(value, list) or not value:
-                raise located.error(f"{key}: expected a non-empty list", key)
-            for index, item in enumerate(value):
-                if not isinstance(item, str) or not item.strip():
-                    raise located.error(f"{key}: item {index + 1} must be text", key, index)
-            return tuple(value)
-
-        def country(code: object, *where: str | int) -> str:
-            if not isinstance(code, str) or pycountry.countries.get(alpha_2=code.upper()) is None:
-                raise located.error(f"unknown country code {code!r}", *where)
-            return code.upper()
-
-        top = tuple(
-            country(code, "top_countries", index)
-            for index, code in enumerate(strings("top_countries"))
-        )
-        aliases_raw = data.get("country_aliases") or {}
-        if not isinstance(aliases_raw, dict):
-            raise located.error("country_aliases: expected a mapping", "country_aliases")
-        aliases = {
-            str(name): country(code, "country_aliases", name) for name, code in aliases_raw.items()
-        }
-        hints_raw = data.get("language_hints") or {}
-        if not isinstance(hints_raw, dict):
-            raise located.error("language_hints: expected a mapping", "language_hints")
-        retention = data.get("retention_days")
-        if retention is not None and (
-            not isinstance(retention, int) or isinstance(retention, bool) or retention < 30
-        ):
-            raise located.error(
-                f"retention_days: expected a whole number of days, at least 30, not {retention!r}",
-                "retention_days",
-            )
-        return cls(
-            home_country=country(data.get("home_country"), "home_country"),
-            municipalities=strings("municipalities"),
-            top_countries=top,
-            country_aliases=aliases,
-            spoken_languages=strings("spoken_languages"),
-            sectors=strings("sectors"),
-            interests=strings("interests"),
-            language_hints={str(k).lower(): str(v) for k, v in hints_raw.items()},
-            retention_days=retention,
-        )
+    number: int
+    generation: int
+    locales: dict[str, dict[str, str]]
+    programme: Programme | None
+    events: dict[str, Event]
+    fellowships: dict[str, Fellowship]
+    campaigns: dict[str, Campaign]
+    errors: dict[str, ContentError]
 
 
-@dataclass
-class _Loaded:
-    mtime: float
-    value: Any
-
-
-@dataclass
+@dataclass(eq=False)
 class Content:
     """Everything in the content folder that the flows read, kept fresh without a restart."""
 
     root: Path
     default_language: str = "en"
-    min_interval: float = 1.0
+    # Seconds between two looks at the folder (poll() and refresh() without force).
+    min_interval: float = 2.0
+    monotonic: Callable[[], float] = time.monotonic
+    max_files: int = MAX_FILES
     locales: dict[str, dict[str, str]] = field(default_factory=dict)
     programme: Programme | None = None
     events: dict[str, Event] = field(default_factory=dict)
@@ -155,128 +128,156 @@ class Content:
     errors: dict[str, ContentError] = field(default_factory=dict)
     # Goes up whenever a file is loaded, changed, broken or removed (the planner re-plans then).
     generation: int = 0
-    _loaded: dict[Path, _Loaded] = field(default_factory=dict)
-    _checked_at: float = -1e9
+    # How many times the folder was looked at.
+    scans: int = 0
+    # What the looks keep between them; only _scan touches these, one look at a time.
+    _files: Files = field(init=False, repr=False)
+    _event_slugs: frozenset[str] = frozenset()
+    _looks: int = 0
+    _scanning: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Which look the public fields show, and when the last look started.
+    _shown: int = 0
+    _checked_at: float | None = None
+    _polling: asyncio.Lock | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._files = Files(self.root, self.max_files)
 
     @classmethod
-    def load(cls, root: Path, default_language: str = "en") -> Content:
-        content = cls(root=Path(root), default_language=default_language)
+    def load(
+        cls,
+        root: Path,
+        default_language: str = "en",
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> Content:
+        """Reads the whole folder; a ContentError when the programme or the default language's
+        locale cannot be used (the bot cannot start without them)."""
+        content = cls(root=Path(root), default_language=default_language, monotonic=monotonic)
         content.refresh(force=True)
+        programme_path = str(content.root / "programme.yaml")
         if content.programme is None:
             raise content.errors.get(
-                str(content.root / "programme.yaml"),
-                ContentError(str(content.root / "programme.yaml"), 1, "file is missing"),
+                programme_path, ContentError(programme_path, 1, "file is missing")
             )
         if default_language not in content.locales:
-            raise ContentError(
-                str(content.root / "locales" / f"{default_language}.yaml"),
-                1,
-                f"the default language {default_language!r} has no locale file",
+            locale = content.root / "locales" / f"{default_language}.yaml"
+            raise content.errors.get(
+                str(locale),
+                ContentError(
+                    str(locale), 1, f"the default language {default_language!r} has no locale file"
+                ),
             )
         return content
 
-    def refresh(self, *, force: bool = False) -> None:
-        """Reloads the files that changed since the last look (at most once a second)."""
-        now = time.monotonic()
-        if not force and now - self._checked_at < self.min_interval:
-            return
-        self._checked_at = now
-        locale_dir = self.root / "locales"
-        seen = set()
-        for path in sorted(locale_dir.glob("*.yaml")):
-            seen.add(path)
-            flat = self._reload(path, lambda located: _flatten(located))
-            if flat is not None:
-                self.locales[path.stem] = flat
-        for path in [p for p in self._loaded if p.parent == locale_dir and p not in seen]:
-            del self._loaded[path]
-            self.locales.pop(path.stem, None)
-        programme = self._reload(self.root / "programme.yaml", Programme.parse)
-        if programme is not None:
-            self.programme = programme
-        languages = set(self.locales)
-        events = self._reload_folder("events", lambda located: parse_event(located, languages))
-        if set(events) != set(self.events):
-            # Campaigns are checked against the events: look at them again.
-            self._forget("campaigns")
-        self.events = events
-        self.fellowships = self._reload_folder(
-            "fellowships", lambda located: parse_fellowship(located, languages)
-        )
-        context = self.campaign_context()
-        self.campaigns = self._reload_folder(
-            "campaigns",
-            lambda text_and_path: campaign_files.parse_campaign(
-                text_and_path[1], text_and_path[0], context
-            ),
-            pattern="*.md",
-            load=lambda path: (campaign_files.read(path), path),
-        )
+    def refresh(self, *, force: bool = False) -> bool:
+        """Reloads the files that changed, here and now (for the command line and tests; the
+        running bot uses :meth:`poll`); unless forced, at most once every ``min_interval``
+        seconds. True when something changed."""
+        if not force and not self._due():
+            return False
+        self._checked_at = self.monotonic()
+        return self._show(self._scan())
+
+    async def poll(self, *, force: bool = False) -> bool:
+        """Reloads the files that changed, reading and parsing them in a worker thread so that
+        the event loop never waits for the disk; unless forced, at most once every
+        ``min_interval`` seconds. True when something changed."""
+        if self._polling is None:
+            self._polling = asyncio.Lock()
+        async with self._polling:
+            if not force and not self._due():
+                return False
+            self._checked_at = self.monotonic()
+            try:
+                snapshot = await asyncio.to_thread(self._scan)
+            except Exception:
+                # A bug, not a file's problem (those are ContentErrors kept per file).
+                log.exception("reading the content folder failed; the last good content stays")
+                return False
+            return self._show(snapshot)
+
+    def _due(self) -> bool:
+        return self._checked_at is None or self.monotonic() - self._checked_at >= self.min_interval
+
+    def _show(self, snapshot: _Snapshot) -> bool:
+        """Makes a look's snapshot the current content, unless a later one is shown already."""
+        if snapshot.number <= self._shown:
+            return False
+        changed = snapshot.generation != self.generation
+        self._shown = snapshot.number
+        self.generation = snapshot.generation
+        self.locales = snapshot.locales
+        self.programme = snapshot.programme
+        self.events = snapshot.events
+        self.fellowships = snapshot.fellowships
+        self.campaigns = snapshot.campaigns
+        self.errors = snapshot.errors
+        return changed
+
+    def _scan(self) -> _Snapshot:
+        """One look at the folder: every file whose stamp changed is read again."""
+        with self._scanning:
+            self.scans += 1
+            files = self._files
+            problems: dict[str, ContentError] = {}
+            locales = files.folder("locales", "*.yaml", yamlfile.load, _flatten, problems)
+            programme = self._programme(problems)
+            languages = set(locales)
+            events = files.folder(
+                "events",
+                "*.yaml",
+                yamlfile.load,
+                lambda located: parse_event(located, languages),
+                problems,
+            )
+            if frozenset(events) != self._event_slugs:
+                # Campaigns are checked against the events: read them again.
+                self._event_slugs = frozenset(events)
+                files.forget("campaigns")
+            fellowships = files.folder(
+                "fellowships",
+                "*.yaml",
+                yamlfile.load,
+                lambda located: parse_fellowship(located, languages),
+                problems,
+            )
+            context = campaign_context(languages, self.default_language, programme, events)
+            campaigns = files.folder(
+                "campaigns",
+                "*.md",
+                lambda path: (path, campaign_files.read(path)),
+                lambda read: campaign_files.parse_campaign(read[0], read[1], context),
+                problems,
+            )
+            self._looks += 1
+            return _Snapshot(
+                self._looks,
+                files.changes,
+                locales,
+                programme,
+                events,
+                fellowships,
+                campaigns,
+                problems | files.problems(),
+            )
+
+    def paths(self, name: str, pattern: str) -> list[Path]:
+        """The files of a folder that are read: by name, at most ``max_files``."""
+        return self._files.paths(name, pattern)
+
+    def _programme(self, problems: dict[str, ContentError]) -> Programme | None:
+        path = self.root / "programme.yaml"
+        programme = self._files.one(path, yamlfile.load, Programme.parse)
+        if not path.exists():
+            problems[str(path)] = ContentError(str(path), 1, "file is missing")
+        return programme if isinstance(programme, Programme) else None
 
     def campaign_context(self) -> CampaignContext:
-        """What campaign files are checked against: languages, events, the programme's lists."""
-        programme = self.programme
-        return CampaignContext(
-            languages=set(self.locales),
-            default_language=self.default_language,
-            events=dict(self.events),
-            vocabulary=Vocabulary(
-                languages=set(self.locales),
-                municipalities=programme.municipalities if programme else (),
-                sectors=programme.sectors if programme else (),
-                interests=programme.interests if programme else (),
-                events=set(self.events),
-            ),
+        """What campaign files are checked against, from the content in use."""
+        return campaign_context(
+            set(self.locales), self.default_language, self.programme, self.events
         )
-
-    def _forget(self, name: str) -> None:
-        folder = self.root / name
-        for path in [p for p in self._loaded if p.parent == folder]:
-            del self._loaded[path]
-
-    def _reload_folder(
-        self, name: str, parse: Any, *, pattern: str = "*.yaml", load: Any = yamlfile.load
-    ) -> dict[str, Any]:
-        """Loads every file of a folder; a broken file keeps its last good version."""
-        folder = self.root / name
-        found: dict[str, Any] = {}
-        paths = set(folder.glob(pattern))
-        for path in sorted(paths):
-            value = self._reload(path, parse, load)
-            if value is not None:
-                found[path.stem] = value
-        for path in [p for p in self._loaded if p.parent == folder and p not in paths]:
-            del self._loaded[path]
-            self.errors.pop(str(path), None)
-            self.generation += 1
-        return found
-
-    def _reload(self, path: Path, parse: Any, load: Any = yamlfile.load) -> Any:
-        try:
-            mtime = os.stat(path).st_mtime_ns
-        except FileNotFoundError:
-            return None
-        cached = self._loaded.get(path)
-        if cached is not None and cached.mtime == mtime:
-            return cached.value
-        self.generation += 1
-        try:
-            try:
-                value = parse(load(path))
-            except (ValueError, TypeError) as error:
-                # PyYAML builds values such as 2027-13-01 itself and raises plain errors.
-                raise ContentError(str(path), 1, f"invalid value: {error}") from error
-        except ContentError as error:
-            if str(path) not in self.errors or str(self.errors[str(path)]) != str(error):
-                log.error("content error, keeping the last good version: %s", error)
-            self.errors[str(path)] = error
-            self._loaded[path] = _Loaded(mtime, cached.value if cached else None)
-            return cached.value if cached else None
-        self.errors.pop(str(path), None)
-        self._loaded[path] = _Loaded(mtime, value)
-        if cached is not None:
-            log.info("reloaded %s", path)
-        return value
 
     @property
     def languages(self) -> list[str]:

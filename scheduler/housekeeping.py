@@ -53,7 +53,7 @@ class Housekeeper:
 
     async def sweep(self) -> Swept:
         now = self.clock.now()
-        self.content.refresh()
+        await self.content.poll()
         erased: list[int] = []
         contacts = 0
         programme = self.content.programme

@@ -3,7 +3,7 @@
 | id | runs | does |
 |---|---|---|
 | ``plan-campaigns`` | at start, then every minute | queues due campaign messages |
-| ``watch-content`` | every 5 seconds | re-plans at once when a content file changed |
+| ``watch-content`` | every 2 seconds | reloads changed content files off the loop; re-plans then |
 | ``send-outbox`` | every 2 seconds | drains the outbox (in the background; one drain at a time) |
 | ``report-broadcasts`` | every 3 seconds | edits the progress of chat broadcasts, then reports |
 | ``housekeeping`` | daily | erases profiles past their retention, forgets old message ids |
@@ -45,7 +45,9 @@ async def plan_campaigns(planner: Planner, sender: Sender) -> None:
 
 
 async def watch_content(planner: Planner, sender: Sender) -> None:
-    """Re-plans as soon as a campaign, event or locale file changed."""
+    """Reloads the content files that changed (in a worker thread: the bot reads the folder
+    only here, never while it answers), and re-plans as soon as one did."""
+    await planner.content.poll()
     if planner.content_changed() and not planner.lock.locked():
         await plan_campaigns(planner, sender)
 
@@ -102,7 +104,7 @@ class Jobs:
         )
         self.scheduler.add_job(
             watch_content,
-            IntervalTrigger(seconds=5),
+            IntervalTrigger(seconds=2),
             args=(self.planner, self.sender),
             id=WATCH_JOB,
             **options,

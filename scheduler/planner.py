@@ -102,14 +102,14 @@ class Planner:
         self._generation = -1
 
     def content_changed(self) -> bool:
-        """Whether a content file changed since the last tick."""
-        self.content.refresh()
+        """Whether a content file changed since the last tick (as far as the last look at the
+        folder saw)."""
         return self.content.generation != self._generation
 
     async def tick(self) -> PlanReport:
         """Queues what is due now; records what was missed; moves what moved."""
         now = self.clock.now()
-        self.content.refresh()
+        await self.content.poll()
         self._generation = self.content.generation
         report = PlanReport()
         resumed = self.roster.loading

@@ -52,7 +52,7 @@ async def preview(
     links: Links | None = None,
 ) -> list[Occurrence]:
     """What is due in ``[now, now + days]``, occurrence by occurrence, soonest first."""
-    content.refresh(force=True)
+    await content.poll(force=True)
     roster = Roster(store.recipients, timezone)
     await roster.refresh()
     end = now + timedelta(days=days)

@@ -30,7 +30,7 @@ class Downloads:
     async def page(self, request: Request) -> Response:
         """What can be downloaded."""
         content = self.deps.content
-        content.refresh()
+        await content.poll()
         language = content.default_language
         events = sorted(content.events.values(), key=lambda event: event.starts_at)
         return self.deps.pages.render(
@@ -47,7 +47,7 @@ class Downloads:
         if what not in WHAT or kind not in FORMATS:
             return redirect(request, "/downloads", "Choose what to download, as CSV or XLSX.")
         store, content = self.deps.store, self.deps.content
-        content.refresh()
+        await content.poll()
         detail: dict[str, Any] = {}
         if what == "members":
             chosen = selection(form)

@@ -26,7 +26,7 @@ class Events:
     async def listing(self, request: Request) -> Response:
         """Every event, soonest first, with its RSVP counts."""
         content = self.deps.content
-        content.refresh()
+        await content.poll()
         counts = {counts.event: counts for counts in await self.deps.store.stats.rsvps()}
         events = sorted(content.events.values(), key=lambda event: event.starts_at)
         # RSVPs to events whose files are gone still show, by their slug.
@@ -45,7 +45,7 @@ class Events:
         """One event's RSVPs: going (with check-in on the day), waitlist, maybe, not going."""
         slug = request.path_params["slug"]
         content = self.deps.content
-        content.refresh()
+        await content.poll()
         event = content.events.get(slug)
         store = self.deps.store
         rsvps = await store.rsvps.listing(slug)

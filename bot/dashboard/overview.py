@@ -36,7 +36,7 @@ class Overview:
         """Members by country, sector and interest, registrations over time, RSVPs and
         applications."""
         content = self.deps.content
-        content.refresh()
+        await content.poll()
         language = content.default_language
         counts = await stats.collect(self.deps.store, self.deps.now())
 
@@ -74,7 +74,7 @@ class Overview:
     async def mapping(self, request: Request) -> Response:
         """The mapping report: every dimension's suppressed counts, as charts and tables."""
         content = self.deps.content
-        content.refresh()
+        await content.poll()
         language = content.default_language
         report = stats.mapping_report(await stats.collect(self.deps.store, self.deps.now()))
 
@@ -119,7 +119,7 @@ class Overview:
         if kind not in REPORT_FORMATS:
             return redirect(request, "/mapping", "Choose the report as HTML or XLSX.")
         content, store = self.deps.content, self.deps.store
-        content.refresh()
+        await content.poll()
         language = content.default_language
         now = self.deps.now()
         mapped = stats.mapping_report(await stats.collect(store, now))

@@ -17,6 +17,7 @@ from scheduler import console
 from scheduler.sendlock import SendLock
 from tests.conftest import ROOT, make_settings
 from tests.fakes.bot_api import TOKEN, FakeBotApi
+from tests.hostile import laughs, within
 from tests.scheduler.conftest import add_member, write_campaign
 
 SOON = datetime.now(UTC) + timedelta(days=2)
@@ -86,6 +87,49 @@ def test_check_reports_every_problem_as_file_line_message_and_fails(
         " 'starts_at', 'title', 'venue'])",
         "4 problems in 3 files",
     ] == sorted(out[:-1]) + out[-1:]
+
+
+def test_check_reports_hostile_files_as_lines_not_a_traceback(
+    env: Path, folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder named like a campaign, an offset of a hundred billion days and a nine-level YAML
+    alias bomb: each one line ``file:line: message``, at once; exit 1."""
+    (folder / "campaigns" / "x.md").mkdir()
+    write_campaign(
+        folder,
+        "far",
+        "---\nafter: registration\noffset: +99999999999d\nchannels: [telegram]\n---\n# en\nHi\n",
+    )
+    write_campaign(folder, "bomb", "---\n" + laughs(9) + "---\n# en\nHi\n")
+    codes: list[int] = []
+    within(30, lambda: codes.append(main(["campaigns", "check"])))
+    assert [1] == codes
+    assert [
+        f"{folder}/campaigns/bomb.md:3: YAML aliases are not allowed",
+        f"{folder}/campaigns/far.md:3: offset: at most 3650 days (10 years) either way, not"
+        " '+99999999999d'",
+        f"{folder}/campaigns/x.md:1: not a regular file",
+        "3 problems in 3 files",
+    ] == capsys.readouterr().out.splitlines()
+
+
+def test_an_offset_check_refuses_is_skipped_by_preview_not_a_crash(
+    env: Path, folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``offset: +3000000d`` fails check with its line, and preview lists it as broken."""
+    asyncio.run(_members(env, ("telegram:1", "en")))
+    path = write_campaign(
+        folder,
+        "far",
+        "---\nafter: registration\noffset: +3000000d\nchannels: [telegram]\n---\n# en\nHi\n",
+    )
+    problem = f"{path}:3: offset: at most 3650 days (10 years) either way, not '+3000000d'"
+    assert 1 == main(["campaigns", "check"])
+    assert [problem, "1 problems in 1 files"] == capsys.readouterr().out.splitlines()
+    assert 0 == main(["campaigns", "preview", "--days", "7"])
+    assert [f"skipped (broken): {problem}", "Nothing is due in the next 7 days."] == (
+        capsys.readouterr().out.splitlines()
+    )
 
 
 def test_preview_shows_when_how_many_by_channel_and_language_and_a_sample(

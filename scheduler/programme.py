@@ -1,0 +1,88 @@
+"""The programme's reference lists, from ``content/programme.yaml``: the home country, its
+municipalities, the countries most members live in, spoken languages, sectors, interests, and
+how long a silent member's profile is kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pycountry
+
+from scheduler import yamlfile
+
+# A month at least (members must have time to come back), ten years at most (what the consent
+# text can honestly promise, and a number no date arithmetic overflows on).
+SHORTEST_RETENTION = 30
+LONGEST_RETENTION = 3650
+
+
+@dataclass(frozen=True)
+class Programme:
+    """The programme's reference lists (content/programme.yaml)."""
+
+    home_country: str
+    municipalities: tuple[str, ...]
+    top_countries: tuple[str, ...]
+    country_aliases: dict[str, str]
+    spoken_languages: tuple[str, ...]
+    sectors: tuple[str, ...]
+    interests: tuple[str, ...]
+    language_hints: dict[str, str]
+    # Days a profile is kept after the member's last message (None: until they delete it).
+    retention_days: int | None = None
+
+    @classmethod
+    def parse(cls, located: yamlfile.Located) -> Programme:
+        data = located.data
+        if not isinstance(data, dict):
+            raise located.error("programme.yaml must be a mapping")
+
+        def strings(key: str) -> tuple[str, ...]:
+            value = data.get(key)
+            if not isinstance(value, list) or not value:
+                raise located.error(f"{key}: expected a non-empty list", key)
+            for index, item in enumerate(value):
+                if not isinstance(item, str) or not item.strip():
+                    raise located.error(f"{key}: item {index + 1} must be text", key, index)
+            return tuple(value)
+
+        def country(code: object, *where: str | int) -> str:
+            if not isinstance(code, str) or pycountry.countries.get(alpha_2=code.upper()) is None:
+                raise located.error(f"unknown country code {code!r}", *where)
+            return code.upper()
+
+        top = tuple(
+            country(code, "top_countries", index)
+            for index, code in enumerate(strings("top_countries"))
+        )
+        aliases_raw = data.get("country_aliases") or {}
+        if not isinstance(aliases_raw, dict):
+            raise located.error("country_aliases: expected a mapping", "country_aliases")
+        aliases = {
+            str(name): country(code, "country_aliases", name) for name, code in aliases_raw.items()
+        }
+        hints_raw = data.get("language_hints") or {}
+        if not isinstance(hints_raw, dict):
+            raise located.error("language_hints: expected a mapping", "language_hints")
+        retention = data.get("retention_days")
+        if retention is not None and (
+            not isinstance(retention, int)
+            or isinstance(retention, bool)
+            or not SHORTEST_RETENTION <= retention <= LONGEST_RETENTION
+        ):
+            raise located.error(
+                "retention_days: expected a whole number of days from"
+                f" {SHORTEST_RETENTION} to {LONGEST_RETENTION}, not {retention!r}",
+                "retention_days",
+            )
+        return cls(
+            home_country=country(data.get("home_country"), "home_country"),
+            municipalities=strings("municipalities"),
+            top_countries=top,
+            country_aliases=aliases,
+            spoken_languages=strings("spoken_languages"),
+            sectors=strings("sectors"),
+            interests=strings("interests"),
+            language_hints={str(k).lower(): str(v) for k, v in hints_raw.items()},
+            retention_days=retention,
+        )

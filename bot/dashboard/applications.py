@@ -24,7 +24,7 @@ class Applications:
     async def listing(self, request: Request) -> Response:
         """Every application, newest first, optionally of one programme or status."""
         content = self.deps.content
-        content.refresh()
+        await content.poll()
         programme = request.query_params.get("programme", "")
         status = request.query_params.get("status", "")
         store = self.deps.store
@@ -60,7 +60,7 @@ class Applications:
             application = await store.applications.get(application_id)
         if application_id is None or application is None:
             return self._missing(request)
-        self.deps.content.refresh()
+        await self.deps.content.poll()
         programme = self.deps.content.fellowships.get(application.programme)
         language = self.deps.content.default_language
         field = application.field

@@ -129,7 +129,7 @@ class Members:
                 what=f"member #{request.path_params['member_id']}",
             )
         content = self.deps.content
-        content.refresh()
+        await content.poll()
         rsvps = await store.rsvps.of_member(member_id)
         applications = await store.applications.of_member(member_id)
         language = content.default_language

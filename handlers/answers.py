@@ -27,10 +27,10 @@ _YEAR = re.compile(r"\d{4}")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 # Host names of ASCII letters, digits, dots and dashes: no Unicode look-alikes, no IPv6 literals.
 _HOST = re.compile(r"[a-z0-9.-]+")
-# 64 characters of mailbox, the @ and 255 of domain; anything longer is cut before validating.
-EMAIL_LIMIT = 320
-# Room for any written phone number (15 digits at most, with spaces, dashes and brackets).
-PHONE_LIMIT = 40
+# What a written phone number is made of: digits, a leading + and the usual separators. Letters
+# (vanity numbers, "tel:", "ext.") are no number a member's phone answers on.
+_PHONE = re.compile(r"\+?[\d\s().\-/]+")
+_SEPARATORS = re.compile(r"[\s().\-/]")
 
 
 class Problem(enum.Enum):
@@ -71,7 +71,7 @@ def place(text: str, limit: int) -> str | Problem:
     return Problem.TOO_LONG if len(value) > limit else value
 
 
-def prose(text: str, limit: int, *, shortest: int = 0) -> str | Problem:
+def prose(text: str, limit: int, *, shortest: int = 1) -> str | Problem:
     """Free text such as skills or a motivation, line breaks kept: with a letter, from
     ``shortest`` to ``limit`` characters."""
     value = clean(text)
@@ -99,7 +99,7 @@ def email_address(text: str) -> str | None:
     """The e-mail address in its normalised form, or None; its domain is not looked up in DNS,
     so a well-formed address counts even if no mail reaches it."""
     try:
-        address = validate_email(clean(text, limit=EMAIL_LIMIT), check_deliverability=False)
+        address = validate_email(clean(text), check_deliverability=False)
     except EmailNotValidError:
         return None
     return address.normalized
@@ -107,14 +107,17 @@ def email_address(text: str) -> str | None:
 
 def normalise_phone(text: str, country: str | None) -> str | None:
     """The number in E.164, read in the member's country's format if it has no prefix."""
-    raw = clean(text, limit=PHONE_LIMIT)
+    raw = clean(text)
+    digits = _SEPARATORS.sub("", raw)
     if raw.startswith("00"):
         # The international prefix dialled in most countries, typed instead of "+".
-        raw = "+" + raw[2:]
-    elif raw.isdigit() and len(raw) > 10 and country is None:
+        raw = raw.replace("00", "+", 1)
+    elif digits.isdigit() and len(digits) > 10 and country is None:
         # No country to read it in, and too long for a national number: an international
         # number whose "+" was left out.
         raw = "+" + raw
+    if not _PHONE.fullmatch(raw):
+        return None
     try:
         number = phonenumbers.parse(raw, country)
     except phonenumbers.NumberParseException:
@@ -127,20 +130,21 @@ def normalise_phone(text: str, country: str | None) -> str | None:
 def shared_phone(number: str) -> str | None:
     """A number shared with the app's own-contact button, in E.164: it comes in international
     format, with or without its "+", so it is never read in a country's national format."""
-    shared = number.strip()
-    return normalise_phone(shared if shared.startswith("+") else "+" + shared, None)
+    return normalise_phone("+" + number.strip().removeprefix("+"), None)
 
 
 def https_link(text: str, limit: int) -> str | None:
     """The text as an https link to a web page, or None; ``linkedin.com/in/ana`` gets https://."""
-    link = clean(text, limit=limit + 1)
+    link = clean(text)
     if not _SCHEME.match(link):
         link = "https://" + link
     if len(link) > limit or any(char.isspace() for char in link):
         return None
     parts = urlsplit(link)
-    host = parts.hostname or ""
-    if parts.scheme.lower() != "https" or "." not in host or parts.username or parts.password:
+    host = parts.hostname
+    if host is None or parts.scheme.lower() != "https" or "." not in host:
+        return None
+    if parts.username is not None or parts.password is not None:
         return None
     if not _HOST.fullmatch(host) or host.startswith(".") or ".." in host:
         return None

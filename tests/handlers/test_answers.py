@@ -25,11 +25,16 @@ LINK_LIMIT = 300
     [
         ("+49 170 1234567", None, "+491701234567"),
         ("0049 170 1234567", None, "+491701234567"),
+        ("0049 170 1002003", None, "+491701002003"),
         ("00382 67 123 456", "DE", "+38267123456"),
         ("0170 1234567", "DE", "+491701234567"),
         ("067 123 456", "ME", "+38267123456"),
         ("+49 170 1234567", "ME", "+491701234567"),
         ("491701234567", None, "+491701234567"),
+        ("38267123456", None, "+38267123456"),
+        ("49 170 1234567", None, "+491701234567"),
+        ("01701234567", "DE", "+491701234567"),
+        ("(0170) 123-4567", "DE", "+491701234567"),
     ],
 )
 def test_a_phone_number_is_stored_in_e164(typed: str, country: str | None, expected: str) -> None:
@@ -46,10 +51,16 @@ def test_a_phone_number_is_stored_in_e164(typed: str, country: str | None, expec
         ("0170 1234567", None),
         ("+49 170", None),
         ("", "DE"),
+        ("4930123456", None),
+        ("+49 170 CALL-ME", None),
+        ("tel:+491701234567", None),
+        ("++491701234567", None),
     ],
 )
 def test_a_phone_number_that_cannot_be_dialled_is_refused(typed: str, country: str | None) -> None:
-    """Too short, not a number, or national without a country to read it in: refused."""
+    """Too short, not a number, letters, or national without a country to read it in: refused.
+    Ten digits without a country could be a national number, so they are not read as an
+    international one (eleven are)."""
     assert None is normalise_phone(typed, country)
 
 
@@ -135,6 +146,7 @@ def test_a_label_is_one_line_of_words_without_a_link(typed: str, expected: str |
         ("Bad\nHomburg", "Bad Homburg"),
         ("Herceg Novi", "Herceg Novi"),
         ("1010", Problem.INVALID),
+        ("B" * 80, "B" * 80),
         ("B" * 81, Problem.TOO_LONG),
     ],
 )
@@ -146,6 +158,11 @@ def test_a_place_is_one_line_with_a_letter(typed: str, expected: str | Problem) 
 def test_prose_keeps_its_line_breaks() -> None:
     """Skills or a motivation may span lines; only the ends are trimmed."""
     assert "Python\ncloud infrastructure" == prose("  Python\ncloud infrastructure \n", 500)
+
+
+def test_prose_without_a_shortest_length_takes_one_letter() -> None:
+    """Unless a flow asks for more, one letter is an answer."""
+    assert "x" == prose("x", 500)
 
 
 @pytest.mark.parametrize(
@@ -178,6 +195,8 @@ def test_prose_needs_a_letter_and_a_length_within_bounds(
         ("my cv is great", None),
         ("https://localhost/cv", None),
         ("https://user:pw@example.org/cv", None),
+        ("https://user@example.org/cv", None),
+        ("https://:pw@example.org/cv", None),
         ("https://exämple.org/cv", None),
         ("https://.example.org/cv", None),
         ("https://example..org/cv", None),

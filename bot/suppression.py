@@ -52,23 +52,18 @@ def suppress(
     when the table must be withheld."""
     present = {key: count for key, count in counts.items() if count > 0}
     small = {key for key, count in present.items() if count < threshold}
+    visible = set(present) - small
     secondary: set[str] = set()
-    if total_known:
-        while disclosed(
-            [present[key] for key in small], [present[key] for key in secondary], threshold
-        ):
-            candidates = sorted(
-                (count, key)
-                for key, count in present.items()
-                if key not in small and key not in secondary
-            )
-            if not candidates:
-                return []
-            secondary.add(candidates[0][1])
-    shown = sorted(
-        (key for key in present if key not in small and key not in secondary),
-        key=lambda key: (-present[key], key),
-    )
+    while total_known and disclosed(
+        [present[key] for key in small], [present[key] for key in secondary], threshold
+    ):
+        if not visible:
+            return []
+        # The smallest cell still shown (the first key among equals), so the least is hidden.
+        smallest = min(visible, key=lambda key: (present[key], key))
+        visible.remove(smallest)
+        secondary.add(smallest)
+    shown = sorted(visible, key=lambda key: (-present[key], key))
     hidden = sorted(small | secondary)
     return [Cell(key, present[key], str(present[key])) for key in shown] + [
         Cell(key, None, SMALL if key in small else SECONDARY) for key in hidden

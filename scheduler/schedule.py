@@ -27,6 +27,9 @@ _PART = re.compile(r"(\d+)([wdhm])")
 _MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
 # Ten years either way: longer is a typo, and no date it moves can leave the calendar.
 LONGEST_OFFSET = timedelta(days=3650)
+_LONGEST_MINUTES = LONGEST_OFFSET // timedelta(minutes=1)
+# Room for any offset staff would write, so a pasted essay is refused before it is read.
+_OFFSET_LENGTH = 40
 # Dates in content files; with the offsets above, every date computed stays in the calendar.
 EARLIEST_YEAR = 1970
 LATEST_YEAR = 2199
@@ -37,11 +40,11 @@ def parse_offset(text: str) -> timedelta:
     """``+3d``, ``-2d``, ``-3h``, ``+1d12h``, ``0d`` → a timedelta, at most
     :data:`LONGEST_OFFSET` either way; ValueError otherwise."""
     match = _OFFSET.match(text.strip().replace(" ", ""))
-    if match is None or len(text) > 40:
+    if match is None or len(text) > _OFFSET_LENGTH:
         raise ValueError(f"not an offset: {text!r} (e.g. +3d, -2d, -3h, +1d12h)")
     # Whole minutes as a plain int first: timedelta itself overflows past 999999999 days.
     minutes = sum(int(amount) * _MINUTES[unit] for amount, unit in _PART.findall(match.group(2)))
-    if minutes > LONGEST_OFFSET // timedelta(minutes=1):
+    if minutes > _LONGEST_MINUTES:
         raise ValueError(
             f"at most {LONGEST_OFFSET.days} days (10 years) either way, not {text.strip()!r}"
         )
@@ -81,16 +84,19 @@ class QuietHours:
     start: time = time(9, 0)
     end: time = time(20, 0)
 
+    def __post_init__(self) -> None:
+        # Equal ends would mean "never" or "always"; neither is a range of hours. (So whether
+        # allows() tests ``start < end`` or ``start <= end`` makes no difference.)
+        if self.start == self.end:
+            raise ValueError("quiet hours must not start and end at the same time")
+
     @classmethod
     def parse(cls, text: str) -> QuietHours:
         """``"09:00-20:00"`` (an en dash works too)."""
         parts = re.split(r"\s*[-–]\s*", text.strip())
         if len(parts) != 2:
             raise ValueError(f"not a range of hours: {text!r} (e.g. 09:00-20:00)")
-        start, end = parse_clock(parts[0]), parse_clock(parts[1])
-        if start == end:
-            raise ValueError("quiet hours must not start and end at the same time")
-        return cls(start, end)
+        return cls(parse_clock(parts[0]), parse_clock(parts[1]))
 
     def __str__(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
@@ -112,6 +118,8 @@ class QuietHours:
 
 
 Anchor = Literal["registration", "event_start"]
+# A cron line that fires every minute still lists at most this many moments in one look.
+MOST_FIRES = 1000
 
 
 @dataclass(frozen=True)
@@ -152,8 +160,10 @@ class Cron:
         trigger = self.trigger(zone_name)
         found: list[datetime] = []
         moment = trigger.get_next_fire_time(None, start)
-        while moment is not None and moment <= end and len(found) < 1000:
+        while moment is not None and moment <= end and len(found) < MOST_FIRES:
             found.append(moment.astimezone(UTC))
+            # Cron fires on whole minutes: a second later finds the next one (so does any
+            # step under a minute, and the previous fire time is not used by a cron trigger).
             moment = trigger.get_next_fire_time(moment, moment + timedelta(seconds=1))
         return found
 
@@ -165,4 +175,4 @@ def check_cron(expression: str) -> None:
     """Raises ValueError when ``expression`` is not a five-field crontab line."""
     if len(expression.split()) != 5:
         raise ValueError("a cron line has five fields: minute hour day month weekday")
-    CronTrigger.from_crontab(expression, timezone=UTC)
+    Cron(expression).trigger("UTC")

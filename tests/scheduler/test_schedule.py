@@ -4,7 +4,17 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from scheduler.schedule import After, Cron, QuietHours, at_local, parse_offset
+from scheduler.schedule import (
+    MOST_FIRES,
+    After,
+    Cron,
+    QuietHours,
+    at_local,
+    check_cron,
+    check_year,
+    parse_clock,
+    parse_offset,
+)
 from scheduler.zones import MOST_POPULOUS, city_zone, country_zone, member_zone, valid
 
 
@@ -153,3 +163,133 @@ def test_a_members_city_gives_their_own_time_zone(
 ) -> None:
     """Cities across a country's zones get their own; an unknown city gets none (country's)."""
     assert expected == city_zone(country, city)
+
+
+def test_spaces_inside_an_offset_are_forgiven() -> None:
+    """``+1d 12h`` and ``- 2 d`` read as staff meant them."""
+    assert (timedelta(hours=36), timedelta(days=-2)) == (
+        parse_offset("+1d 12h"),
+        parse_offset("- 2 d"),
+    )
+
+
+def test_an_offset_may_be_forty_characters_but_no_longer() -> None:
+    """The length is bounded before the digits are read: 40 characters are read, 41 not."""
+    forty = "+" + "0" * 37 + "1d"
+    assert timedelta(days=1) == parse_offset(forty)
+    with pytest.raises(ValueError, match="not an offset"):
+        parse_offset("+0" + forty[1:])
+
+
+@pytest.mark.parametrize(
+    ("year", "accepted"), [(1969, False), (1970, True), (2199, True), (2200, False)]
+)
+def test_dates_are_planned_from_1970_to_2199(year: int, accepted: bool) -> None:
+    """Both ends of the calendar we plan in count; a year outside them is refused."""
+    moment = datetime(year, 6, 1, tzinfo=UTC)
+    if accepted:
+        assert moment == check_year(moment)
+    else:
+        with pytest.raises(ValueError, match="expected a year from 1970 to 2199"):
+            check_year(moment)
+
+
+def test_a_time_of_day_keeps_its_minutes() -> None:
+    """``10:30`` is half past ten; a wrong one names the expected form."""
+    assert time(10, 30) == parse_clock(" 10:30 ")
+    with pytest.raises(ValueError, match=r"not a time of day: '25:00' \(e\.g\. 10:00\)"):
+        parse_clock("25:00")
+
+
+def test_a_local_time_comes_back_in_utc() -> None:
+    """The moment is in UTC whatever the machine's own zone (``make mutate`` runs the tests
+    with TZ set elsewhere, so a local time could not pass for UTC)."""
+    moment = at_local(date(2027, 1, 15), time(10, 0), "Europe/Podgorica")
+    assert (datetime(2027, 1, 15, 9, 0, tzinfo=UTC), timedelta(0)) == (moment, moment.utcoffset())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("09:00", r"not a range of hours: '09:00' \(e\.g\. 09:00-20:00\)"),
+        ("10:00-10:00", "^quiet hours must not start and end at the same time$"),
+    ],
+)
+def test_quiet_hours_that_are_no_range_are_refused_with_the_reason(text: str, message: str) -> None:
+    """One time, or the same time twice, is no range of hours."""
+    with pytest.raises(ValueError, match=message):
+        QuietHours.parse(text)
+    with pytest.raises(ValueError, match="same time"):
+        QuietHours(time(9, 0), time(9, 0))
+
+
+@pytest.mark.parametrize(
+    ("hours", "clock", "allowed"),
+    [
+        ("09:00-20:00", time(8, 59), False),
+        ("09:00-20:00", time(9, 0), True),
+        ("09:00-20:00", time(19, 59), True),
+        ("09:00-20:00", time(20, 0), False),
+        ("22:00-06:00", time(21, 59), False),
+        ("22:00-06:00", time(22, 0), True),
+        ("22:00-06:00", time(5, 59), True),
+        ("22:00-06:00", time(6, 0), False),
+    ],
+)
+def test_quiet_hours_start_inclusive_and_end_exclusive(
+    hours: str, clock: time, allowed: bool
+) -> None:
+    """The start minute is inside the hours and the end minute outside, overnight too."""
+    assert allowed == QuietHours.parse(hours).allows(clock)
+
+
+def test_a_message_due_at_exactly_the_end_waits_for_the_next_morning() -> None:
+    """20:00 is past the hours: the message goes at 09:00 the next day, not this morning."""
+    due = datetime(2027, 1, 15, 19, 0, tzinfo=UTC)  # 20:00 in Podgorica
+    assert datetime(2027, 1, 16, 8, 0, tzinfo=UTC) == QuietHours().next_allowed(
+        due, "Europe/Podgorica"
+    )
+
+
+def test_after_without_a_local_time_is_the_base_plus_the_offset() -> None:
+    """No ``at``: the moment is exactly the offset after the base, to the second."""
+    base = datetime(2027, 1, 15, 13, 47, 12, tzinfo=UTC)
+    due = After("registration", timedelta(days=3)).due(base, "Europe/Podgorica")
+    assert datetime(2027, 1, 18, 13, 47, 12, tzinfo=UTC) == due
+
+
+def test_cron_between_includes_both_ends_in_utc() -> None:
+    """A fire time exactly at the start or the end of the range is in it; times are UTC."""
+    start = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)  # 10:00 in Podgorica
+    end = datetime(2027, 1, 3, 9, 0, tzinfo=UTC)
+    fires = Cron("0 10 * * *").between(start, end, "Europe/Podgorica")
+    assert [start, start + timedelta(days=1), end] == fires
+    assert {timedelta(0)} == {fire.utcoffset() for fire in fires}
+
+
+def test_cron_lists_at_most_a_thousand_moments_in_one_look() -> None:
+    """Every minute for two days would be 2,880 moments: one look lists the first 1,000."""
+    start = datetime(2027, 1, 1, tzinfo=UTC)
+    fires = Cron("* * * * *").between(start, start + timedelta(days=2), "UTC")
+    assert (MOST_FIRES, start + timedelta(minutes=MOST_FIRES - 1)) == (len(fires), fires[-1])
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("0 10 * *", "^a cron line has five fields: minute hour day month weekday$"),
+        ("0 10 * * * *", "^a cron line has five fields"),
+        ("61 10 * * *", r"higher than the maximum value \(59\)"),
+        ("0 10 32 * *", r"higher than the maximum value \(31\)"),
+        ("0 10 * * funday", "Invalid weekday name"),
+    ],
+)
+def test_an_invalid_cron_line_is_refused(line: str, message: str) -> None:
+    """A wrong number of fields says so; a field out of range is refused by APScheduler."""
+    with pytest.raises(ValueError, match=message):
+        check_cron(line)
+
+
+def test_a_valid_cron_line_passes_the_check() -> None:
+    """The first day of every month at ten is fine."""
+    check_cron("0 10 1 * *")

@@ -67,7 +67,7 @@ class Settings(BaseSettings):
 
     timezone: str = "Europe/Podgorica"
     default_language: str = "en"
-    consent_version: str = "2026-11-v1"
+    consent_version: str = "2026-11-v2"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator(

@@ -49,7 +49,7 @@ async def add_member(
 ) -> Member:
     """A member who consented (and registered, unless ``registered`` is false)."""
     member = await store.members.create(
-        address, language=language, consent_version="2026-11-v1", now=now
+        address, language=language, consent_version="2026-11-v2", now=now
     )
     extra = {"registered_at": now.isoformat()} if registered else {}
     await store.members.update(member.id, now, name=name, country=country, **extra, **fields)

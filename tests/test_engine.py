@@ -38,7 +38,7 @@ async def test_a_typed_number_picks_that_option(chat: Chat, app: App) -> None:
 
     await chat.send("2")
 
-    assert [app.content.text("cnr", "consent.text", version="2026-11-v1")] == chat.replies()
+    assert [app.content.text("cnr", "consent.text", version="2026-11-v2")] == chat.replies()
 
 
 async def test_a_number_beyond_the_options_is_re_asked(chat: Chat, app: App) -> None:
@@ -49,7 +49,7 @@ async def test_a_number_beyond_the_options_is_re_asked(chat: Chat, app: App) -> 
 
     assert [
         "Please choose “I agree” or “No, thanks”.",
-        app.content.text("en", "consent.text", version="2026-11-v1"),
+        app.content.text("en", "consent.text", version="2026-11-v2"),
     ] == chat.replies()
 
 

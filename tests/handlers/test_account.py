@@ -217,7 +217,7 @@ async def test_mydata_shows_everything_as_text_and_as_a_json_file(chat: Chat) ->
         "This is everything we hold about you:\n\n"
         f"{PROFILE}\n\n"
         "Language: English\n"
-        "Consent: version 2026-11-v1, given 2026-11-27 10:00 UTC\n"
+        "Consent: version 2026-11-v2, given 2026-11-27 10:00 UTC\n"
         "Registered: 2026-11-27 10:00 UTC\n"
         "Announcements stopped: no\n"
         "Reached at: telegram:1001\n\n"
@@ -237,7 +237,7 @@ async def test_mydata_shows_everything_as_text_and_as_a_json_file(chat: Chat) ->
         "rsvps",
     ] == sorted(data)
     member = data["member"]
-    assert ("Ana Marković", "DE", "Berlin", "telegram", "2026-11-v1") == (
+    assert ("Ana Marković", "DE", "Berlin", "telegram", "2026-11-v2") == (
         member["name"],
         member["country"],
         member["city"],
@@ -279,7 +279,7 @@ async def test_mydata_of_a_stranger_stopped_at_consent_shows_the_conversation(
 
     text, question = chat.replies()
     assert GUEST_DATA.format(language="English", name="Ana Marković") == text
-    assert app.content.text("en", "consent.text", version="2026-11-v1") == question
+    assert app.content.text("en", "consent.text", version="2026-11-v2") == question
     attachment = chat.last[0].file
     assert attachment is not None
     assert ("mydata.json", "application/json") == (attachment.filename, attachment.mime_type)
@@ -312,7 +312,7 @@ async def test_mydata_of_a_stranger_in_montenegrin_shows_the_conversation(
 
     text, question = chat.replies()
     assert GUEST_DATA_CNR.format(language="Crnogorski", name="Jelena Popović") == text
-    assert app.content.text("cnr", "consent.text", version="2026-11-v1") == question
+    assert app.content.text("cnr", "consent.text", version="2026-11-v2") == question
     assert chat.last[0].file is not None
 
 
@@ -430,7 +430,7 @@ async def test_delete_no_for_a_stranger_asks_for_consent_again(chat: Chat, app: 
 
     await chat.press("No, keep it")
 
-    consent_text = app.content.text("en", "consent.text", version="2026-11-v1")
+    consent_text = app.content.text("en", "consent.text", version="2026-11-v2")
     assert ["Nothing was erased.", consent_text] == chat.replies()
     assert {"members": 0, "addresses": 0, "conversations": 1} == await rows(app)
 

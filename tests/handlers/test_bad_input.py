@@ -202,7 +202,7 @@ async def test_a_rapid_double_press_advances_only_once(chat: Chat, app: App) -> 
     await chat.press_old(keyboard, "English")
     await chat.press_old(keyboard, "English")
 
-    assert [STALE, app.content.text("en", "consent.text", version="2026-11-v1")] == chat.replies()
+    assert [STALE, app.content.text("en", "consent.text", version="2026-11-v2")] == chat.replies()
     conversation = await app.store.conversations.load(chat.address)
     assert ("ask_consent", ["ask_language"]) == (conversation.step, conversation.history)
 

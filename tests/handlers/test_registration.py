@@ -13,7 +13,7 @@ from bot.store import Member
 from tests.chat import Chat
 from tests.conftest import make_settings
 
-CONSENT_VERSION = "2026-11-v1"
+CONSENT_VERSION = "2026-11-v2"
 NOW = "2026-11-27T10:00:00+00:00"
 ASK_LANGUAGE = "Please choose your language."
 ASK_NAME = "What is your name?"

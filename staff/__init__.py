@@ -1,0 +1,1 @@
+"""What staff and coordinators use outside the members' conversations."""

@@ -27,11 +27,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from bot.clock import FixedClock
+from bot.content import Content
+from bot.content.audience import Audience
 from bot.messages import Reply
 from bot.store import Store
 from scheduler import broadcast
-from scheduler.audience import Audience
-from scheduler.content import Content
 from scheduler.planner import Planner
 from scheduler.sender import Sender
 

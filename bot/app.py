@@ -21,18 +21,22 @@ from pathlib import Path
 from typing import TextIO
 
 import pycountry
-from starlette.routing import BaseRoute
+from starlette.applications import Starlette
+from starlette.routing import Mount
 from telegram.request import BaseRequest
 from twilio.http import AsyncHttpClient
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 
-from bot import web
+import handlers
+import staff
+from bot import web, zones
 from bot.channels.base import Channel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_transport import AiohttpRequest
 from bot.channels.terminal import TerminalChannel
 from bot.channels.whatsapp import WhatsAppChannel, twilio_client
 from bot.clock import Clock, SystemClock
+from bot.content import Content
 from bot.countries import CountryIndex
 from bot.engine import Engine
 from bot.flow import FlowSettings
@@ -41,17 +45,6 @@ from bot.relay import Relay
 from bot.roles import Roles
 from bot.settings import Settings
 from bot.store import Store
-from handlers import (
-    COMMANDS,
-    FLOWS,
-    MENU_COMMANDS,
-    SHORTCUTS,
-    STAFF_COMMANDS,
-    STAFF_HANDLERS,
-    menu,
-)
-from scheduler import zones
-from scheduler.content import Content
 from scheduler.housekeeping import Housekeeper
 from scheduler.jobs import Jobs
 from scheduler.planner import Planner
@@ -60,6 +53,7 @@ from scheduler.ratelimit import Monotonic, RateLimiter, Sleep
 from scheduler.render import Links
 from scheduler.sender import Sender
 from scheduler.sendlock import SendLock
+from staff import dashboard
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +96,6 @@ class App:
         self.whatsapp: WhatsAppChannel | None = None
         self.relay: Relay | None = None
         self.files: Files | None = None
-        # Extra HTTP routes (the dashboard) served beside the webhooks.
-        self.routes: list[BaseRoute] = []
         # The HTTP server while serve() runs.
         self.http: web.Server | None = None
 
@@ -137,17 +129,17 @@ class App:
                 telegram_enabled=self.settings.telegram_enabled,
                 whatsapp_enabled=self.settings.whatsapp_enabled,
             ),
-            flows=FLOWS,
-            commands=COMMANDS,
-            menu=menu,
-            hidden_commands=STAFF_COMMANDS,
-            staff_commands=STAFF_HANDLERS,
+            flows={**handlers.FLOWS, **staff.FLOWS},
+            commands=handlers.COMMANDS,
+            menu=handlers.menu,
+            hidden_commands=staff.STAFF_COMMANDS,
+            staff_commands=staff.STAFF_HANDLERS,
             roles=Roles.from_ids(
                 staff_telegram_ids=self.settings.staff_telegram_ids,
                 coordinator_telegram_ids=self.settings.coordinator_telegram_ids,
                 staff_whatsapp_numbers=self.settings.staff_whatsapp_numbers,
             ),
-            shortcuts=SHORTCUTS,
+            shortcuts=handlers.SHORTCUTS,
             keyword_channels=frozenset({"whatsapp"}),
             phone_channels=frozenset({"whatsapp"}),
         )
@@ -291,7 +283,9 @@ class App:
         content = self.content
 
         def menu_in(language: str) -> dict[str, str]:
-            return {name: content.text(language, f"commands.{name}") for name in MENU_COMMANDS}
+            return {
+                name: content.text(language, f"commands.{name}") for name in handlers.MENU_COMMANDS
+            }
 
         menus = [("", menu_in(content.default_language))]
         hints = content.programme.language_hints if content.programme else {}
@@ -305,6 +299,20 @@ class App:
                 if pycountry.languages.get(alpha_2=code) is not None
             ]
         return menus
+
+    def asgi(self) -> Starlette:
+        """The HTTP app: the webhooks, the health check, media links and the dashboard."""
+        services = web.Services(
+            settings=self.settings,
+            store=self.store,
+            clock=self.clock,
+            telegram=self.telegram,
+            whatsapp=self.whatsapp,
+            relay=self.relay,
+            files=self.files,
+        )
+        board = dashboard.build(self.settings, self.store, self.content, self.clock)
+        return web.build(services, [Mount(dashboard.PATH, app=board)])
 
     @asynccontextmanager
     async def sending(self) -> AsyncIterator[None]:
@@ -323,7 +331,7 @@ class App:
         until ``stop`` is set."""
         if self.telegram is None and self.whatsapp is None:
             raise RuntimeError("no channel is configured")
-        self.http = web.Server(web.build(self), self.settings.http_host, self.settings.http_port)
+        self.http = web.Server(self.asgi(), self.settings.http_host, self.settings.http_port)
         await self.http.start()
         try:
             if self.telegram is not None:

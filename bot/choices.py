@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from bot.content import Content
 from bot.flow import CONTROLS, Answer
 from bot.messages import Inbound, Kind
 from bot.text import fold
-from scheduler.content import Content
 
 # What marks an option already chosen in a multi-select.
 SELECTED = "✅ "

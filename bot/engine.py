@@ -16,6 +16,7 @@ from typing import Any
 
 from bot import choices
 from bot.clock import Clock
+from bot.content import Content
 from bot.countries import CountryIndex
 from bot.flow import (
     BACK,
@@ -36,7 +37,6 @@ from bot.flow import (
 from bot.messages import Inbound, Kind, Option, Reply, address_id
 from bot.roles import Restricted, Roles
 from bot.store import Conversation, Member, Store
-from scheduler.content import Content
 
 log = logging.getLogger(__name__)
 

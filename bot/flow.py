@@ -15,10 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
+from bot.content import Content
 from bot.countries import CountryIndex
 from bot.messages import Attachment, Inbound, Option, Reply
 from bot.store import Member, Store
-from scheduler.content import Content
 
 END = ""
 """Returned by an answer step to finish the flow."""

@@ -1,5 +1,5 @@
-"""The HTTP side: one Starlette app built from the running :class:`bot.app.App`, served by uvicorn
-in the bot's own event loop.
+"""The HTTP side: one Starlette app over the services the wiring hands it (:class:`Services`),
+served by uvicorn in the bot's own event loop.
 
 | route | does |
 |---|---|
@@ -8,7 +8,7 @@ in the bot's own event loop.
 | ``POST /telegram/webhook`` | a Telegram update in webhook mode, with the secret header |
 | ``GET /healthz`` | whether the store answers, which channels are on, replies waiting |
 | ``GET /media/<token>`` | a file offered to a WhatsApp member by link, for a short while |
-| ``/dashboard`` | the coordinators' dashboard (:mod:`bot.dashboard`); 404 without a password |
+| ``/dashboard`` | the coordinators' dashboard (:mod:`staff.dashboard`); 404 without a password |
 
 Every body is read with a hard cap before any handler sees it (:mod:`bot.body_limit`): 64 KiB,
 1 MiB for Telegram's updates; past it, 413 at once. A Telegram body that is not an update
@@ -17,7 +17,7 @@ gets 400: Telegram itself never sends one, and it will never become one.
 Twilio signs the URL it called — ``PUBLIC_BASE_URL`` + path + query, not whatever a reverse
 proxy passed on — with the auth token; a request without a valid signature gets 403 and leaves
 no trace, and with no auth token (or no public URL) every Twilio request is refused. Other
-routes (the dashboard) join through ``App.routes`` or :func:`build`'s ``routes``.
+routes (the dashboard) join through :func:`build`'s ``routes``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 import uvicorn
@@ -37,7 +37,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 from twilio.request_validator import (
     SIGNATURE_HEADER,
@@ -47,14 +47,16 @@ from twilio.request_validator import (
 )
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import dashboard
 from bot.body_limit import BodyLimit
-from bot.channels.whatsapp import delivery_of
+from bot.channels.telegram import TelegramChannel
+from bot.channels.whatsapp import WhatsAppChannel, delivery_of
+from bot.clock import Clock
 from bot.errors import StoreError
 from bot.media import PATH as MEDIA_PATH
-
-if TYPE_CHECKING:
-    from bot.app import App
+from bot.media import Files
+from bot.relay import Relay
+from bot.settings import Settings
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -117,10 +119,23 @@ class TwilioSignature:
         return bool(validator.validate(self.url(request), _Params(fields), signature, algorithm))
 
 
-class Routes:
-    """The request handlers, over the running app's store, channels and relay."""
+@dataclass(frozen=True)
+class Services:
+    """What the routes work with, handed over by the wiring (:mod:`bot.app`)."""
 
-    def __init__(self, app: App) -> None:
+    settings: Settings
+    store: Store
+    clock: Clock
+    telegram: TelegramChannel | None = None
+    whatsapp: WhatsAppChannel | None = None
+    relay: Relay | None = None
+    files: Files | None = None
+
+
+class Routes:
+    """The request handlers, over the running service's store, channels and relay."""
+
+    def __init__(self, app: Services) -> None:
         self.app = app
         settings = app.settings
         self.signature = TwilioSignature(
@@ -238,9 +253,9 @@ class Routes:
         )
 
 
-def build(app: App, routes: Sequence[BaseRoute] = ()) -> Starlette:
-    """The Starlette app of a running :class:`App`, with any extra routes (the dashboard)."""
-    handlers = Routes(app)
+def build(services: Services, routes: Sequence[BaseRoute] = ()) -> Starlette:
+    """The Starlette app over ``services``, with any extra routes (the dashboard)."""
+    handlers = Routes(services)
     return Starlette(
         routes=[
             Route("/whatsapp/inbound", handlers.whatsapp_inbound, methods=["POST"]),
@@ -248,8 +263,6 @@ def build(app: App, routes: Sequence[BaseRoute] = ()) -> Starlette:
             Route("/telegram/webhook", handlers.telegram_webhook, methods=["POST"]),
             Route("/healthz", handlers.health, methods=["GET"]),
             Route(MEDIA_PATH + "{token}", handlers.media, methods=["GET"]),
-            Mount(dashboard.PATH, app=dashboard.build(app)),
-            *app.routes,
             *routes,
         ],
         middleware=[
@@ -280,7 +293,7 @@ class Server:
             access_log=False,
             server_header=False,
             # X-Forwarded-For is read by the dashboard alone, from TRUSTED_PROXIES only
-            # (bot.dashboard.proxies): uvicorn's own reading would believe any local peer, and
+            # (staff.dashboard.proxies): uvicorn's own reading would believe any local peer, and
             # its FORWARDED_ALLOW_IPS environment variable would trust hosts nobody set here.
             proxy_headers=False,
             timeout_graceful_shutdown=5,

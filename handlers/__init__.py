@@ -1,4 +1,5 @@
-"""The conversation flows and commands. They know no channel."""
+"""The members' conversations: their flows and commands (staff's are in :mod:`staff`). They
+know no channel."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ import re
 from collections.abc import Mapping
 
 from bot.flow import Command, Flow, Shortcut
-from bot.roles import COORDINATOR, STAFF, Restricted
-from handlers import account, broadcast, events, fellowship, registration, staff
+from handlers import account, events, fellowship, registration
 from handlers.menu import menu
 
 FLOWS: Mapping[str, Flow] = {
@@ -18,7 +18,6 @@ FLOWS: Mapping[str, Flow] = {
         account.DELETE_FLOW,
         events.FLOW,
         fellowship.FLOW,
-        broadcast.FLOW,
     )
 }
 
@@ -63,23 +62,10 @@ MENU_COMMANDS = (
     "stop",
 )
 
-# Staff commands: unknown to anyone who is not staff, and their attempts are logged.
-STAFF_COMMANDS = frozenset({"broadcast", "stats", "signups", "export"})
-
-# What each staff command runs and who may run it (staff can do everything coordinators can).
-STAFF_HANDLERS: Mapping[str, Restricted] = {
-    "broadcast": Restricted(broadcast.start, STAFF),
-    "stats": Restricted(staff.stats, COORDINATOR),
-    "signups": Restricted(staff.signups, COORDINATOR),
-    "export": Restricted(staff.export_files, COORDINATOR),
-}
-
 __all__ = [
     "COMMANDS",
     "FLOWS",
     "MENU_COMMANDS",
     "SHORTCUTS",
-    "STAFF_COMMANDS",
-    "STAFF_HANDLERS",
     "menu",
 ]

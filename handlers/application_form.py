@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.flow import Answer, Context, Question, Retry
 from bot.messages import Option
+from bot.zones import zone
 from handlers import answers, dates
 from handlers.answers import Problem
 from handlers.fellowship_states import (
@@ -25,7 +26,6 @@ from handlers.fellowship_states import (
     FIELD_STATES,
 )
 from handlers.programmes import chosen_programme
-from scheduler.zones import zone
 
 ANY_HOST = "any"
 DURATIONS = ("up_to_1", "1_to_3", "3_to_6", "6_to_12")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from scheduler.content import Content
-from scheduler.zones import zone
+from bot.content import Content
+from bot.zones import zone
 
 
 def month_year(content: Content, language: str, year: int, month: int) -> str:

@@ -9,14 +9,14 @@ members who get them are told through the outbox.
 
 from __future__ import annotations
 
+from bot.content import Content
+from bot.content.events import Event
 from bot.flow import END, Answer, Context, Flow, Go, Question, Retry, State
 from bot.messages import Option
 from bot.store import Outgoing, Rsvp
 from bot.store.rsvps import GOING, MAYBE, NOT_GOING, WAITLISTED, Outcome
+from bot.zones import member_zone
 from handlers import dates, ics, registration
-from scheduler.content import Content
-from scheduler.events import Event
-from scheduler.zones import member_zone
 
 ASK_EVENT = "ask_event"
 ASK_RSVP = "ask_rsvp"

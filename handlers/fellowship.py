@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.content import Content
 from bot.flow import END, Answer, Context, Flow, Go, Question, Retry, State
 from bot.messages import Option
 from bot.store import Application, Member, Outgoing
@@ -47,7 +48,6 @@ from handlers.programmes import (
     programme_title,
     status_text,
 )
-from scheduler.content import Content
 
 INTERESTED = "apply"
 MY_APPLICATIONS = "mine"

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import icalendar
 
+from bot.content.events import Event
 from bot.messages import Attachment
-from scheduler.events import Event
 
 PRODUCT = "-//Diaspora Connect//Events//EN"
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from bot import zones
 from bot.flow import END, Answer, Context, Question, Retry
 from bot.messages import Option
 from bot.store import PROFILE_FIELDS
 from handlers import changes, labels
 from handlers.registration_states import FIELD_STATES
-from scheduler import zones
 
 CONFIRM = "confirm"
 

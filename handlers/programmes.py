@@ -7,10 +7,10 @@ and :mod:`handlers.applications`, so a title or a status reads the same on every
 
 from __future__ import annotations
 
+from bot.content.fellowships import Fellowship
 from bot.flow import Context
 from bot.store import Application
 from handlers import dates
-from scheduler.fellowships import Fellowship
 
 
 def open_programmes(ctx: Context) -> list[Fellowship]:

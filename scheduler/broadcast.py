@@ -14,9 +14,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.content.audience import Audience, AudienceError, Vocabulary, parse_audience
+from bot.content.placeholders import MEMBER_PLACEHOLDERS
 from bot.store import Broadcast, Outgoing, Store
-from scheduler.audience import Audience, AudienceError, Vocabulary, parse_audience
-from scheduler.render import MEMBER_PLACEHOLDERS, fill, member_values
+from scheduler.render import fill, member_values
 from scheduler.roster import Person, PersonReader, likely_channel
 
 _FORMATTER = string.Formatter()

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import Clock
+from bot.content import Content
 from bot.store import Store
 from bot.store.conversations import UNFINISHED_FOR
-from scheduler.content import Content
 
 log = logging.getLogger(__name__)
 

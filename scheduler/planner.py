@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.clock import Clock
+from bot.content import Content
+from bot.content.campaigns import Campaign
+from bot.content.schedule import After, Cron, SendAt
 from bot.messages import Template
 from bot.store import Outgoing, Run, Store
-from scheduler.campaigns import Campaign
-from scheduler.content import Content
 from scheduler.render import Calendar, Links, escape, event_values, member_values
 from scheduler.roster import Person, Roster
-from scheduler.schedule import After, Cron, SendAt
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.content import Content
+from bot.content.campaigns import Campaign
+from bot.content.schedule import After, Cron, SendAt
 from bot.store import Store
-from scheduler.campaigns import Campaign
-from scheduler.content import Content
 from scheduler.planner import calendar, job_id
 from scheduler.render import Links, event_values, fill, member_values
 from scheduler.roster import Person, Roster
-from scheduler.schedule import After, Cron, SendAt
 from scheduler.sender import WHATSAPP_WINDOW
 
 SAMPLE_NAME = "Ana Marković"

@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 
 from bot.channels.base import Channel
 from bot.clock import Clock
+from bot.content import Content
 from bot.errors import DeliveryError
 from bot.messages import Reply, channel_of
 from bot.store import Broadcast, Store
-from scheduler.content import Content
 
 log = logging.getLogger(__name__)
 

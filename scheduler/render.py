@@ -12,22 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from bot.content.events import Event
 from bot.text import clean
-from scheduler.events import Event
-
-MEMBER_PLACEHOLDERS = frozenset({"first_name", "name"})
-EVENT_PLACEHOLDERS = frozenset(
-    {
-        "event_title",
-        "event_date",
-        "event_time",
-        "event_venue",
-        "event_city",
-        "event_link",
-        "event_url",
-    }
-)
-PLACEHOLDERS = MEMBER_PLACEHOLDERS | EVENT_PLACEHOLDERS
 
 _WHATSAPP = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
 

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
+from bot.content.audience import Audience
 from bot.store import Recipients
-from scheduler.audience import Audience
-from scheduler.zones import member_zone
+from bot.zones import member_zone
 
 # Members read in one trip to the database during the first load.
 PAGE = 5_000

@@ -10,15 +10,16 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 
+from bot.content.campaigns import WHATSAPP_LIMIT
+from bot.content.placeholders import MEMBER_PLACEHOLDERS
 from bot.flow import END, Answer, Context, Flow, Go, Question, Retry, State
 from bot.messages import Option
 from bot.roles import STAFF
-from handlers import segment
 from scheduler import broadcast
-from scheduler.campaigns import WHATSAPP_LIMIT
 from scheduler.planner import calendar
 from scheduler.progress import number
-from scheduler.render import MEMBER_PLACEHOLDERS, event_values, fill, member_values
+from scheduler.render import event_values, fill, member_values
+from staff import segment
 
 ASK_SOURCE = "ask_source"
 ASK_TEXT = "ask_text"

@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import charts, export, sheets
-from bot import stats as figures
 from bot.countries import country_name
 from bot.flow import Context, Go
 from bot.messages import Attachment
 from bot.store import MemberQuery
 from handlers.dates import date_text
 from scheduler.progress import number
+from staff import charts, export, sheets
+from staff import stats as figures
 
 SIGNUPS = 10
 MOST_SIGNUPS = 50

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.content import Content
 from bot.errors import DiasporaError
 from bot.store import Application, Member, Store
 from bot.store.fellowship import WITHDRAWN, Note
 from handlers.fellowship import status_notice
-from scheduler.content import Content
 
 
 class DecisionRefused(DiasporaError):

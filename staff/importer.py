@@ -31,12 +31,12 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from openpyxl import load_workbook
 
+from bot.content import Content
 from bot.countries import CountryIndex
 from bot.errors import UnreadableFile
 from bot.store import Contact, Store
 from bot.text import clean, fold
 from handlers.answers import normalise_phone
-from scheduler.content import Content
 
 ENCODINGS = ("utf-8-sig", "cp1250", "latin-1")
 # Folded headings → field. "first"/"last" are joined into the name.

@@ -1,6 +1,6 @@
 """The mapping report as files: one self-contained HTML page (inline CSS and SVG bar charts, no
 asset from the internet, readable on a phone) or an XLSX workbook (one sheet per table). Both
-render :func:`bot.stats.mapping_report` and nothing else, so they hold aggregates only.
+render :func:`staff.stats.mapping_report` and nothing else, so they hold aggregates only.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from bot import stats
-from bot.export import safe_cell
-from bot.stats import MappingReport, Table
-from bot.suppression import SECONDARY, SMALL
-from scheduler.content import Content
+from bot.content import Content
+from staff import stats
+from staff.export import safe_cell
+from staff.stats import MappingReport, Table
+from staff.suppression import SECONDARY, SMALL
 
 BAR = "#1f5fa8"
 HIDDEN = "#b8c2cc"

@@ -1,7 +1,7 @@
 """The audience a staff member builds in ``/broadcast``: filters kept in the conversation's
 answers, the options each filter offers, and the audience described in the staff's language.
 
-The filters are those of campaign audiences (:class:`scheduler.audience.Audience`) plus
+The filters are those of campaign audiences (:class:`bot.content.audience.Audience`) plus
 fellowship applicants; inside one filter any chosen value matches, and filters narrow.
 """
 
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.content.audience import Audience
 from bot.countries import country_name
 from bot.flow import Context
 from bot.messages import Option
 from handlers import labels
-from scheduler.audience import Audience
 from scheduler.broadcast import ANY_PROGRAMME
 
 # Filter → the Audience field (a tuple of values) it fills.

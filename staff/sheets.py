@@ -1,15 +1,15 @@
 """The rows of the RSVP and fellowship exports — the same for the CLI, the chat and the
-dashboard; :mod:`bot.export` writes them as safe CSV or XLSX."""
+dashboard; :mod:`staff.export` writes them as safe CSV or XLSX."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from bot.content import Content
 from bot.store import Member, Store
 from bot.store.fellowship import ANSWERS
 from bot.store.rsvps import GOING, WAITLISTED
-from scheduler.content import Content
 
 RSVP_COLUMNS = (
     "event",

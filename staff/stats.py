@@ -2,7 +2,7 @@
 
 :func:`collect` gathers exact counts (:class:`Statistics`, for staff and coordinators only);
 :func:`mapping_report` turns them into the one output meant to leave the programme — aggregates
-with small counts suppressed as :mod:`bot.suppression` describes. :func:`title` names a
+with small counts suppressed as :mod:`staff.suppression` describes. :func:`title` names a
 dimension and :func:`label` one of its keys in a language. The SQL is in
 :mod:`bot.store.stats`; here is only arithmetic.
 
@@ -22,11 +22,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from bot.content import Content
 from bot.countries import city_name, country_name
 from bot.store import EventCounts, Store
-from bot.suppression import THRESHOLD, Cell, suppress
 from bot.text import fold
-from scheduler.content import Content
+from staff.suppression import THRESHOLD, Cell, suppress
 
 NOT_GIVEN = ""
 """The key under which members who did not answer are counted."""
@@ -308,7 +308,7 @@ class Table:
 
 @dataclass(frozen=True)
 class MappingReport:
-    """The diaspora map: aggregates only, small counts suppressed (see :mod:`bot.suppression`).
+    """The diaspora map: aggregates only, small counts suppressed (see :mod:`staff.suppression`).
 
     ``members`` is the published member count (``<5`` under the threshold); ``tables`` follow
     :data:`DIMENSIONS`; ``cities`` has a table per country shown in the country table, naming

@@ -8,7 +8,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import web
 from bot.app import App
 from bot.clock import FixedClock
 from bot.settings import Settings
@@ -104,6 +103,6 @@ async def whatsapp_app(
 @pytest.fixture
 async def web_client(whatsapp_app: App) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client for the app's Starlette routes, in process."""
-    transport = httpx.ASGITransport(app=web.build(whatsapp_app))
+    transport = httpx.ASGITransport(app=whatsapp_app.asgi())
     async with httpx.AsyncClient(transport=transport, base_url="http://bot.internal") as client:
         yield client

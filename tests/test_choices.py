@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.choices import SELECTED, Keywords, command, resolve
+from bot.content import Content
 from bot.flow import Answer
 from bot.messages import Inbound, Kind
-from scheduler.content import Content
 from tests.conftest import CONTENT
 
 AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)

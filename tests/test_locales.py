@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.content import Content, placeholders
+from bot.content import Content, placeholders
 from tests.conftest import CONTENT
 
 SHIPPED = sorted(path.stem for path in (CONTENT / "locales").glob("*.yaml"))

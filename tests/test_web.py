@@ -15,7 +15,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import web
 from bot.app import App
 from bot.clock import FixedClock
 from bot.messages import Attachment
@@ -41,7 +40,7 @@ async def client_of(
 ) -> AsyncIterator[tuple[App, httpx.AsyncClient]]:
     """An app built from ``settings`` and an in-process HTTP client for its routes."""
     async with App(settings, clock=clock) as app:
-        transport = httpx.ASGITransport(app=web.build(app))
+        transport = httpx.ASGITransport(app=app.asgi())
         async with httpx.AsyncClient(transport=transport, base_url="http://bot.internal") as client:
             yield app, client
 

@@ -1,5 +1,5 @@
-"""The command line's campaign and outbox commands: ``campaigns check|preview``, ``outbox
-status`` and ``broadcast``. :func:`add_commands` adds them to ``diaspora-bot``'s parser."""
+"""``diaspora-bot campaigns check|preview``, ``outbox status`` and ``broadcast``: what the
+content folder will send, what the outbox did, and a broadcast from the command line."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from bot import cli_common
 from bot.app import App
+from bot.cli import common
+from bot.content import Content
+from bot.content.check import check
 from bot.settings import Settings
 from bot.store import Store
 from scheduler import broadcast as broadcasts
-from scheduler.check import check
-from scheduler.content import Content
 from scheduler.preview import describe, preview
 from scheduler.report import outbox_status
 from scheduler.sender import DrainReport
@@ -51,7 +51,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     shown.add_argument(
         "--days",
-        type=cli_common.days(PREVIEW_DAYS),
+        type=common.days(PREVIEW_DAYS),
         default=7,
         help=f"how many days ahead, at most {PREVIEW_DAYS} (default 7)",
     )
@@ -112,9 +112,7 @@ async def _check(settings: Settings, out: TextIO) -> int:
 async def _preview(settings: Settings, days: float, out: TextIO) -> int:
     content = Content(root=Path(settings.content_dir), default_language=settings.default_language)
     async with Store(settings.database_path) as store:
-        occurrences = await preview(
-            content, store, cli_common.now(), days, timezone=settings.timezone
-        )
+        occurrences = await preview(content, store, common.now(), days, timezone=settings.timezone)
     for error in content.errors.values():
         out.write(f"skipped (broken): {error}\n")
     out.write("\n".join(describe(occurrences, days)) + "\n")
@@ -127,7 +125,7 @@ async def outbox(settings: Settings, args: argparse.Namespace) -> int:
         # Nobody sending: rows still ``sending`` were left by a crash; report them as unknown.
         if lock.acquire():
             try:
-                await store.outbox.recover(cli_common.now())
+                await store.outbox.recover(common.now())
             finally:
                 lock.release()
         lines = await outbox_status(store)
@@ -156,7 +154,7 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
         if not args.yes and not _confirm(plan.members):
             print("Cancelled: nothing queued.")
             return 1
-        actor = cli_common.actor()
+        actor = common.actor()
         now = app.clock.now()
         sent, queued = await broadcasts.queue(app.store, plan, actor, now, settings.timezone)
         print(f"Queued {queued} messages as {sent.job}.")
@@ -213,3 +211,6 @@ async def _drain(app: App, job: str, total: int) -> DrainReport:
             await app.sleep(max(wait, 0.05))
     bar.close()
     return total_report
+
+
+COMMANDS = {"campaigns": campaigns, "outbox": outbox, "broadcast": broadcast}

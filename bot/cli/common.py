@@ -1,18 +1,24 @@
 """What every command of ``diaspora-bot`` shares: its error, the argument types that keep numbers
-in range, the time, who runs it (for the audit log), and the content folder."""
+in range, the time, who runs it (for the audit log), the content folder, writing a file and a
+progress bar."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import math
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
 
 from bot.clock import SystemClock
+from bot.content import Content
 from bot.errors import DiasporaError
 from bot.settings import Settings
-from scheduler.content import Content
 
 
 class CommandError(DiasporaError):
@@ -61,3 +67,16 @@ def actor() -> str:
 
 def load_content(settings: Settings) -> Content:
     return Content.load(settings.content_dir, settings.default_language)
+
+
+def save(path: Path, data: bytes | str) -> None:
+    """Writes a file (text as UTF-8, line ends as they are)."""
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8", newline="")
+
+
+def progress(rows: Sequence[Any], what: str) -> Iterable[Any]:
+    """The rows, with a progress bar on a terminal (none in pipes and files)."""
+    return tqdm(rows, desc=what, unit="row", file=sys.stderr, disable=None, leave=False)

@@ -1,8 +1,5 @@
-"""The command line's event and fellowship commands: ``qr event`` and ``fellowship status``, and
-the ``export rsvps`` and ``export fellowship`` options. :func:`add_commands` and
-:func:`add_exports` add them to ``diaspora-bot``'s parser; the exports run in
-:func:`bot.cli_staff.export_data`.
-"""
+"""``diaspora-bot qr event SLUG`` (posters that open an event's RSVP) and ``fellowship status ID
+STATUS`` (a decision, told to the applicant through the outbox, audited)."""
 
 from __future__ import annotations
 
@@ -10,31 +7,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot import cli_common, decisions, qr
+from bot.cli import common
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.fellowship import STATUSES
+from staff import decisions, qr
 
 CHANNELS = ("telegram", "whatsapp")
-
-
-def add_exports(what: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Adds ``export rsvps`` and ``export fellowship``."""
-    rsvps = what.add_parser(
-        "rsvps",
-        help="RSVPs with guest counts and waitlist positions",
-        description="Export RSVPs (of one event, or of all) with the member's contact, guest "
-        "counts and waitlist positions.",
-    )
-    rsvps.add_argument("--event", metavar="SLUG", help="only this event (its file name)")
-    rsvps.add_argument("--output", "-o", type=Path, help="a .csv or .xlsx file")
-    fellowship = what.add_parser(
-        "fellowship",
-        help="fellowship applications with the applicant's profile",
-        description="Export fellowship applications, each with the applicant's profile and the "
-        "latest coordinator note.",
-    )
-    fellowship.add_argument("--output", "-o", type=Path, help="a .csv or .xlsx file")
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -74,7 +53,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Set an application's status (ids are in `export fellowship`). The "
         "applicant is told through the outbox, in their language; the change is audited.",
     )
-    status.add_argument("id", type=cli_common.whole_number, help="the application's number")
+    status.add_argument("id", type=common.whole_number, help="the application's number")
     status.add_argument("status", choices=STATUSES, help="the new status")
     status.add_argument(
         "--note", help="a note for the coordinators (kept with the application, not sent)"
@@ -83,12 +62,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 async def qr_codes(settings: Settings, args: argparse.Namespace) -> int:
     """``qr event <slug>``: writes the PNG posters."""
-    content = cli_common.load_content(settings)
+    content = common.load_content(settings)
     slug = args.slug.lower()
     event = content.events.get(slug)
     if event is None:
         known = ", ".join(sorted(content.events)) or "none"
-        raise cli_common.CommandError(
+        raise common.CommandError(
             f"no event {args.slug!r} in {settings.content_dir}/events (known: {known})"
         )
     channels = CHANNELS if args.channel == "both" else (args.channel,)
@@ -102,7 +81,7 @@ async def qr_codes(settings: Settings, args: argparse.Namespace) -> int:
             link = qr.whatsapp_link(settings.twilio_whatsapp_number, slug)
             number = link.removeprefix("https://").split("?")[0]
             links[channel] = (link, f"{number} · EVENT {slug}")
-    if event.ends_at <= cli_common.now():
+    if event.ends_at <= common.now():
         print(f"diaspora-bot: note: {slug} has already taken place", file=sys.stderr)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     for channel, (link, caption) in links.items():
@@ -114,18 +93,21 @@ async def qr_codes(settings: Settings, args: argparse.Namespace) -> int:
 
 async def fellowship(settings: Settings, args: argparse.Namespace) -> int:
     """``fellowship status <id> <status>``: changes the status and tells the applicant."""
-    content = cli_common.load_content(settings)
+    content = common.load_content(settings)
     async with Store(settings.database_path) as store:
         change = await decisions.change_status(
             store,
             content,
             args.id,
             args.status,
-            cli_common.now(),
-            actor=cli_common.actor(),
+            common.now(),
+            actor=common.actor(),
             note=args.note,
         )
     before, after, member = change.before, change.after, change.member
     told = f"member {after.member_id} is told in {member.language}" if member else "no member"
     print(f"application #{after.id}: {before.status} → {after.status} ({told})")
     return 0
+
+
+COMMANDS = {"qr": qr_codes, "fellowship": fellowship}

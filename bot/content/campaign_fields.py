@@ -1,7 +1,7 @@
 """A campaign file's front matter, field by field: the schedule and the WhatsApp template, and
 the placeholders of any text, each problem with its line.
 
-:func:`scheduler.campaigns.problems` reads a file with these; they add what is wrong to a
+:func:`bot.content.campaigns.problems` reads a file with these; they add what is wrong to a
 :class:`Problems` and return what can be used (None when nothing can).
 """
 
@@ -17,13 +17,11 @@ from typing import Any
 
 import yaml
 
-from bot.errors import ContentError
-from bot.messages import Template
-from scheduler import yamlfile
-from scheduler.audience import Vocabulary
-from scheduler.events import Event
-from scheduler.render import PLACEHOLDERS
-from scheduler.schedule import (
+from bot.content import yamlfile
+from bot.content.audience import Vocabulary
+from bot.content.events import Event
+from bot.content.placeholders import PLACEHOLDERS
+from bot.content.schedule import (
     After,
     Cron,
     Schedule,
@@ -33,6 +31,8 @@ from scheduler.schedule import (
     parse_clock,
     parse_offset,
 )
+from bot.errors import ContentError
+from bot.messages import Template
 
 CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
 _FORMATTER = string.Formatter()

@@ -27,19 +27,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.errors import ContentError
-from scheduler import campaign_fields as fields
-from scheduler import yamlfile
-from scheduler.audience import Audience, AudienceError, parse_audience
-from scheduler.campaign_fields import (
+from bot.content import campaign_fields as fields
+from bot.content import yamlfile
+from bot.content.audience import Audience, AudienceError, parse_audience
+from bot.content.campaign_fields import (
     Context,
     Problems,
     WhatsAppTemplate,
     bad_value_line,
     placeholders,
 )
-from scheduler.render import EVENT_PLACEHOLDERS, PLACEHOLDERS
-from scheduler.schedule import After, QuietHours, Schedule
+from bot.content.placeholders import EVENT_PLACEHOLDERS, PLACEHOLDERS
+from bot.content.schedule import After, QuietHours, Schedule
+from bot.errors import ContentError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 CHANNELS = ("telegram", "whatsapp")

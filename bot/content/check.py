@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 
+from bot.content import Content
+from bot.content import campaigns as campaign_files
 from bot.errors import ContentError
 from bot.store import Store
-from scheduler import campaigns as campaign_files
-from scheduler.content import Content
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from bot.content.schedule import check_year
+from bot.content.yamlfile import Located
 from bot.errors import ContentError
-from scheduler.schedule import check_year
-from scheduler.yamlfile import Located
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 KEYS = {

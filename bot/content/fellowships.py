@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from scheduler.events import read_mapping, read_moment, read_texts
-from scheduler.yamlfile import Located
+from bot.content.events import read_mapping, read_moment, read_texts
+from bot.content.yamlfile import Located
 
 HOST_KINDS = (
     "university",

@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.errors import ContentError
 
-log = logging.getLogger("scheduler.content")
+log = logging.getLogger("bot.content")
 
 # Files read from one folder: far more campaigns or events than a programme runs at once.
 MAX_FILES = 500

@@ -5,7 +5,7 @@ A broken file never takes the bot down. Each file keeps its last good version on
 broken campaign hides none of the good ones beside it, a broken event none of its campaigns),
 its problem is logged once, when the change is seen, and ``diaspora-bot campaigns check``
 reports it as ``file:line: message``. Every file is bounded before it is read (see
-:mod:`scheduler.yamlfile`) and a folder is read up to :data:`MAX_FILES` files.
+:mod:`bot.content.yamlfile`) and a folder is read up to :data:`MAX_FILES` files.
 
 The running bot never reads the folder while it answers: the ``watch-content`` job calls
 :meth:`Content.poll` every two seconds, which compares the files' times and sizes in a worker
@@ -24,16 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.content import campaigns as campaign_files
+from bot.content import yamlfile
+from bot.content.audience import Vocabulary
+from bot.content.campaign_fields import Context as CampaignContext
+from bot.content.campaigns import Campaign
+from bot.content.events import Event, parse_event
+from bot.content.fellowships import Fellowship, parse_fellowship
+from bot.content.files import MAX_FILES, Files
+from bot.content.programme import Programme
 from bot.errors import ContentError
-from scheduler import campaigns as campaign_files
-from scheduler import yamlfile
-from scheduler.audience import Vocabulary
-from scheduler.campaign_fields import Context as CampaignContext
-from scheduler.campaigns import Campaign
-from scheduler.content_files import MAX_FILES, Files
-from scheduler.events import Event, parse_event
-from scheduler.fellowships import Fellowship, parse_fellowship
-from scheduler.programme import Programme
 
 log = logging.getLogger(__name__)
 

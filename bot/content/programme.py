@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pycountry
 
-from scheduler import yamlfile
+from bot.content import yamlfile
 
 # A month at least (members must have time to come back), ten years at most (what the consent
 # text can honestly promise, and a number no date arithmetic overflows on).

@@ -20,7 +20,7 @@ from typing import Literal
 
 from apscheduler.triggers.cron import CronTrigger
 
-from scheduler.zones import zone
+from bot.zones import zone
 
 _OFFSET = re.compile(r"^([+-])?((?:\d+[wdhm])+)$")
 _PART = re.compile(r"(\d+)([wdhm])")

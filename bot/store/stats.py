@@ -1,6 +1,6 @@
 """Counts for statistics and the mapping report: aggregates over registered members, RSVPs and
 fellowship applications. The one non-aggregate is :meth:`Stats.skills` (the skills texts,
-without who wrote them), which :mod:`bot.stats` turns into term counts at once.
+without who wrote them), which :mod:`staff.stats` turns into term counts at once.
 
 Only registered members (``registered_at`` set) are counted; a value a member did not give is
 counted under ``None``.

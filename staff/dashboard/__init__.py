@@ -15,13 +15,13 @@
 | ``GET /static/dashboard.css`` | the one stylesheet |
 
 Without ``DASHBOARD_PASSWORD`` every dashboard path answers 404 (the dashboard is off). With
-it, :class:`bot.dashboard.auth.Guard` sends anyone not signed in to the sign-in page and
+it, :class:`staff.dashboard.auth.Guard` sends anyone not signed in to the sign-in page and
 checks the CSRF token of every form. The session cookie is signed with
 ``DASHBOARD_SECRET_KEY`` (or a random key for this process, so sign-ins end on restart) and
-names a session the server keeps (:class:`bot.dashboard.auth.Access`): signing out, a new
+names a session the server keeps (:class:`staff.dashboard.auth.Access`): signing out, a new
 password or twelve hours end it. Failed sign-ins are limited per address, per browser and
-across all (:mod:`bot.dashboard.lockout`); the address is the peer's, or behind a proxy named
-in ``TRUSTED_PROXIES`` the one it forwarded (:mod:`bot.dashboard.proxies`).
+across all (:mod:`staff.dashboard.lockout`); the address is the peer's, or behind a proxy named
+in ``TRUSTED_PROXIES`` the one it forwarded (:mod:`staff.dashboard.proxies`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ import logging
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
@@ -41,19 +40,20 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from bot.dashboard.applications import Applications
-from bot.dashboard.auth import Access, Guard, Keys
-from bot.dashboard.downloads import Downloads
-from bot.dashboard.events import Events
-from bot.dashboard.lockout import Lockout
-from bot.dashboard.members import Members
-from bot.dashboard.overview import Overview
-from bot.dashboard.pages import Deps, Pages
-from bot.dashboard.proxies import Proxies
-from bot.dashboard.signin import SignIn
-
-if TYPE_CHECKING:
-    from bot.app import App
+from bot.clock import Clock
+from bot.content import Content
+from bot.settings import Settings
+from bot.store import Store
+from staff.dashboard.applications import Applications
+from staff.dashboard.auth import Access, Guard, Keys
+from staff.dashboard.downloads import Downloads
+from staff.dashboard.events import Events
+from staff.dashboard.lockout import Lockout
+from staff.dashboard.members import Members
+from staff.dashboard.overview import Overview
+from staff.dashboard.pages import Deps, Pages
+from staff.dashboard.proxies import Proxies
+from staff.dashboard.signin import SignIn
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,9 @@ SESSION_SECONDS = 12 * 60 * 60
 STATIC = Path(__file__).with_name("static")
 
 
-def build(app: App) -> ASGIApp:
-    """The dashboard of a running :class:`App` (or a 404 for everything when it is off)."""
-    settings = app.settings
+def build(settings: Settings, store: Store, content: Content, clock: Clock) -> ASGIApp:
+    """The dashboard over the running service's store and content (or a 404 for everything
+    when it is off)."""
     if settings.dashboard_password is None:
         return PlainTextResponse(
             "The dashboard is off: set DASHBOARD_PASSWORD to turn it on.", status_code=404
@@ -81,20 +81,20 @@ def build(app: App) -> ASGIApp:
         secret_key = secrets.token_urlsafe(32)
     timezone = ZoneInfo(settings.timezone)
     deps = Deps(
-        store=app.store,
-        content=app.content,
-        clock=app.clock,
+        store=store,
+        content=content,
+        clock=clock,
         timezone=timezone,
-        pages=Pages(app.content, timezone),
+        pages=Pages(content, timezone),
     )
     https = (settings.public_base_url or "").lower().startswith("https://")
     keys = Keys(settings.dashboard_password.get_secret_value(), secret_key)
-    access = Access(keys, app.store.sessions, app.clock, timedelta(seconds=SESSION_SECONDS))
+    access = Access(keys, store.sessions, clock, timedelta(seconds=SESSION_SECONDS))
     signin = SignIn(
         deps,
         keys,
         access,
-        Lockout(app.store.signins, app.clock),
+        Lockout(store.signins, clock),
         Proxies(settings.trusted_proxies),
         secure=https,
     )

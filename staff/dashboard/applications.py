@@ -6,11 +6,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot import decisions
-from bot.dashboard.auth import parse_form
-from bot.dashboard.pages import ACTOR, Deps, record_id, redirect
 from bot.store.fellowship import STATUSES, WITHDRAWN
 from bot.text import clean
+from staff import decisions
+from staff.dashboard.auth import parse_form
+from staff.dashboard.pages import ACTOR, Deps, record_id, redirect
 
 NOTE_LIMIT = 2000
 

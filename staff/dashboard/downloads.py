@@ -9,10 +9,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot import export, sheets
-from bot.dashboard.auth import parse_form
-from bot.dashboard.members import selection
-from bot.dashboard.pages import ACTOR, Deps, redirect
+from staff import export, sheets
+from staff.dashboard.auth import parse_form
+from staff.dashboard.members import selection
+from staff.dashboard.pages import ACTOR, Deps, redirect
 
 WHAT = ("members", "rsvps", "fellowship")
 FORMATS = {

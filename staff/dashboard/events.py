@@ -11,10 +11,10 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.dashboard.auth import parse_form
-from bot.dashboard.pages import ACTOR, Deps, redirect
+from bot.content.events import Event
 from bot.store.rsvps import GOING, STATUSES, WAITLISTED
-from scheduler.events import Event
+from staff.dashboard.auth import parse_form
+from staff.dashboard.pages import ACTOR, Deps, redirect
 
 
 class Events:

@@ -1,6 +1,6 @@
 """The sign-in limit, kept in the database so that a restart forgets nothing.
 
-- An unknown browser is counted by its address (:mod:`bot.dashboard.proxies`): after five
+- An unknown browser is counted by its address (:mod:`staff.dashboard.proxies`): after five
   failures within fifteen minutes that address waits until the oldest of them is fifteen
   minutes old, even with the right password.
 - Twenty failures of unknown browsers within fifteen minutes, from any addresses, mean someone

@@ -9,11 +9,11 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.dashboard.pages import Deps, query_string, record_id
 from bot.store import MemberQuery
+from staff.dashboard.pages import Deps, query_string, record_id
 
 PAGE_SIZE = 25
-# The table's filters (query parameters, MemberQuery fields and bot.stats dimensions alike).
+# The table's filters (query parameters, MemberQuery fields and staff.stats dimensions alike).
 FILTERS = ("country", "municipality", "sector", "interest", "language", "channel")
 # Columns that sort when their heading is clicked or are chosen under "Sort by" (all in the
 # directory's SORTS).

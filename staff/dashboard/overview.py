@@ -8,12 +8,12 @@ from collections.abc import Mapping
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot import report, stats
-from bot.dashboard import charts
-from bot.dashboard.auth import parse_form
-from bot.dashboard.charts import Bar
-from bot.dashboard.pages import ACTOR, Deps, redirect
-from bot.suppression import Cell
+from staff import report, stats
+from staff.dashboard import charts
+from staff.dashboard.auth import parse_form
+from staff.dashboard.charts import Bar
+from staff.dashboard.pages import ACTOR, Deps, redirect
+from staff.suppression import Cell
 
 # Countries beyond these are drawn as one bar, so the chart stays readable on a phone.
 TOP_COUNTRIES = 15

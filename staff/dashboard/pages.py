@@ -22,11 +22,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.templating import Jinja2Templates
 
-from bot import stats
 from bot.clock import Clock
-from bot.dashboard.auth import CSRF_FIELD, csrf_token
+from bot.content import Content
 from bot.store import Store
-from scheduler.content import Content
+from staff import stats
+from staff.dashboard.auth import CSRF_FIELD, csrf_token
 
 TEMPLATES = Path(__file__).with_name("templates")
 ACTOR = "dashboard"
@@ -60,7 +60,7 @@ class Labels:
 
     def __call__(self, dimension: str, code: object) -> str:
         """``label("sector", "it")`` → ``IT and software``; blank for nothing. ``dimension``
-        is one of :data:`bot.stats.DIMENSIONS`, or a locale group (``host_kinds``)."""
+        is one of :data:`staff.stats.DIMENSIONS`, or a locale group (``host_kinds``)."""
         if code in (None, "", []):
             return ""
         if isinstance(code, list | tuple):

@@ -1,7 +1,7 @@
 """Signing in with ``DASHBOARD_PASSWORD`` and signing out.
 
 A wrong password is answered the same whatever was typed, and counted by
-:class:`bot.dashboard.lockout.Lockout`; a client it refuses is told how long to wait (429),
+:class:`staff.dashboard.lockout.Lockout`; a client it refuses is told how long to wait (429),
 even with the right password. A successful sign-in opens a fresh session on the server, marks
 the browser as one that signed in here, and is audited. Signing out ends the session on the
 server, so a copy of the cookie opens nothing afterwards.
@@ -16,10 +16,10 @@ import math
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.dashboard.auth import Access, Keys, parse_form
-from bot.dashboard.lockout import BROWSER_COOKIE, REMEMBER, Lockout, Refusal
-from bot.dashboard.pages import ACTOR, Deps, base, redirect
-from bot.dashboard.proxies import Proxies
+from staff.dashboard.auth import Access, Keys, parse_form
+from staff.dashboard.lockout import BROWSER_COOKIE, REMEMBER, Lockout, Refusal
+from staff.dashboard.pages import ACTOR, Deps, base, redirect
+from staff.dashboard.proxies import Proxies
 
 log = logging.getLogger(__name__)
 

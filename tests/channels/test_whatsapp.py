@@ -18,6 +18,7 @@ from bot.channels.whatsapp import (
     twilio_client,
 )
 from bot.clock import FixedClock
+from bot.content import Content
 from bot.errors import (
     DeliveryError,
     NeedsTemplate,
@@ -28,7 +29,6 @@ from bot.errors import (
 )
 from bot.media import Files
 from bot.messages import Attachment, Inbound, Kind, Option, Reply, Template
-from scheduler.content import Content
 from tests.conftest import CONTENT
 from tests.fakes.twilio_api import NUMBER, PUBLIC_BASE_URL, FakeTwilioApi
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import httpx
 
-from bot import web
 from bot.app import App
 from bot.clock import FixedClock
 from bot.messages import Reply, Template
@@ -199,7 +198,7 @@ async def test_a_message_stored_before_a_restart_is_answered_after_it(
     settings = whatsapp_settings(tmp_path, twilio)
     twilio.down = True
     async with App(settings, clock=clock) as first:
-        transport = httpx.ASGITransport(app=web.build(first))
+        transport = httpx.ASGITransport(app=first.asgi())
         async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
             ana = WhatsAppMember(twilio, client, PHONE)
             assert 200 == (await ana.post(ana.fields(Body="hi"))).status_code
@@ -263,7 +262,7 @@ async def test_one_member_on_telegram_and_whatsapp_gets_each_message_once(
         await on_telegram.send("skip")
         await on_telegram.share_contact("+38267123456")
         await on_telegram.send("confirm")
-        transport = httpx.ASGITransport(app=web.build(app))
+        transport = httpx.ASGITransport(app=app.asgi())
         async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
             ana = WhatsAppMember(twilio, client, PHONE)
             linked, menu = await ana.send("hi", replies=2)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import campaigns as console
 from bot.cli import main
 from bot.settings import Settings
 from bot.store import Store
-from scheduler import console
 from scheduler.sendlock import SendLock
 from tests.conftest import ROOT, make_settings
 from tests.fakes.bot_api import TOKEN, FakeBotApi

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from bot.cli import main
 from bot.store import AuditEntry, OutboxRow, Store
 from tests.sample import SUPPER, add_member, content_folder
-from tests.test_qr import decoded
+from tests.staff.test_qr import decoded
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 DIGITAL = "digital-public-administration-2027"

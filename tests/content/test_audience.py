@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
+from bot.content.audience import Audience
 from bot.store import Store
-from scheduler.audience import Audience
 from scheduler.roster import Roster
 from tests.scheduler.conftest import NOW, add_member, rsvp
 

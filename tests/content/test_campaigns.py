@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.campaigns import problems
-from scheduler.content import Content
-from scheduler.schedule import After, Cron, QuietHours, SendAt
+from bot.content import Content
+from bot.content.campaigns import problems
+from bot.content.schedule import After, Cron, QuietHours, SendAt
 from tests.conftest import CONTENT
 from tests.scheduler.conftest import write_campaign
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import Content
+from bot.content.check import check
 from bot.store import Store
-from scheduler.check import check
-from scheduler.content import Content
 from tests.conftest import CONTENT
 from tests.sample import content_folder
 

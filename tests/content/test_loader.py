@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import Content
 from bot.errors import ContentError
-from scheduler.content import Content
 from tests.conftest import CONTENT
 from tests.hostile import laughs, within
 
@@ -205,7 +205,7 @@ async def test_poll_reloads_in_a_worker_thread_off_the_event_loop(
     path.write_text(path.read_text().replace('"English"', '"English (UK)"'))
     _touch_later(path)
     clock.seconds += 60
-    with caplog.at_level(logging.INFO, logger="scheduler.content"):
+    with caplog.at_level(logging.INFO, logger="bot.content"):
         await content.poll()
     (reloaded,) = [record for record in caplog.records if "reloaded" in record.getMessage()]
     assert threading.get_ident() != reloaded.thread
@@ -235,7 +235,7 @@ async def test_a_broken_file_is_logged_once_not_at_every_look(
     path = folder / "locales" / "en.yaml"
     path.write_text("language_name: [unclosed\n")
     _touch_later(path)
-    with caplog.at_level(logging.ERROR, logger="scheduler.content"):
+    with caplog.at_level(logging.ERROR, logger="bot.content"):
         for _ in range(5):
             clock.seconds += 60
             await content.poll()

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from scheduler.schedule import (
+from bot.content.schedule import (
     MOST_FIRES,
     After,
     Cron,
@@ -15,7 +15,7 @@ from scheduler.schedule import (
     parse_clock,
     parse_offset,
 )
-from scheduler.zones import MOST_POPULOUS, city_zone, country_zone, member_zone, valid
+from bot.zones import MOST_POPULOUS, city_zone, country_zone, member_zone, valid
 
 
 @pytest.mark.parametrize(

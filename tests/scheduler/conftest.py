@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from bot.clock import FixedClock
+from bot.content import Content
 from bot.store import Store
-from scheduler.content import Content
 from scheduler.planner import Planner
 from scheduler.ratelimit import RateLimiter
 from scheduler.sender import Sender

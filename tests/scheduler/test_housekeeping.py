@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from bot.clock import FixedClock
+from bot.content import Content
 from bot.store import Contact, Conversation, Outgoing, Store
 from bot.store.conversations import UNFINISHED_FOR
-from scheduler.content import Content
 from scheduler.housekeeping import Housekeeper
 from tests.scheduler.conftest import NOW, add_member, states
 

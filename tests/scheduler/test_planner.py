@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.clock import FixedClock
+from bot.content import Content
 from bot.store import Store
-from scheduler.content import Content
 from tests.scheduler.conftest import NOW, add_member, make_planner, rsvp, states, write_campaign
 
 ONCE = """

@@ -10,8 +10,8 @@ import pytest
 
 from bot.channels.telegram import TelegramChannel
 from bot.clock import FixedClock
+from bot.content import Content
 from bot.store import Outgoing, Store
-from scheduler.content import Content
 from scheduler.progress import BroadcastReporter, report_text
 from tests.conftest import CONTENT
 from tests.fakes.bot_request import BotApiRequest, telegram_channel

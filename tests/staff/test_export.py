@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.cli import main
-from bot.export import safe_cell, to_csv, to_xlsx
 from bot.store import Store
+from staff.export import safe_cell, to_csv, to_xlsx
 from tests.sample import add_member
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)

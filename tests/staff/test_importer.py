@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from bot.content import Content
 from bot.countries import CountryIndex
 from bot.errors import UnreadableFile
-from bot.importer import Report, import_file
 from bot.store import Store
-from scheduler.content import Content
+from staff.importer import Report, import_file
 from tests.conftest import CONTENT
 from tests.sample import add_member
 

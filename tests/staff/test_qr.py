@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot import qr
+from staff import qr
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from bot import report, stats
-from bot.stats import NOT_GIVEN, OTHER_CITIES, Statistics, mapping_report
+from bot.content import Content
 from bot.store import Store
-from bot.suppression import SECONDARY, SMALL
-from scheduler.content import Content
+from staff import report, stats
+from staff.stats import NOT_GIVEN, OTHER_CITIES, Statistics, mapping_report
+from staff.suppression import SECONDARY, SMALL
 from tests.conftest import CONTENT
 from tests.sample import add_member
 

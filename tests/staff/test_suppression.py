@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from bot.suppression import SECONDARY, SMALL, THRESHOLD, Cell, disclosed, suppress
+from staff.suppression import SECONDARY, SMALL, THRESHOLD, Cell, disclosed, suppress
 
 
 def _possible(cells: list[Cell], total: int, key: str) -> set[int]:

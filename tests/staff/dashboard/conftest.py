@@ -12,7 +12,6 @@ import httpx
 import pytest
 from starlette.types import ASGIApp
 
-from bot import web
 from bot.app import App
 from bot.clock import FixedClock
 from bot.settings import Settings
@@ -158,7 +157,7 @@ def client_for(
     app: App, client: str = "203.0.113.7", base_url: str = BASE_URL
 ) -> httpx.AsyncClient:
     """An in-process client for the app's HTTP routes, from one client address."""
-    transport = httpx.ASGITransport(app=web.build(app), client=(client, 50000))
+    transport = httpx.ASGITransport(app=app.asgi(), client=(client, 50000))
     return httpx.AsyncClient(transport=transport, base_url=base_url)
 
 

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from starlette.routing import Route
 
-from bot import dashboard
 from bot.app import App
 from bot.clock import FixedClock
-from tests.dashboard.conftest import (
+from staff import dashboard
+from tests.staff.dashboard.conftest import (
     PASSWORD,
     TODAY,
     Coordinator,
@@ -29,7 +29,7 @@ SIGNIN = "/dashboard/signin"
 def dashboard_routes(app: App) -> list[tuple[str, str]]:
     """Every (method, path) the dashboard answers, with sample path parameters filled in,
     except the sign-in page and the stylesheet."""
-    built = dashboard.build(app)
+    built = dashboard.build(app.settings, app.store, app.content, app.clock)
     found = []
     for route in getattr(built, "routes", []):
         if not isinstance(route, Route) or route.path == "/signin":
@@ -315,7 +315,7 @@ async def test_without_a_secret_key_sessions_last_until_restart(
     next."""
     settings = dashboard_settings(tmp_path, dashboard_secret_key=None)
     async with App(settings, clock=clock) as app:
-        with caplog.at_level(logging.WARNING, logger="bot.dashboard"):
+        with caplog.at_level(logging.WARNING, logger="staff.dashboard"):
             async with client_for(app) as client:
                 assert 303 == (await Coordinator(client).sign_in()).status_code
                 cookie = client.cookies["dashboard_session"]

@@ -27,7 +27,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from bot import web
 from bot.app import App
 from bot.clock import FixedClock
-from tests.dashboard.conftest import PASSWORD, People, dashboard_settings, seed
+from tests.staff.dashboard.conftest import PASSWORD, People, dashboard_settings, seed
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -111,7 +111,7 @@ async def site(browser: Browser, tmp_path: Path, clock: FixedClock) -> AsyncIter
     browser.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
     async with App(dashboard_settings(tmp_path), clock=clock) as app:
         people = await seed(app.store, clock)
-        server = web.Server(web.build(app), "127.0.0.1", 0)
+        server = web.Server(app.asgi(), "127.0.0.1", 0)
         await server.start()
         try:
             yield Site(app, f"http://127.0.0.1:{server.port}", people)

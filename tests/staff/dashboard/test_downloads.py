@@ -8,10 +8,10 @@ import json
 
 from openpyxl import load_workbook
 
-from bot import export, sheets
 from bot.app import App
-from tests.dashboard.conftest import Coordinator, People
+from staff import export, sheets
 from tests.sample import SUPPER
+from tests.staff.dashboard.conftest import Coordinator, People
 
 
 def rows_of(body: str) -> list[dict[str, str]]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.app import App
-from tests.dashboard.conftest import TODAY, Coordinator, People
 from tests.sample import SUPPER
+from tests.staff.dashboard.conftest import TODAY, Coordinator, People
 
 
 async def test_the_events_list_counts_answers(signed_in: Coordinator) -> None:

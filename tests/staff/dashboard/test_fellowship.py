@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from bot.app import App
 from bot.store import OutboxRow
-from tests.dashboard.conftest import Coordinator, People
+from tests.staff.dashboard.conftest import Coordinator, People
 
 LATER = datetime(2100, 1, 1, tzinfo=UTC)
 

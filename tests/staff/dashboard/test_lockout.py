@@ -9,10 +9,9 @@ from pathlib import Path
 import httpx
 from starlette.types import ASGIApp
 
-from bot import web
 from bot.app import App
 from bot.clock import FixedClock
-from tests.dashboard.conftest import PASSWORD, Coordinator, browser, dashboard_settings
+from tests.staff.dashboard.conftest import PASSWORD, Coordinator, browser, dashboard_settings
 
 
 async def attempt(site: ASGIApp, peer: str, password: str = "guess") -> httpx.Response:
@@ -25,12 +24,12 @@ async def test_failures_survive_a_restart(tmp_path: Path, clock: FixedClock) -> 
     """Five failures, a restart, and the address is still locked out."""
     settings = dashboard_settings(tmp_path)
     async with App(settings, clock=clock) as app:
-        site = web.build(app)
+        site = app.asgi()
         for _ in range(5):
             assert 401 == (await attempt(site, "203.0.113.7")).status_code
 
     async with App(settings, clock=clock) as restarted:
-        refused = await attempt(web.build(restarted), "203.0.113.7", PASSWORD)
+        refused = await attempt(restarted.asgi(), "203.0.113.7", PASSWORD)
 
     assert 429 == refused.status_code
 
@@ -40,7 +39,7 @@ async def test_rotating_addresses_meet_the_slow_down_for_everyone(
 ) -> None:
     """After twenty failures from twenty addresses within fifteen minutes, an unknown browser
     gets one attempt every thirty seconds, from whatever address, and is told to wait."""
-    site = web.build(app)
+    site = app.asgi()
     for n in range(20):
         assert 401 == (await attempt(site, f"198.51.100.{n}")).status_code
 
@@ -66,7 +65,7 @@ async def test_a_browser_that_signed_in_before_is_not_locked_out_by_others(
     """Someone who shares a coordinator's address (an office, or a proxy not named in
     TRUSTED_PROXIES) and floods the sign-in locks out the address and slows everyone
     unknown, but not the coordinator's own browser, which has signed in here before."""
-    site = web.build(app)
+    site = app.asgi()
     async with browser(site, "127.0.0.1") as own:
         coordinator = Coordinator(own)
         assert 303 == (await coordinator.sign_in()).status_code
@@ -85,7 +84,7 @@ async def test_a_browser_that_signed_in_before_is_not_locked_out_by_others(
 async def test_a_known_browser_has_its_own_five_attempts(app: App) -> None:
     """A browser that signed in before is locked out after five failures of its own, even
     with the right password, while its address is not."""
-    site = web.build(app)
+    site = app.asgi()
     async with browser(site, "203.0.113.7") as own:
         coordinator = Coordinator(own)
         assert 303 == (await coordinator.sign_in()).status_code
@@ -106,7 +105,7 @@ async def test_the_known_browser_cookie_is_http_only_and_only_for_the_dashboard(
 ) -> None:
     """The cookie that marks a browser which signed in is HttpOnly, SameSite=Strict, limited
     to /dashboard, and its value is not stored."""
-    async with browser(web.build(app), "203.0.113.7") as own:
+    async with browser(app.asgi(), "203.0.113.7") as own:
         response = await Coordinator(own).sign_in()
         value = own.cookies["dashboard_browser"]
 

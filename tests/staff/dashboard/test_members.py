@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from bot.app import App
 from bot.clock import FixedClock
-from tests.dashboard.conftest import TODAY, Coordinator, People
 from tests.sample import SUPPER, add_member
+from tests.staff.dashboard.conftest import TODAY, Coordinator, People
 
 
 def names(html: str) -> list[str]:

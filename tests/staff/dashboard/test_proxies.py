@@ -16,7 +16,13 @@ from bot import web
 from bot.app import App
 from bot.clock import FixedClock
 from tests.conftest import make_settings
-from tests.dashboard.conftest import PASSWORD, Coordinator, browser, client_for, dashboard_settings
+from tests.staff.dashboard.conftest import (
+    PASSWORD,
+    Coordinator,
+    browser,
+    client_for,
+    dashboard_settings,
+)
 
 
 async def guess(coordinator: Coordinator, forwarded_for: str, password: str = "guess") -> int:
@@ -30,7 +36,7 @@ async def served(tmp_path: Path, clock: FixedClock) -> AsyncIterator[str]:
     """The dashboard served by uvicorn on 127.0.0.1 as the service runs it (no
     TRUSTED_PROXIES); its base URL."""
     async with App(dashboard_settings(tmp_path), clock=clock) as app:
-        server = web.Server(web.build(app), "127.0.0.1", 0)
+        server = web.Server(app.asgi(), "127.0.0.1", 0)
         await server.start()
         try:
             yield f"http://127.0.0.1:{server.port}"
@@ -61,7 +67,7 @@ async def test_a_forwarded_for_header_from_an_untrusted_peer_is_ignored_and_expl
         client_for(app, "127.0.0.1") as client,
     ):
         coordinator = Coordinator(client)
-        with caplog.at_level(logging.WARNING, logger="bot.dashboard"):
+        with caplog.at_level(logging.WARNING, logger="staff.dashboard"):
             statuses = [await guess(coordinator, f"198.51.100.{n}") for n in range(1, 7)]
 
     assert [401] * 5 + [429] == statuses
@@ -77,7 +83,7 @@ async def test_behind_a_trusted_proxy_each_client_has_its_own_limit(
     the same proxy still signs in."""
     settings = dashboard_settings(tmp_path, trusted_proxies="127.0.0.1, ::1")
     async with App(settings, clock=clock) as app:
-        site = web.build(app)
+        site = app.asgi()
         async with browser(site, "127.0.0.1") as client, browser(site, "127.0.0.1") as other:
             attacker = Coordinator(client)
             statuses = [await guess(attacker, f"10.9.9.{n}, 203.0.113.66") for n in range(1, 7)]
@@ -92,7 +98,7 @@ async def test_trusted_hops_are_skipped_from_the_right(tmp_path: Path, clock: Fi
     right, whatever the client put on the left."""
     settings = dashboard_settings(tmp_path, trusted_proxies="127.0.0.1,10.0.0.0/8")
     async with App(settings, clock=clock) as app:
-        site = web.build(app)
+        site = app.asgi()
         async with browser(site, "127.0.0.1") as client, browser(site, "127.0.0.1") as other:
             attacker = Coordinator(client)
             statuses = [

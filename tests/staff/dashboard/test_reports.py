@@ -8,11 +8,11 @@ import re
 
 from openpyxl import load_workbook
 
-from bot import report, stats
 from bot.app import App
 from bot.clock import FixedClock
-from tests.dashboard.conftest import Coordinator, People
+from staff import report, stats
 from tests.sample import add_member
+from tests.staff.dashboard.conftest import Coordinator, People
 
 
 async def test_the_overview_draws_the_charts(signed_in: Coordinator) -> None:

@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from bot.app import App
 from bot.clock import FixedClock
-from tests.dashboard.conftest import PASSWORD, Coordinator, client_for, dashboard_settings
+from tests.staff.dashboard.conftest import PASSWORD, Coordinator, client_for, dashboard_settings
 
 COOKIE = "dashboard_session"
 

@@ -1,4 +1,5 @@
 # Two commands for a fresh machine: `make run` and `make test`. Both create .venv when needed.
+# `make test` = ruff (lint, format), the import layering (import-linter), mypy and pytest.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -21,6 +22,7 @@ chat: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

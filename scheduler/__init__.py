@@ -1,1 +1,4 @@
-"""The content loader, and (with later issues) the campaign planner and outbox sender."""
+"""Everything time drives: the campaign planner and its in-memory roster, rendering a message for
+one member, the outbox sender with its rate limits and its lock, broadcasts and their progress
+reports, campaign previews, the APScheduler jobs and housekeeping. What the content folder says
+(campaign files, schedules, audiences) is read by :mod:`bot.content`."""

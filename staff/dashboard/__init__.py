@@ -1,4 +1,5 @@
-"""The coordinators' web dashboard, mounted at ``/dashboard`` by :func:`bot.web.build`.
+"""The coordinators' web dashboard, mounted at ``/dashboard`` beside the webhooks by the wiring
+(:meth:`bot.app.App.asgi`).
 
 | route | does |
 |---|---|

@@ -5,8 +5,10 @@ from __future__ import annotations
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -40,7 +42,7 @@ class Settings(BaseSettings):
     public_base_url: str | None = None
 
     http_host: str = "127.0.0.1"
-    http_port: int = 8080
+    http_port: int = Field(default=8080, ge=0, le=65535)
     # Proxies (addresses or networks) whose X-Forwarded-For names the client; none by default,
     # so a client can never choose its own address by sending the header.
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
@@ -115,6 +117,15 @@ class Settings(BaseSettings):
             return value.strip().removeprefix("@") or None
         return value
 
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("not a time zone") from None
+        return value
+
     @model_validator(mode="after")
     def _webhook_needs_url_and_secret(self) -> Settings:
         if self.telegram_webhook and not (self.public_base_url and self.telegram_webhook_secret):
@@ -132,3 +143,63 @@ class Settings(BaseSettings):
         return bool(
             self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_number
         )
+
+
+# What a setting expects, where pydantic's own words would say it in terms of its types.
+_EXPECTED = {
+    "http_port": "a whole number from 0 to 65535",
+    "telegram_bot_username": "the bot's username: a letter, then 4 to 31 letters, digits or _",
+    "timezone": "an IANA time zone such as Europe/Podgorica",
+    "trusted_proxies": "IP addresses or networks, comma-separated",
+}
+_SECRETS = frozenset(
+    name for name, field in Settings.model_fields.items() if "SecretStr" in str(field.annotation)
+)
+_SHOWN = 40
+
+
+def _expected(error: ErrorDetails) -> str:
+    """What a value should have been, from pydantic's error type and context."""
+    kind, context = error["type"], error.get("ctx", {})
+    if kind in ("too_short", "string_too_short"):
+        return f"at least {context['min_length']} characters"
+    if kind in ("too_long", "string_too_long"):
+        return f"at most {context['max_length']} characters"
+    if kind in ("float_parsing", "float_type"):
+        return "a number"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "a whole number"
+    if kind in ("bool_parsing", "bool_type"):
+        return "true or false"
+    if kind == "literal_error":
+        return "one of " + str(context["expected"]).replace("'", "").replace(" or ", ", ")
+    for bound, words in (
+        ("ge", "of at least"),
+        ("gt", "above"),
+        ("le", "of at most"),
+        ("lt", "below"),
+    ):
+        if bound in context:
+            return f"a number {words} {context[bound]:g}"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def problems(error: ValidationError) -> list[str]:
+    """Each invalid setting in one line: the environment variable and what it expects, and the
+    value given unless it is a secret."""
+    lines = []
+    for detail in error.errors(include_url=False):
+        field = str(detail["loc"][0]) if detail["loc"] else ""
+        if field not in Settings.model_fields:
+            # A rule across settings (a model validator) names its variables itself.
+            lines.append(f"invalid settings: {detail['msg'].removeprefix('Value error, ')}")
+            continue
+        line = f"invalid setting {field.upper()}: expected "
+        line += _EXPECTED.get(field) or _expected(detail)
+        value = detail.get("input")
+        if field not in _SECRETS and isinstance(value, str | int | float):
+            shown = str(value)
+            shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
+            line += f" (got {shown!r})"
+        lines.append(line)
+    return lines

@@ -11,11 +11,12 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from bot import logs
 from bot.cli import campaigns, events, exports, members, reports, service
 from bot.errors import DiasporaError
-from bot.settings import Settings
+from bot.settings import Settings, problems
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as error:
-        print(f"diaspora-bot: invalid settings:\n{error}", file=sys.stderr)
+        # pydantic's own text names lower-case fields and echoes values, secrets included.
+        for line in problems(error):
+            print(f"diaspora-bot: {line}", file=sys.stderr)
+        return 2
+    except SettingsError as error:
+        print(f"diaspora-bot: invalid settings: {error}", file=sys.stderr)
         return 2
     secrets = [
         secret.get_secret_value()

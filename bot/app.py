@@ -108,7 +108,10 @@ class App:
         )
         try:
             self._content = Content.load(
-                self.settings.content_dir, self.settings.default_language, monotonic=self.monotonic
+                self.settings.content_dir,
+                self.settings.default_language,
+                monotonic=self.monotonic,
+                timezone=self.settings.timezone,
             )
             programme = self._content.programme
             assert programme is not None

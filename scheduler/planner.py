@@ -319,11 +319,11 @@ class Planner:
                     values["event_link"] = links.event(event.slug, channel)
             member = member_values(person.name)
             template: Template | None = None
-            if campaign.whatsapp_template is not None:
+            if campaign.usable_template is not None:
                 filled = {**raw.get(language, {}), **member}
                 if event is not None:
                     filled["event_link"] = links.event(event.slug, "whatsapp")
-                template = campaign.whatsapp_template.build(language, default, filled)
+                template = campaign.usable_template.build(language, default, filled)
             body = text.format_map(
                 {**values, **{name: escape(value, channel) for name, value in member.items()}}
             )

@@ -128,7 +128,7 @@ async def _count(
         occurrence.languages[campaign.text(person.language, "")[0]] += 1
         if channel == "whatsapp":
             on_whatsapp.append((person, moment))
-    if campaign.whatsapp_template is not None or not on_whatsapp:
+    if campaign.usable_template is not None or not on_whatsapp:
         return
     reach = await store.recipients.reach({person.id for person, _ in on_whatsapp})
     for person, moment in on_whatsapp:

@@ -95,7 +95,11 @@ async def campaigns(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _check(settings: Settings, out: TextIO) -> int:
-    content = Content(root=Path(settings.content_dir), default_language=settings.default_language)
+    content = Content(
+        root=Path(settings.content_dir),
+        default_language=settings.default_language,
+        timezone=settings.timezone,
+    )
     async with Store(settings.database_path) as store:
         problems = await check(content, store, whatsapp_enabled=settings.whatsapp_enabled)
     for problem in problems:
@@ -110,7 +114,11 @@ async def _check(settings: Settings, out: TextIO) -> int:
 
 
 async def _preview(settings: Settings, days: float, out: TextIO) -> int:
-    content = Content(root=Path(settings.content_dir), default_language=settings.default_language)
+    content = Content(
+        root=Path(settings.content_dir),
+        default_language=settings.default_language,
+        timezone=settings.timezone,
+    )
     async with Store(settings.database_path) as store:
         occurrences = await preview(content, store, common.now(), days, timezone=settings.timezone)
     for error in content.errors.values():

@@ -66,7 +66,9 @@ def actor() -> str:
 
 
 def load_content(settings: Settings) -> Content:
-    return Content.load(settings.content_dir, settings.default_language)
+    return Content.load(
+        settings.content_dir, settings.default_language, timezone=settings.timezone
+    )
 
 
 def save(path: Path, data: bytes | str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from bot.content import yamlfile
+from bot.content import moments, yamlfile
 from bot.content.audience import Vocabulary
 from bot.content.events import Event
 from bot.content.placeholders import PLACEHOLDERS
@@ -27,7 +27,6 @@ from bot.content.schedule import (
     Schedule,
     SendAt,
     check_cron,
-    check_year,
     parse_clock,
     parse_offset,
 )
@@ -35,6 +34,8 @@ from bot.errors import ContentError
 from bot.messages import Template
 
 CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
+# A sample file's stand-in for a real SID (HX and 32 x's): loaded, never sent, flagged by check.
+PLACEHOLDER_SID = re.compile(r"^HX[xX]{32}$")
 _FORMATTER = string.Formatter()
 
 
@@ -44,6 +45,16 @@ class WhatsAppTemplate:
 
     content_sid: str | Mapping[str, str]
     variables: Mapping[str, str]
+
+    @property
+    def placeholder(self) -> bool:
+        """Whether a SID is still the sample's stand-in (nothing can be sent with it)."""
+        sids = (
+            [self.content_sid]
+            if isinstance(self.content_sid, str)
+            else list(self.content_sid.values())
+        )
+        return any(PLACEHOLDER_SID.match(sid) for sid in sids)
 
     def sid(self, language: str, default_language: str) -> str:
         if isinstance(self.content_sid, str):
@@ -67,6 +78,8 @@ class Context:
     default_language: str
     events: Mapping[str, Event]
     vocabulary: Vocabulary
+    # The programme's zone: a send_at without an offset is a local time in it.
+    timezone: str = "UTC"
 
 
 class Problems:
@@ -117,11 +130,9 @@ def bad_value_line(text: str) -> int:
     return 1
 
 
-def when(value: Any) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    if moment.tzinfo is None:
-        raise ValueError("needs a UTC offset, e.g. 2027-01-15T10:00:00+01:00")
-    return check_year(moment)
+def when(value: Any, zone_name: str) -> datetime:
+    """A ``send_at``: local time in ``zone_name`` (``2027-01-15 10:00``) or ISO with offset."""
+    return moments.instant(value, zone_name)
 
 
 def schedule(
@@ -141,9 +152,9 @@ def schedule(
             problems.add(located.line(key), f"{key} goes with after:, not with {kind}:")
     if kind == "send_at":
         try:
-            return SendAt(when(data["send_at"]))
+            return SendAt(when(data["send_at"], context.timezone))
         except (ValueError, TypeError) as error:
-            problems.add(line, f"send_at: bad date and time: {error}")
+            problems.add(line, f"send_at: {error}")
             return None
     if kind == "cron":
         try:
@@ -204,7 +215,7 @@ def template(
                 located.line("whatsapp_template", "content_sid", language),
                 f"whatsapp_template: unknown language {language!r}",
             )
-        if not isinstance(sid, str) or not CONTENT_SID.match(sid):
+        if not isinstance(sid, str) or not (CONTENT_SID.match(sid) or PLACEHOLDER_SID.match(sid)):
             problems.add(
                 located.line("whatsapp_template", "content_sid"),
                 f"whatsapp_template: content_sid must look like HX and 32 hex digits, not {sid!r}",

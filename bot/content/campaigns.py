@@ -82,6 +82,13 @@ class Campaign:
             return self.schedule.event
         return self.audience.event
 
+    @property
+    def usable_template(self) -> WhatsAppTemplate | None:
+        """The WhatsApp template, unless its SID is still a sample's placeholder (which is
+        never sent: those members count as having no template)."""
+        template = self.whatsapp_template
+        return None if template is None or template.placeholder else template
+
     def may_use(self, channel: str) -> bool:
         return not self.channels or channel in self.channels
 

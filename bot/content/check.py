@@ -1,16 +1,19 @@
 """``diaspora-bot campaigns check``: every problem in the content folder, as ``file:line: message``.
 
-Beyond what a file says on its own, campaigns are checked against the members the bot has: a
-language section is missing for a language members read the bot in, or a campaign may reach
-WhatsApp members but has no approved template for those outside the 24-hour window.
+Every problem of a campaign or event file is listed, not only the first. Beyond what a file
+says on its own, campaigns are checked against the members the bot has: a language section is
+missing for a language members read the bot in, or a campaign may reach WhatsApp members but has
+no approved template for those outside the 24-hour window, or only the sample's placeholder SID
+(``HX`` and 32 x's), which the bot never sends.
 """
 
 from __future__ import annotations
 
 import logging
 
-from bot.content import Content
+from bot.content import Content, yamlfile
 from bot.content import campaigns as campaign_files
+from bot.content.events import event_problems
 from bot.errors import ContentError
 from bot.store import Store
 
@@ -28,6 +31,16 @@ async def check(content: Content, store: Store, *, whatsapp_enabled: bool) -> li
     context = content.campaign_context()
     languages, channels = await store.recipients.in_use()
     whatsapp = whatsapp_enabled or channels.get("whatsapp", 0) > 0
+    languages_shipped = set(content.locales)
+    for path in content.paths("events", "*.yaml"):
+        try:
+            _event, problems = event_problems(
+                yamlfile.load(path), languages_shipped, content.timezone
+            )
+        except ContentError as error:
+            problems = [error]
+        if problems:
+            found[str(path)] = problems
     for path in content.paths("campaigns", "*.md"):
         try:
             text = campaign_files.read(path)
@@ -73,7 +86,18 @@ def _members_problems(
                     f" {language!r} (they would get the default language)",
                 )
             )
-    if whatsapp and campaign.may_use("whatsapp") and campaign.whatsapp_template is None:
+    template = campaign.whatsapp_template
+    if campaign.may_use("whatsapp") and template is not None and template.placeholder:
+        problems.append(
+            ContentError(
+                campaign.path,
+                campaign.line("whatsapp_template"),
+                "whatsapp_template: the content_sid is the sample's placeholder (HX and 32 x's),"
+                " which is never sent; put the SID of your approved template (Twilio Console,"
+                " Content Template Builder), or set channels: [telegram]",
+            )
+        )
+    if whatsapp and campaign.may_use("whatsapp") and template is None:
         where = campaign.line("channels") if campaign.channels else 1
         members = channels.get("whatsapp", 0)
         problems.append(

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
+from bot.content import moments
 from bot.content.schedule import check_year
 from bot.content.yamlfile import Located
 from bot.errors import ContentError
+from bot.zones import valid as valid_zone
+
+_T = TypeVar("_T")
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 KEYS = {
@@ -25,6 +29,7 @@ KEYS = {
     "capacity",
     "rsvp_deadline",
     "online_url",
+    "timezone",
 }
 REQUIRED = ("title", "description", "starts_at", "ends_at", "venue", "city")
 
@@ -44,6 +49,8 @@ class Event:
     rsvp_deadline: datetime | None = None
     online_url: str | None = None
     path: str = ""
+    # The zone its times are written and shown in (TIMEZONE unless the file names its own).
+    timezone: str = "UTC"
 
     def text(self, field: str, language: str, default_language: str) -> str:
         """The title or description in ``language``, else the default, else any."""
@@ -104,7 +111,18 @@ def read_mapping(
     located: Located, what: str, keys: Collection[str], required: Iterable[str]
 ) -> tuple[str, dict[str, Any]]:
     """The slug (the file's name) and the mapping of a ``<slug>.yaml`` content file, with the
-    file name, the unknown keys and the missing ones checked."""
+    file name, the unknown keys and the missing ones checked (the first problem raised)."""
+    slug, data, found = mapping_problems(located, what, keys, required)
+    if found:
+        raise found[0]
+    return slug, data
+
+
+def mapping_problems(
+    located: Located, what: str, keys: Collection[str], required: Iterable[str]
+) -> tuple[str, dict[str, Any], list[ContentError]]:
+    """Like :func:`read_mapping`, with every unknown and missing key listed; a bad file name
+    or a file that is no mapping is raised at once (nothing else can be read then)."""
     data = located.data
     slug = Path(located.path).stem
     if not SLUG.match(slug):
@@ -113,42 +131,96 @@ def read_mapping(
         )
     if not isinstance(data, dict):
         raise located.error(f"{what} file must be a mapping")
-    for key in data:
-        if key not in keys:
-            raise located.error(f"unknown key {key!r} (expected one of {sorted(keys)})", key)
-    for key in required:
+    found = [
+        located.error(f"unknown key {key!r} (expected one of {sorted(keys)})", key)
+        for key in data
+        if key not in keys
+    ]
+    found += [located.error(f"missing key {key!r}") for key in required if key not in data]
+    return slug, data, found
+
+
+def read_local(
+    located: Located, data: dict[str, Any], key: str, zone_name: str, *, date_means_end: bool
+) -> datetime:
+    """Reads a local date and time in ``zone_name`` (see :mod:`bot.content.moments`)."""
+    try:
+        return moments.moment(data.get(key), zone_name, date_means_end=date_means_end)
+    except ValueError as error:
+        raise located.error(f"{key}: {error}", key) from None
+
+
+def event_problems(
+    located: Located, languages: set[str], timezone: str
+) -> tuple[Event | None, list[ContentError]]:
+    """Validates one event file: the event (None when unusable) and every problem found, each
+    a ContentError with its line. Times are local to the file's ``timezone``, else
+    ``timezone`` (the programme's)."""
+    slug, data, found = mapping_problems(located, "an event", KEYS, REQUIRED)
+
+    def attempt(read: Callable[[], _T], key: str) -> _T | None:
+        """What ``read`` reads of ``key`` (None when missing, reported above, or wrong)."""
         if key not in data:
-            raise located.error(f"missing key {key!r}")
-    return slug, data
+            return None
+        try:
+            return read()
+        except ContentError as error:
+            found.append(error)
+            return None
 
-
-def parse_event(located: Located, languages: set[str]) -> Event:
-    """Validates one event file; every problem is a ContentError with its line."""
-    slug, data = read_mapping(located, "an event", KEYS, REQUIRED)
-    starts_at, ends_at = (
-        read_moment(located, data, "starts_at"),
-        read_moment(located, data, "ends_at"),
+    zone_name = timezone
+    if "timezone" in data:
+        named = data["timezone"]
+        if isinstance(named, str) and valid_zone(named.strip()):
+            zone_name = named.strip()
+        else:
+            found.append(
+                located.error(
+                    f"timezone: unknown time zone {named!r} (an IANA name such as"
+                    " Europe/Podgorica or America/New_York)",
+                    "timezone",
+                )
+            )
+    starts_at = attempt(
+        lambda: read_local(located, data, "starts_at", zone_name, date_means_end=False),
+        "starts_at",
     )
-    if ends_at <= starts_at:
-        raise located.error("ends_at must be after starts_at", "ends_at")
-    deadline = read_moment(located, data, "rsvp_deadline") if "rsvp_deadline" in data else None
-    if deadline is not None and deadline > starts_at:
-        raise located.error("rsvp_deadline must not be after starts_at", "rsvp_deadline")
+    ends_at = attempt(
+        lambda: read_local(located, data, "ends_at", zone_name, date_means_end=False), "ends_at"
+    )
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        found.append(located.error("ends_at must be after starts_at", "ends_at"))
+    deadline = attempt(
+        lambda: read_local(located, data, "rsvp_deadline", zone_name, date_means_end=True),
+        "rsvp_deadline",
+    )
+    if deadline is not None and starts_at is not None and deadline > starts_at:
+        found.append(located.error("rsvp_deadline must not be after starts_at", "rsvp_deadline"))
     capacity = data.get("capacity")
     if capacity is not None and (not isinstance(capacity, int) or capacity < 1):
-        raise located.error("capacity: expected a whole number of seats, 1 or more", "capacity")
+        found.append(
+            located.error("capacity: expected a whole number of seats, 1 or more", "capacity")
+        )
     online_url = data.get("online_url")
     if online_url is not None:
         parsed = urlparse(str(online_url))
         if parsed.scheme != "https" or not parsed.netloc:
-            raise located.error("online_url: expected an https:// link", "online_url")
+            found.append(located.error("online_url: expected an https:// link", "online_url"))
     for key in ("venue", "city"):
-        if not isinstance(data[key], str) or not data[key].strip():
-            raise located.error(f"{key}: expected text", key)
+        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
+            found.append(located.error(f"{key}: expected text", key))
+    title = attempt(lambda: read_texts(located, data, "title", languages), "title")
+    description = attempt(
+        lambda: read_texts(located, data, "description", languages), "description"
+    )
+    if found:
+        return None, sorted(found, key=lambda error: error.line)
+    assert starts_at is not None and ends_at is not None
+    assert title is not None and description is not None
     return Event(
         slug=slug,
-        title=read_texts(located, data, "title", languages),
-        description=read_texts(located, data, "description", languages),
+        title=title,
+        description=description,
         starts_at=starts_at,
         ends_at=ends_at,
         venue=data["venue"].strip(),
@@ -157,4 +229,14 @@ def parse_event(located: Located, languages: set[str]) -> Event:
         rsvp_deadline=deadline,
         online_url=str(online_url) if online_url else None,
         path=str(located.path),
-    )
+        timezone=zone_name,
+    ), []
+
+
+def parse_event(located: Located, languages: set[str], timezone: str = "UTC") -> Event:
+    """Validates one event file; raises its first problem as a ContentError (with its line)."""
+    event, found = event_problems(located, languages, timezone)
+    if found:
+        raise found[0]
+    assert event is not None
+    return event

@@ -37,6 +37,9 @@ from bot.errors import ContentError
 
 log = logging.getLogger(__name__)
 
+# TIMEZONE's default (bot.settings): the zone of content times when none is given.
+DEFAULT_TIMEZONE = "Europe/Podgorica"
+
 _FORMATTER = string.Formatter()
 
 
@@ -80,12 +83,15 @@ def campaign_context(
     default_language: str,
     programme: Programme | None,
     events: Mapping[str, Event],
+    timezone: str = "UTC",
 ) -> CampaignContext:
-    """What campaign files are checked against: languages, events, the programme's lists."""
+    """What campaign files are checked against: languages, events, the programme's lists, and
+    the zone of times written without an offset."""
     return CampaignContext(
         languages=languages,
         default_language=default_language,
         events=dict(events),
+        timezone=timezone,
         vocabulary=Vocabulary(
             languages=languages,
             municipalities=programme.municipalities if programme else (),
@@ -116,6 +122,8 @@ class Content:
 
     root: Path
     default_language: str = "en"
+    # The programme's time zone (TIMEZONE): event times and send_at without an offset are in it.
+    timezone: str = DEFAULT_TIMEZONE
     # Seconds between two looks at the folder (poll() and refresh() without force).
     min_interval: float = 2.0
     monotonic: Callable[[], float] = time.monotonic
@@ -150,10 +158,16 @@ class Content:
         default_language: str = "en",
         *,
         monotonic: Callable[[], float] = time.monotonic,
+        timezone: str = DEFAULT_TIMEZONE,
     ) -> Content:
         """Reads the whole folder; a ContentError when the programme or the default language's
         locale cannot be used (the bot cannot start without them)."""
-        content = cls(root=Path(root), default_language=default_language, monotonic=monotonic)
+        content = cls(
+            root=Path(root),
+            default_language=default_language,
+            monotonic=monotonic,
+            timezone=timezone,
+        )
         content.refresh(force=True)
         programme_path = str(content.root / "programme.yaml")
         if content.programme is None:
@@ -228,7 +242,7 @@ class Content:
                 "events",
                 "*.yaml",
                 yamlfile.load,
-                lambda located: parse_event(located, languages),
+                lambda located: parse_event(located, languages, self.timezone),
                 problems,
             )
             if frozenset(events) != self._event_slugs:
@@ -242,7 +256,9 @@ class Content:
                 lambda located: parse_fellowship(located, languages),
                 problems,
             )
-            context = campaign_context(languages, self.default_language, programme, events)
+            context = campaign_context(
+                languages, self.default_language, programme, events, self.timezone
+            )
             campaigns = files.folder(
                 "campaigns",
                 "*.md",
@@ -276,7 +292,7 @@ class Content:
     def campaign_context(self) -> CampaignContext:
         """What campaign files are checked against, from the content in use."""
         return campaign_context(
-            set(self.locales), self.default_language, self.programme, self.events
+            set(self.locales), self.default_language, self.programme, self.events, self.timezone
         )
 
     @property

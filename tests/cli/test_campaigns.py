@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -44,11 +45,30 @@ async def _members(path: Path, *specs: tuple[str, str]) -> list[int]:
         ]
 
 
-def test_check_passes_on_the_shipped_content(
+def test_check_flags_only_the_placeholder_template_sids_of_the_shipped_content(
     env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The sample campaigns have no problem: exit 0."""
+    """The samples' only problem is their placeholder SIDs (HX and 32 x's), one line each, so
+    nobody goes live with a made-up template: exit 1."""
     monkeypatch.setenv("CONTENT_DIR", str(ROOT / "content"))
+    assert 1 == main(["campaigns", "check"])
+    lines = capsys.readouterr().out.splitlines()
+    assert "5 problems in 5 files" == lines[-1]
+    assert 5 == sum(
+        "whatsapp_template: the content_sid is the sample's placeholder (HX and 32 x's)" in line
+        for line in lines
+    )
+
+
+def test_check_passes_on_the_shipped_content_once_its_sids_are_real(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the placeholders replaced by real-looking SIDs the samples have no problem: exit 0."""
+    copy = tmp_path / "shipped"
+    shutil.copytree(ROOT / "content", copy)
+    for path in (copy / "campaigns").glob("*.md"):
+        path.write_text(path.read_text().replace("HX" + "x" * 32, "HX" + "0a" * 16))
+    monkeypatch.setenv("CONTENT_DIR", str(copy))
     assert 0 == main(["campaigns", "check"])
     assert "5 campaigns checked, no problems\n" == capsys.readouterr().out
 
@@ -84,7 +104,7 @@ def test_check_reports_every_problem_as_file_line_message_and_fails(
         " {first_name}, {name})",
         f"{event}:{len(event.read_text().splitlines())}: unknown key 'colour' (expected one of"
         " ['capacity', 'city', 'description', 'ends_at', 'online_url', 'rsvp_deadline',"
-        " 'starts_at', 'title', 'venue'])",
+        " 'starts_at', 'timezone', 'title', 'venue'])",
         "4 problems in 3 files",
     ] == sorted(out[:-1]) + out[-1:]
 

@@ -109,8 +109,12 @@ def test_each_schedule_kind_is_read(folder: Path) -> None:
             ["2: bad value: month must be in 1..12"],
         ),
         (
-            "---\nsend_at: 2027-04-01T10:00:00\n---\n# en\nHi\n",
-            ["2: send_at: bad date and time: needs a UTC offset"],
+            "---\nsend_at: 2027-04-01\n---\n# en\nHi\n",
+            ["2: send_at: needs a time of day too (2027-04-01 10:00, say)"],
+        ),
+        (
+            "---\nsend_at: 2027-03-28 02:30\n---\n# en\nHi\n",
+            ["2: send_at: 2027-03-28 02:30 does not exist in Europe/Podgorica"],
         ),
         ("---\nafter: registration\noffset: 3 days\n---\n# en\nHi\n", ["3: offset: not an offset"]),
         (
@@ -159,11 +163,11 @@ def test_each_schedule_kind_is_read(folder: Path) -> None:
         ),
         (
             "---\nsend_at: 0001-01-01T00:00:00+01:00\n---\n# en\nHi\n",
-            ["2: send_at: bad date and time: expected a year from 1970 to 2199"],
+            ["2: send_at: expected a year from 1970 to 2199"],
         ),
         (
             "---\nsend_at: 9999-12-31T23:59:00-01:00\n---\n# en\nHi\n",
-            ["2: send_at: bad date and time: expected a year from 1970 to 2199"],
+            ["2: send_at: expected a year from 1970 to 2199"],
         ),
         (
             "---\ntitle: &t News\nsend_at: 2027-04-01T10:00:00+02:00\naudience:\n"
@@ -174,7 +178,8 @@ def test_each_schedule_kind_is_read(folder: Path) -> None:
     ids=[
         "unknown key",
         "bad date",
-        "no offset",
+        "date without a time",
+        "a time the clocks skip",
         "bad offset",
         "unknown event",
         "bad cron",
@@ -224,3 +229,35 @@ def test_a_campaign_broken_by_an_edit_keeps_its_last_good_version(folder: Path) 
     assert "Hello {first_name}!" == content.campaigns["news"].texts["en"]
     assert str(path) in content.errors
     assert content.generation > generation
+
+
+def test_a_send_at_without_an_offset_is_the_programmes_local_time(folder: Path) -> None:
+    """``send_at: 2027-04-01 10:00`` is 10:00 in TIMEZONE (+02:00 then); an offset still works."""
+    write_campaign(folder, "local", GOOD.replace("2027-04-01T10:00:00+02:00", "2027-04-01 10:00"))
+    write_campaign(folder, "exact", GOOD.replace("+02:00", "+00:00"))
+    content = Content.load(folder, "en", timezone="Europe/Podgorica")
+    assert SendAt(datetime(2027, 4, 1, 8, 0, tzinfo=UTC)) == content.campaigns["local"].schedule
+    assert SendAt(datetime(2027, 4, 1, 10, 0, tzinfo=UTC)) == content.campaigns["exact"].schedule
+
+
+def test_a_placeholder_template_sid_loads_but_is_never_used(folder: Path) -> None:
+    """``HX`` and 32 x's (the samples' stand-in) loads, and counts as no template at all."""
+    write_campaign(
+        folder,
+        "news",
+        GOOD.replace(
+            "---\n# en",
+            "whatsapp_template:\n  content_sid: HX" + "x" * 32 + "\n---\n# en",
+        ),
+    )
+    campaign = Content.load(folder, "en").campaigns["news"]
+    assert campaign.whatsapp_template is not None
+    assert campaign.whatsapp_template.placeholder
+    assert campaign.usable_template is None
+
+
+def test_the_shipped_campaigns_mark_their_template_sids_as_placeholders() -> None:
+    """No sample carries a realistic-looking SID that would pass for a real template."""
+    content = Content.load(CONTENT, "en")
+    templates = [c.whatsapp_template for c in content.campaigns.values()]
+    assert templates and all(t is not None and t.placeholder for t in templates)

@@ -188,7 +188,7 @@ def test_an_event_date_outside_the_calendar_we_plan_in_is_a_problem(
     (folder / "events").mkdir()
     path = folder / "events" / "far.yaml"
     text = (CONTENT / "events" / "diaspora-days-2027.yaml").read_text()
-    text = text.replace('starts_at: "2027-07-23T18:00:00+02:00"', f'starts_at: "{starts_at}"')
+    text = text.replace("starts_at: 2027-07-23 18:00", f'starts_at: "{starts_at}"')
     path.write_text(text)
     line = 1 + text.splitlines().index(f'starts_at: "{starts_at}"')
     content = Content.load(folder, "en")

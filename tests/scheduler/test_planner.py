@@ -281,9 +281,9 @@ async def test_when_an_event_moves_its_reminders_move_and_sent_ones_are_not_rese
     event = folder / "events" / "diaspora-days-2027.yaml"
     event.write_text(
         event.read_text()
-        .replace("2027-07-23T18:00", "2027-07-30T18:00")
-        .replace("2027-07-25T23:00", "2027-08-01T23:00")
-        .replace("2027-07-16T23:59", "2027-07-23T23:59")
+        .replace("2027-07-23 18:00", "2027-07-30 18:00")
+        .replace("2027-07-25 23:00", "2027-08-01 23:00")
+        .replace("rsvp_deadline: 2027-07-16", "rsvp_deadline: 2027-07-23")
     )
     _touch_later(event)
     clock.advance(minutes=1)
@@ -362,3 +362,18 @@ async def test_an_event_reminder_reaches_a_member_who_came_through_the_events_li
     clock.at = datetime(2027, 7, 21, 8, 0, tzinfo=UTC)
     await make_planner(store, Content.load(folder, "en"), clock).tick()
     assert [minimal.id] == [m for m, _, _, _ in await _rows(store, "campaign:reminder")]
+
+
+async def test_a_placeholder_template_sid_is_never_queued_as_a_template(
+    store: Store, folder: Path, clock: FixedClock
+) -> None:
+    """A sample's ``HX`` and 32 x's is no template: rows carry none, a real SID is carried."""
+    await add_member(store, "whatsapp:+38267000001")
+    template = 'whatsapp_template:\n  content_sid: {sid}\n  variables: {{"1": "{{first_name}}"}}'
+    _once(folder, NOW, "sample", "quiet_hours: null\n" + template.format(sid="HX" + "x" * 32))
+    _once(folder, NOW, "real", "quiet_hours: null\n" + template.format(sid="HX" + "0a" * 16))
+    await make_planner(store, Content.load(folder, "en"), clock).tick()
+    rows = await store.db.fetchall("SELECT job, template FROM outbox ORDER BY job")
+    assert [("campaign:real", True), ("campaign:sample", False)] == [
+        (row[0], row[1] is not None) for row in rows
+    ]

@@ -88,3 +88,42 @@ def test_keywords_in_any_language_and_an_option_on_offer_wins() -> None:
     assert ("events", "") == keywords.match(
         "events", [["ev", "Events and meetings"]], answering=False
     )
+
+
+def test_a_shared_contact_keeps_its_number_and_whether_it_is_the_senders_own() -> None:
+    """A contact card reaches the flow with its number and the platform's word on whose it is."""
+    card = Inbound(
+        "telegram:1", AT, kind=Kind.CONTACT, contact_phone="+38267123456", contact_own=True
+    )
+    assert Answer(contact_phone="+38267123456", contact_own=True) == resolve(card, OFFERED)
+
+
+@pytest.mark.parametrize(
+    "inbound",
+    [
+        Inbound("telegram:1", AT, kind=Kind.MEDIA, text="my CV"),
+        Inbound("telegram:1", AT, kind=Kind.LOCATION),
+        Inbound("telegram:1", AT, text="   "),
+    ],
+)
+def test_media_with_a_caption_and_blank_text_are_no_answer(inbound: Inbound) -> None:
+    """A photo's caption is not an answer, and neither is a message of spaces."""
+    assert Answer(unsupported=True) == resolve(inbound, OFFERED)
+
+
+def test_the_last_number_on_the_list_picks_the_last_option() -> None:
+    """The highest number shown (here Back, the third) is on the list, not past its end."""
+    assert "~back" == resolve(_text("3"), OFFERED).choice
+
+
+def test_keywords_are_split_at_commas_only() -> None:
+    """ "my events" is one keyword of /myevents; its words on their own are no keyword."""
+    keywords = Keywords(Content.load(CONTENT, "en"), ["myevents", "events"])
+    assert ("myevents", "") == keywords.match("My events", [], answering=False)
+    assert keywords.match("my", [], answering=False) is None
+
+
+def test_a_command_without_keywords_has_none() -> None:
+    """A command the locales give no words to is reached only by its slash."""
+    keywords = Keywords(Content.load(CONTENT, "en"), ["nosuch"])
+    assert {} == keywords.table()

@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 from bot.content import Content
 from bot.content.campaigns import Campaign
 from bot.content.schedule import After, Cron, SendAt
+from bot.plurals import counted
 from bot.store import Store
+from bot.timestamps import shown
 from scheduler.planner import calendar, job_id
 from scheduler.render import Links, event_values, fill, member_values
 from scheduler.roster import Person, Roster
@@ -165,26 +167,51 @@ def _samples(occurrence: Occurrence, content: Content, links: Links) -> None:
         )
 
 
-def describe(occurrences: list[Occurrence], days: float) -> list[str]:
-    """The preview as lines of text."""
+def describe(
+    occurrences: list[Occurrence], days: float, content: Content, timezone: str
+) -> list[str]:
+    """The preview as lines of text: times in programme time with the zone's name, channels
+    and languages by name, in the default language's words."""
     if not occurrences:
         return [f"Nothing is due in the next {days:g} days."]
-    lines: list[str] = []
+    language = content.default_language
+    lines = [f"Times are programme time ({timezone}).", ""]
     for o in occurrences:
-        when = f"{o.first:%Y-%m-%d %H:%M} UTC"
+        when = shown(o.first, timezone)
         if o.last - o.first >= timedelta(minutes=1):
-            when += f" … {o.last:%Y-%m-%d %H:%M} UTC"
+            when += f" … {shown(o.last, timezone)}"
         lines.append(f"{o.job}  {when}  ({o.campaign.title or o.campaign.id})")
-        channels = ", ".join(f"{name} {count}" for name, count in sorted(o.channels.items()))
-        languages = ", ".join(f"{name} {count}" for name, count in sorted(o.languages.items()))
-        lines.append(f"  {o.members} members — by channel: {channels}; by language: {languages}")
+        channels = ", ".join(
+            f"{_name(content, language, 'channels', name)} {count}"
+            for name, count in sorted(o.channels.items())
+        )
+        languages = ", ".join(
+            f"{_language_name(content, name)} {count}"
+            for name, count in sorted(o.languages.items())
+        )
+        lines.append(
+            f"  {counted(o.members, 'member', 'members')} — by channel: {channels};"
+            f" by language: {languages}"
+        )
         if o.no_template:
             lines.append(
                 f"  {o.no_template} on WhatsApp outside the 24-hour window with no template:"
                 " they will not get it"
             )
-        for language, sample in o.samples.items():
-            lines.append(f"  sample ({language}):")
+        for section, sample in o.samples.items():
+            lines.append(f"  sample ({_language_name(content, section)}):")
             lines.extend(f"    {line}" for line in sample.splitlines())
         lines.append("")
     return lines
+
+
+def _name(content: Content, language: str, group: str, code: str) -> str:
+    """A code's label in ``language`` (``channels.telegram`` → Telegram), else the code."""
+    key = f"{group}.{code}"
+    if code == "none":
+        return "no channel"
+    return content.text(language, key) if content.has(language, key) else code
+
+
+def _language_name(content: Content, code: str) -> str:
+    return content.text(code, "language_name") if code in content.locales else code

@@ -185,7 +185,7 @@ async def export_files(ctx: Context, payload: str) -> Go | None:
             )
             filename = f"{name}-{now:%Y-%m-%d}.{kind}"
             ctx.say(
-                ctx.t("staff.export_file", file=filename, rows=_n(ctx, len(rows))),
+                ctx.t("staff.export_file", file=filename, count=_n(ctx, len(rows))),
                 file=Attachment(filename, body, MIME[kind]),
             )
         await store.audit.record(

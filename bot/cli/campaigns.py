@@ -15,6 +15,7 @@ from bot.app import App
 from bot.cli import common
 from bot.content import Content
 from bot.content.check import check
+from bot.plurals import counted
 from bot.settings import Settings
 from bot.store import Store
 from scheduler import broadcast as broadcasts
@@ -107,9 +108,10 @@ async def _check(settings: Settings, out: TextIO) -> int:
     count = len(list((Path(settings.content_dir) / "campaigns").glob("*.md")))
     if problems:
         files = len({problem.path for problem in problems})
-        out.write(f"{len(problems)} problems in {files} files\n")
+        problems_found = counted(len(problems), "problem", "problems")
+        out.write(f"{problems_found} in {counted(files, 'file', 'files')}\n")
         return 1
-    out.write(f"{count} campaigns checked, no problems\n")
+    out.write(f"{counted(count, 'campaign', 'campaigns')} checked, no problems\n")
     return 0
 
 
@@ -123,7 +125,7 @@ async def _preview(settings: Settings, days: float, out: TextIO) -> int:
         occurrences = await preview(content, store, common.now(), days, timezone=settings.timezone)
     for error in content.errors.values():
         out.write(f"skipped (broken): {error}\n")
-    out.write("\n".join(describe(occurrences, days)) + "\n")
+    out.write("\n".join(describe(occurrences, days, content, settings.timezone)) + "\n")
     return 0
 
 

@@ -15,6 +15,7 @@ from bot.content import Content, yamlfile
 from bot.content import campaigns as campaign_files
 from bot.content.events import event_problems
 from bot.errors import ContentError
+from bot.plurals import counted
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -82,8 +83,9 @@ def _members_problems(
                 ContentError(
                     campaign.path,
                     first_section,
-                    f"no '# {language}' section, but {count} members read the bot in"
-                    f" {language!r} (they would get the default language)",
+                    f"no '# {language}' section, but"
+                    f" {counted(count, 'member reads', 'members read')} the bot in {language!r}"
+                    " (they would get the default language)",
                 )
             )
     template = campaign.whatsapp_template
@@ -104,7 +106,8 @@ def _members_problems(
             ContentError(
                 campaign.path,
                 where,
-                f"may go to WhatsApp ({members} members) but has no whatsapp_template for those"
+                f"may go to WhatsApp ({counted(members, 'member', 'members')}) but has no"
+                " whatsapp_template for those"
                 " outside the 24-hour window; add one, or set channels: [telegram]",
             )
         )

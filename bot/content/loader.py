@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot import plurals
 from bot.content import campaigns as campaign_files
 from bot.content import yamlfile
 from bot.content.audience import Vocabulary
@@ -302,10 +303,12 @@ class Content:
         return [self.default_language, *others]
 
     def text(self, language: str, key: str, /, **values: Any) -> str:
-        """The text for ``key`` in ``language``, falling back to the default language."""
-        template = self.locales.get(language, {}).get(key)
-        if template is None:
-            template = self.locales.get(self.default_language, {}).get(key)
+        """The text for ``key`` in ``language``, falling back to the default language. A text
+        given in plural forms (``key.one``, ``key.few``, ``key.other``) takes the form of the
+        ``count`` value in that language (see :mod:`bot.plurals`)."""
+        template = self._template(language, key)
+        if template is None and "count" in values:
+            template = self._plural(language, key, values["count"])
         if template is None:
             log.error("missing locale key %r", key)
             return key
@@ -315,9 +318,31 @@ class Content:
             log.error("locale %s key %r: cannot fill placeholders: %s", language, key, error)
             return template
 
+    def _template(self, language: str, key: str) -> str | None:
+        """The text of ``key`` in ``language``, else in the default language, else None."""
+        template = self.locales.get(language, {}).get(key)
+        if template is None:
+            template = self.locales.get(self.default_language, {}).get(key)
+        return template
+
+    def _plural(self, language: str, key: str, count: object) -> str | None:
+        """The plural form of ``key`` for ``count`` (its ``other`` form when there is none)."""
+        number = plurals.number_of(count)
+        found = self.locales.get(language, {})
+        if f"{key}.other" not in found:
+            language, found = self.default_language, self.locales.get(self.default_language, {})
+        if number is not None:
+            form = found.get(f"{key}.{plurals.category(language, number)}")
+            if form is not None:
+                return form
+        return found.get(f"{key}.other")
+
     def has(self, language: str, key: str) -> bool:
-        return key in self.locales.get(language, {}) or key in self.locales.get(
-            self.default_language, {}
+        """Whether ``key`` has a text (or plural forms) in ``language`` or the default."""
+        return any(
+            name in self.locales.get(code, {})
+            for code in (language, self.default_language)
+            for name in (key, f"{key}.other")
         )
 
     def language_for_hint(self, hint: str | None) -> str | None:

@@ -6,8 +6,9 @@ import argparse
 import asyncio
 import os
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -94,10 +95,10 @@ def test_check_reports_every_problem_as_file_line_message_and_fails(
     out = capsys.readouterr().out.splitlines()
     english_only = folder / "campaigns" / "english-only.md"
     assert [
-        f"{folder}/campaigns/english-only.md:1: may go to WhatsApp (1 members) but has no"
+        f"{folder}/campaigns/english-only.md:1: may go to WhatsApp (1 member) but has no"
         " whatsapp_template for those outside the 24-hour window; add one, or set channels:"
         " [telegram]",
-        f"{english_only}:4: no '# cnr' section, but 1 members read the bot in 'cnr' (they would"
+        f"{english_only}:4: no '# cnr' section, but 1 member reads the bot in 'cnr' (they would"
         " get the default language)",
         f"{folder}/campaigns/typo.md:6: unknown placeholder {{frist_name}} (known: {{event_city}},"
         " {event_date}, {event_link}, {event_time}, {event_title}, {event_url}, {event_venue},"
@@ -145,33 +146,39 @@ def test_an_offset_check_refuses_is_skipped_by_preview_not_a_crash(
     )
     problem = f"{path}:3: offset: at most 3650 days (10 years) either way, not '+3000000d'"
     assert 1 == main(["campaigns", "check"])
-    assert [problem, "1 problems in 1 files"] == capsys.readouterr().out.splitlines()
+    assert [problem, "1 problem in 1 file"] == capsys.readouterr().out.splitlines()
     assert 0 == main(["campaigns", "preview", "--days", "7"])
     assert [f"skipped (broken): {problem}", "Nothing is due in the next 7 days."] == (
         capsys.readouterr().out.splitlines()
     )
 
 
-def test_preview_shows_when_how_many_by_channel_and_language_and_a_sample(
+def test_preview_shows_when_in_programme_time_how_many_by_channel_and_language_and_a_sample(
     env: Path, folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A send_at in two days: both members, their channels and languages, one sample each."""
+    """A send_at at 10:00 local in two days reads 10:00 with the zone's name (never "UTC"),
+    then both members, their channels and languages by name, and one sample each."""
     asyncio.run(_members(env, ("telegram:1", "cnr"), ("telegram:2", "en")))
+    podgorica = ZoneInfo("Europe/Podgorica")
+    day = (SOON.astimezone(podgorica)).date()
+    ten = datetime.combine(day, time(10, 0), tzinfo=podgorica)
     write_campaign(
         folder,
         "soon",
-        f"---\nsend_at: {SOON.isoformat()}\nquiet_hours: null\n---\n# en\nHi {{first_name}}\n"
+        f"---\nsend_at: {day} 10:00\nquiet_hours: null\n---\n# en\nHi {{first_name}}\n"
         "# cnr\nZdravo {first_name}\n",
     )
     assert 0 == main(["campaigns", "preview", "--days", "3"])
     assert [
-        f"campaign:soon  {SOON:%Y-%m-%d %H:%M} UTC  (soon)",
-        "  2 members — by channel: telegram 2; by language: cnr 1, en 1",
-        "  sample (cnr):",
+        "Times are programme time (Europe/Podgorica).",
+        "",
+        f"campaign:soon  {day} 10:00 {ten.tzname()}  (soon)",
+        "  2 members — by channel: Telegram 2; by language: Crnogorski 1, English 1",
+        "  sample (Crnogorski):",
         "    Zdravo Ana",
-        "  sample (en):",
+        "  sample (English):",
         "    Hi Ana",
-    ] == capsys.readouterr().out.splitlines()[:6]
+    ] == capsys.readouterr().out.splitlines()[:8]
 
 
 def test_a_dry_run_counts_and_queues_nothing_and_a_broadcast_is_queued_and_audited(

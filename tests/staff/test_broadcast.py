@@ -73,9 +73,9 @@ async def test_happy_path_writes_filters_previews_sends_and_reports(
         assert "Who should get it?\n🎯 countries: Germany\n👥 2 members" == chat.question
         await chat.press("👀 Preview (2)")
         assert [
-            "👀 English, as 1 members will see it:",
+            "👀 English, as 1 member will see it:",
             "Hello Ana, the Diaspora Days are open!",
-            "👀 Crnogorski, as 1 members will see it:",
+            "👀 Crnogorski, as 1 member will see it:",
             "Zdravo Ana, Dani dijaspore su otvoreni!",
             "Send it to 2 members? (Telegram: 2)",
         ] == chat.replies()
@@ -200,7 +200,7 @@ async def test_a_campaign_text_can_be_sent_as_a_broadcast(
         await chat.press("📄 Reminder two days before the Diaspora Days 2027")
 
     assert (
-        "Who should get it?\n🎯 “Diaspora Days 2027 — Podgorica”: going, maybe\n👥 1 members"
+        "Who should get it?\n🎯 “Diaspora Days 2027 — Podgorica”: going, maybe\n👥 1 member"
     ) == chat.question
 
 

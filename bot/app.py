@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -31,6 +31,7 @@ import handlers
 import staff
 from bot import web, zones
 from bot.channels.base import Channel
+from bot.channels.supervisor import Backoff, Serving, State, Supervisor
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_transport import AiohttpRequest
 from bot.channels.terminal import TerminalChannel
@@ -72,6 +73,8 @@ class App:
         sleep: Sleep = asyncio.sleep,
         monotonic: Monotonic = time.monotonic,
         twilio_http_client: AsyncHttpClient | None = None,
+        retry_sleep: Sleep = asyncio.sleep,
+        backoff: Backoff | None = None,
     ) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
@@ -85,6 +88,10 @@ class App:
         self.telegram: TelegramChannel | None = None
         # Every channel the outbox can send on, by name; tests may add their own.
         self.channels: dict[str, Channel] = dict(channels or {})
+        # Each platform channel's start, tried in the background by serve() until it answers.
+        self.supervisors: dict[str, Supervisor] = {}
+        self.retry_sleep = retry_sleep
+        self.backoff = backoff
         self._planner: Planner | None = None
         self._sender: Sender | None = None
         self._reporter: BroadcastReporter | None = None
@@ -163,6 +170,7 @@ class App:
                 commands=self.command_menus(),
             )
             self.channels.setdefault("telegram", self.telegram)
+            self._supervise("telegram", self.telegram.start)
         if self.settings.whatsapp_enabled:
             self._open_whatsapp()
         settings = self.settings
@@ -176,7 +184,8 @@ class App:
         )
         self._sender = Sender(
             self.store,
-            self.channels,
+            # A channel known down is left out, so its messages wait instead of failing.
+            Serving(self.channels, self.supervisors),
             self.clock,
             limits={
                 "telegram": RateLimiter(
@@ -221,7 +230,20 @@ class App:
             files=self.files,
         )
         self.channels.setdefault("whatsapp", self.whatsapp)
+        self._supervise("whatsapp", self.whatsapp.start)
         self.relay = Relay(self.store, self.whatsapp, self.engine.handle, self.clock)
+
+    def _supervise(self, name: str, start: Callable[[], Awaitable[None]]) -> None:
+        self.supervisors[name] = Supervisor(
+            name, start, sleep=self.retry_sleep, backoff=self.backoff
+        )
+
+    def channel_states(self) -> dict[str, str]:
+        """Each platform channel's state, for /healthz: up, starting, retrying, refused or off."""
+        return {
+            name: self.supervisors[name].state if name in self.supervisors else State.OFF
+            for name in ("telegram", "whatsapp")
+        }
 
     def _public_url(self, path: str) -> str | None:
         base = self.settings.public_base_url
@@ -313,32 +335,34 @@ class App:
             whatsapp=self.whatsapp,
             relay=self.relay,
             files=self.files,
+            channel_states=self.channel_states,
         )
         board = dashboard.build(self.settings, self.store, self.content, self.clock)
         return web.build(services, [Mount(dashboard.PATH, app=board)])
 
     @asynccontextmanager
     async def sending(self) -> AsyncIterator[None]:
-        """Connects the channels for sending only (no polling), for ``broadcast --wait``."""
+        """Connects the channels for sending only (no polling), for ``broadcast --wait``;
+        ChannelUnavailable or ChannelRefused when Telegram cannot be reached or refuses."""
         if self.telegram is None:
             yield
             return
-        await self.telegram.application.initialize()
+        await self.telegram.connect()
         try:
             yield
         finally:
-            await self.telegram.application.shutdown()
+            await self.telegram.stop()
 
     async def serve(self, stop: asyncio.Event) -> None:
-        """Serves the configured channels and the HTTP server, and plans and sends campaigns,
-        until ``stop`` is set."""
-        if self.telegram is None and self.whatsapp is None:
-            raise RuntimeError("no channel is configured")
+        """Serves the HTTP server (webhooks, health, dashboard), plans and sends campaigns, and
+        starts each configured channel in the background — retried while its platform cannot be
+        reached, without holding up the others — until ``stop`` is set."""
         self.http = web.Server(self.asgi(), self.settings.http_host, self.settings.http_port)
         await self.http.start()
+        self._announce(self.http.port)
         try:
-            if self.telegram is not None:
-                await self.telegram.start()
+            for supervisor in self.supervisors.values():
+                supervisor.begin()
             if self.relay is not None:
                 await self.relay.start()
             self.jobs = Jobs(self.planner, self.sender, self.reporter, self.housekeeper)
@@ -352,8 +376,22 @@ class App:
             # No more webhooks first; then the rest stops.
             await self.http.stop()
             self.http = None
+            for supervisor in self.supervisors.values():
+                await supervisor.stop()
             if self.telegram is not None:
                 await self.telegram.stop()
+
+    def _announce(self, port: int) -> None:
+        """Says where the dashboard is, and when no channel is configured, that only it serves."""
+        if self.settings.dashboard_password is None:
+            if not self.supervisors:
+                log.warning("no channel and no dashboard configured: serving /healthz only")
+            return
+        where = f"http://{self.settings.http_host}:{port}{dashboard.PATH}"
+        if self.supervisors:
+            log.info("dashboard: %s", where)
+        else:
+            log.info("serving the dashboard on %s; no channel configured", where)
 
     async def chat(
         self,

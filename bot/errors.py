@@ -4,6 +4,8 @@ DiasporaError
 ├── ContentError          a content file is invalid (carries file and line)
 ├── StoreError            the database refused or is unusable
 ├── UnreadableFile        a file given to import cannot be read (type, encoding, columns)
+├── ChannelUnavailable    a channel cannot reach its platform for now: try again later
+├── ChannelRefused        the platform refused the channel's settings (a token): no use retrying
 └── DeliveryError         a message could not be delivered
     ├── TemporaryDeliveryError   try again later (timeouts, 5xx, rate limits)
     │   └── RateLimited          the provider asked to wait ``retry_after`` seconds
@@ -35,6 +37,15 @@ class StoreError(DiasporaError):
 
 class UnreadableFile(DiasporaError):
     """A file given to import cannot be read at all (its type, encoding or columns)."""
+
+
+class ChannelUnavailable(DiasporaError):
+    """A channel cannot reach its platform (network, time-out, 5xx); it may later."""
+
+
+class ChannelRefused(DiasporaError):
+    """The platform refused what a channel was configured with (a token, an account); the text
+    names the setting to fix."""
 
 
 class DeliveryError(DiasporaError):

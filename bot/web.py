@@ -6,7 +6,7 @@ served by uvicorn in the bot's own event loop.
 | ``POST /whatsapp/inbound`` | a member's WhatsApp message (signed): stored, answered later |
 | ``POST /whatsapp/status`` | a delivery status (signed): the outbox row moves on, never back |
 | ``POST /telegram/webhook`` | a Telegram update in webhook mode, with the secret header |
-| ``GET /healthz`` | whether the store answers, which channels are on, replies waiting |
+| ``GET /healthz`` | whether the store answers, each channel's state, replies waiting |
 | ``GET /media/<token>`` | a file offered to a WhatsApp member by link, for a short while |
 | ``/dashboard`` | the coordinators' dashboard (:mod:`staff.dashboard`); 404 without a password |
 
@@ -28,7 +28,7 @@ import hmac
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -130,6 +130,8 @@ class Services:
     whatsapp: WhatsAppChannel | None = None
     relay: Relay | None = None
     files: Files | None = None
+    # Each platform channel's state by name: up, starting, retrying, refused or off.
+    channel_states: Callable[[], Mapping[str, str]] | None = None
 
 
 class Routes:
@@ -216,7 +218,8 @@ class Routes:
         return Response(status_code=200)
 
     async def health(self, request: Request) -> Response:
-        """Whether the store answers, which channels are on, and replies still waiting."""
+        """Whether the store answers, where each channel is (up, starting, retrying while its
+        platform cannot be reached, refused, off), and replies still waiting."""
         store = self.app.store
         try:
             await store.db.fetchone("SELECT 1")
@@ -227,10 +230,7 @@ class Routes:
         body = {
             "status": "ok" if reachable else "unavailable",
             "store": reachable,
-            "channels": {
-                "telegram": self.app.telegram is not None,
-                "whatsapp": self.app.whatsapp is not None,
-            },
+            "channels": dict(self.app.channel_states()) if self.app.channel_states else {},
             "whatsapp_waiting": waiting,
         }
         return JSONResponse(body, status_code=200 if reachable else 503)

@@ -294,7 +294,8 @@ async def test_a_forged_status_callback_changes_nothing(
 async def test_health_says_the_store_answers_and_which_channels_are_on(
     whatsapp_app: App, web_client: httpx.AsyncClient
 ) -> None:
-    """200 with JSON while the store answers; 503 once it does not."""
+    """200 with JSON while the store answers; 503 once it does not. Outside serve() no channel
+    was started: WhatsApp is "starting", Telegram (not configured) "off"."""
     healthy = await web_client.get("/healthz")
     await whatsapp_app.store.close()
     broken = await web_client.get("/healthz")
@@ -303,7 +304,7 @@ async def test_health_says_the_store_answers_and_which_channels_are_on(
     assert {
         "status": "ok",
         "store": True,
-        "channels": {"telegram": False, "whatsapp": True},
+        "channels": {"telegram": "off", "whatsapp": "starting"},
         "whatsapp_waiting": 0,
     } == healthy.json()
     assert "unavailable" == broken.json()["status"]
@@ -478,7 +479,8 @@ def test_webhook_mode_needs_a_public_url_and_a_secret(tmp_path: Path) -> None:
 async def test_serve_runs_uvicorn_in_the_bots_loop(
     tmp_path: Path, twilio: FakeTwilioApi, clock: FixedClock
 ) -> None:
-    """With only WhatsApp configured, serve() answers HTTP until told to stop."""
+    """With only WhatsApp configured, serve() answers HTTP until told to stop, and /healthz
+    says WhatsApp is up once Twilio accepted the credentials."""
     settings = whatsapp_settings(tmp_path, twilio)
     async with App(settings, clock=clock) as app:
         stop = asyncio.Event()
@@ -488,12 +490,17 @@ async def test_serve_runs_uvicorn_in_the_bots_loop(
                 await serving
             await asyncio.sleep(0.01)
         port = app.http.port
+        async with asyncio.timeout(5):
+            while True:
+                if app.supervisors["whatsapp"].state == "up":
+                    break
+                await asyncio.sleep(0.01)
         async with httpx.AsyncClient() as client:
             health = await client.get(f"http://127.0.0.1:{port}/healthz")
         stop.set()
         await serving
 
-    assert (200, {"telegram": False, "whatsapp": True}) == (
+    assert (200, {"telegram": "off", "whatsapp": "up"}) == (
         health.status_code,
         health.json()["channels"],
     )

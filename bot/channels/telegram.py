@@ -14,13 +14,23 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from telegram import BotCommand, CallbackQuery, InputFile, Message, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
 from bot.channels.telegram_transport import AiohttpRequest, json_data
 from bot.clock import Clock
 from bot.errors import (
+    ChannelRefused,
+    ChannelUnavailable,
     DeliveryError,
     PermanentDeliveryError,
     RateLimited,
@@ -140,6 +150,25 @@ def translate(error: TelegramError) -> DeliveryError:
     return TemporaryDeliveryError(f"telegram: {error.message}")
 
 
+def start_error(error: TelegramError, base_url: str) -> ChannelRefused | ChannelUnavailable:
+    """Why the bot could not start: the token refused (401, or 404 for a malformed one), or
+    the Bot API out of reach for now (no connection, a time-out, a 5xx, flood control)."""
+    if isinstance(error, InvalidToken):
+        # PTB's own text quotes the token; the server's answer is in the cause.
+        cause = error.__cause__
+        answer = cause.message if isinstance(cause, TelegramError) else "refused"
+        status = {"Unauthorized": "401 Unauthorized", "Not Found": "404 Not Found"}.get(
+            answer, answer
+        )
+        return ChannelRefused(
+            f"the Bot API refused TELEGRAM_BOT_TOKEN ({status}); Telegram is off until the "
+            "token is fixed"
+        )
+    if isinstance(error, NetworkError | RetryAfter | Conflict):
+        return ChannelUnavailable(f"cannot reach the Bot API at {base_url} ({error.message})")
+    return ChannelRefused(f"the Bot API refused to start the bot: {error.message}")
+
+
 class TelegramChannel:
     """Serves one bot through python-telegram-bot, by long polling or by webhook."""
 
@@ -166,6 +195,7 @@ class TelegramChannel:
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
         self.commands = list(commands)
+        self.base_url = base_url
         file_url = base_url.rstrip("/").removesuffix("/bot") + "/file/bot"
         self.request = request or AiohttpRequest()
         builder: ApplicationBuilder = (  # type: ignore[type-arg]
@@ -195,9 +225,19 @@ class TelegramChannel:
         except RuntimeError:
             return None
 
+    async def connect(self) -> None:
+        """Connects for sending (``getMe``); raises ChannelUnavailable or ChannelRefused, and
+        leaves nothing open, when Telegram cannot be reached or refuses the token."""
+        await self._starting(self.application.initialize())
+
     async def start(self) -> None:
         """Connects, registers the command menu, and starts polling — or, in webhook mode, tells
-        Telegram where to post updates (``setWebhook`` with the secret token)."""
+        Telegram where to post updates (``setWebhook`` with the secret token). Raises like
+        :meth:`connect`, leaving nothing open, so it can be tried again."""
+        await self._starting(self._start())
+        log.info("telegram: serving @%s", self.bot_username)
+
+    async def _start(self) -> None:
         await self.application.initialize()
         await self.register_commands()
         await self.application.start()
@@ -209,14 +249,28 @@ class TelegramChannel:
             )
         if not self.webhook and self.application.updater is not None:
             await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        log.info("telegram: serving @%s", self.bot_username)
+
+    async def _starting(self, steps: Awaitable[None]) -> None:
+        """Runs start-up steps; on any failure (or cancellation) undoes what they opened and
+        raises the project's error for a Bot API one."""
+        try:
+            await steps
+        except BaseException as error:
+            await self.stop()
+            if isinstance(error, TelegramError):
+                raise start_error(error, self.base_url) from None
+            raise
 
     async def stop(self) -> None:
+        """Stops whatever runs, however far the start got, and closes the connections."""
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+        # A start that failed in getMe leaves the application uninitialised, which shutdown()
+        # skips, but the requests' sessions open: the bot closes them (a no-op otherwise).
+        await self.application.bot.shutdown()
 
     async def register_commands(self) -> None:
         """setMyCommands once per language: the default menu, then each language code's."""

@@ -10,16 +10,22 @@ a numbered list with a line, in the member's language, on how to answer; bodies 
 characters split at paragraphs; an approved template as ``content_sid`` + ``content_variables``
 and no body; a file by a short-lived link (:mod:`bot.media`). Twilio's errors become the
 project's own here.
+
+:meth:`WhatsAppChannel.start` asks Twilio for the account once (one authenticated ``GET`` of
+``/Accounts/<sid>.json``, the cheapest call that proves the credentials): a refusal is said at
+start, in one line naming the settings, rather than in every member's failed reply later.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from http import HTTPStatus
 from typing import Any, Protocol
 
 import aiohttp
@@ -28,6 +34,8 @@ from twilio.http import AsyncHttpClient
 from twilio.rest import Client
 
 from bot.errors import (
+    ChannelRefused,
+    ChannelUnavailable,
     DeliveryError,
     NeedsTemplate,
     PermanentDeliveryError,
@@ -39,6 +47,8 @@ from bot.logs import redact
 from bot.media import Files
 from bot.messages import Inbound, Kind, Reply
 from bot.text import split_message
+
+log = logging.getLogger(__name__)
 
 PREFIX = "whatsapp:"
 MESSAGE_LIMIT = 1600
@@ -170,6 +180,33 @@ def translate(error: Exception) -> DeliveryError:
     return TemporaryDeliveryError(f"twilio: {type(error).__name__}: {redact(str(error))}")
 
 
+def _status(code: int) -> str:
+    """``401 Unauthorized``, or the bare number when HTTP has no name for it."""
+    try:
+        return f"{code} {HTTPStatus(code).phrase}"
+    except ValueError:
+        return str(code)
+
+
+def start_error(error: Exception, base_url: str) -> ChannelRefused | ChannelUnavailable:
+    """Why the account check failed: the credentials refused (401, 403, or 404 for an account
+    they do not reach), or Twilio out of reach for now."""
+    status = getattr(error, "status", None)
+    if isinstance(error, TwilioRestException | TwilioServiceException) and status:
+        answer = _status(int(status))
+        if status in (401, 403, 404):
+            return ChannelRefused(
+                f"Twilio refused TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN ({answer}); WhatsApp "
+                "cannot send until they are fixed"
+            )
+        reason = f"answered {answer}"
+    elif isinstance(error, TimeoutError):
+        reason = "timed out"
+    else:
+        reason = f"{type(error).__name__}: {redact(str(error))}"
+    return ChannelUnavailable(f"cannot reach Twilio at {base_url} ({reason})")
+
+
 def twilio_client(
     account_sid: str, auth_token: str, http_client: AsyncHttpClient, base_url: str | None = None
 ) -> Client:
@@ -247,6 +284,17 @@ class WhatsAppChannel:
         if media:
             parts.append(Part(media_url=media))
         return parts
+
+    async def start(self) -> None:
+        """Checks that Twilio answers and accepts the account's credentials; raises
+        ChannelRefused or ChannelUnavailable."""
+        account = self.client.api.v2010.accounts(self.client.account_sid)
+        try:
+            async with asyncio.timeout(self.timeout):
+                await account.fetch_async()
+        except (TwilioException, aiohttp.ClientError, TimeoutError) as error:
+            raise start_error(error, self.client.api.base_url) from error
+        log.info("whatsapp: serving %s", self.sender)
 
     async def deliver(self, address: str, part: Part) -> str:
         """Makes one REST call; returns Twilio's message SID or raises a delivery error."""

@@ -120,9 +120,11 @@ class FakeBotApi:
         send_limit: int | None = None,
         retry_after: int = 1,
         send_delay: float = 0.0,
+        port: int = 0,
     ) -> None:
         """``send_limit`` caps sends a second over all chats (beyond it: 429, ``retry_after``);
-        ``send_delay`` is how long a sendMessage takes to answer (a distant server)."""
+        ``send_delay`` is how long a sendMessage takes to answer (a distant server); ``port``
+        is where to listen (0: a free one)."""
         self.token = token
         self.bot_user: JSON = {
             "id": int(token.split(":")[0]),
@@ -139,7 +141,7 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.blocked: set[int] = set()
         self.pushed_at: dict[int, float] = {}
-        self.port = 0
+        self.port = port
         self._update_ids = itertools.count(1)
         self._updates: deque[JSON] = deque()
         self._arrived = asyncio.Event()
@@ -175,7 +177,7 @@ class FakeBotApi:
         app = Starlette(
             routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])]
         )
-        self._server = LocalServer(app, "fake Bot API")
+        self._server = LocalServer(app, "fake Bot API", port=self.port)
         await self._server.start()
         self.port = self._server.port
         return self

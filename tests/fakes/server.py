@@ -42,14 +42,22 @@ class _Uvicorn(uvicorn.Server):
             await server.wait_closed()
 
 
-class LocalServer:
-    """Serves ``app`` on a free port of 127.0.0.1 from :meth:`start` until :meth:`stop`."""
+def closed_port() -> int:
+    """A port of 127.0.0.1 where nothing listens (free a moment ago): a server that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
-    def __init__(self, app: ASGIApp, name: str, *, abrupt: bool = False) -> None:
+
+class LocalServer:
+    """Serves ``app`` on a free port (or ``port``) of 127.0.0.1 from :meth:`start` until
+    :meth:`stop`."""
+
+    def __init__(self, app: ASGIApp, name: str, *, abrupt: bool = False, port: int = 0) -> None:
         config = uvicorn.Config(
             app,
             host="127.0.0.1",
-            port=0,
+            port=port,
             http="httptools",
             ws="none",
             lifespan="off",

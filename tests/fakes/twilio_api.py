@@ -103,7 +103,12 @@ class FakeTwilioApi:
     """Twilio's Messages resource for one account; ``async with`` serves it on a free port."""
 
     def __init__(
-        self, account_sid: str = ACCOUNT_SID, auth_token: str = AUTH_TOKEN, number: str = NUMBER
+        self,
+        account_sid: str = ACCOUNT_SID,
+        auth_token: str = AUTH_TOKEN,
+        number: str = NUMBER,
+        *,
+        port: int = 0,
     ) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
@@ -111,10 +116,12 @@ class FakeTwilioApi:
         self.sent: list[Sent] = []
         self.calls = 0
         self.refused = 0
+        # GETs of the account (the bot's credential check at start), apart from ``calls``.
+        self.account_fetches = 0
         self.down = False
         # Seconds to wait before answering (a slow Twilio, for timeouts).
         self.delay = 0.0
-        self.port = 0
+        self.port = port
         self._failures: list[Failure] = []
         self._failing: dict[str, Failure] = {}
         self._by_recipient: defaultdict[str, list[Sent]] = defaultdict(list)
@@ -135,11 +142,12 @@ class FakeTwilioApi:
                     "/2010-04-01/Accounts/{account}/Messages.json",
                     self._create_message,
                     methods=["POST"],
-                )
+                ),
+                Route("/2010-04-01/Accounts/{account}.json", self._fetch_account, methods=["GET"]),
             ]
         )
         # A test is over when this stops: no grace period for requests still open.
-        self._server = LocalServer(app, "fake Twilio API", abrupt=True)
+        self._server = LocalServer(app, "fake Twilio API", abrupt=True, port=self.port)
         await self._server.start()
         self.port = self._server.port
         return self
@@ -202,6 +210,26 @@ class FakeTwilioApi:
     def _authorised(self, request: Request) -> bool:
         expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         return request.headers.get("authorization", "") == f"Basic {expected}"
+
+    async def _fetch_account(self, request: Request) -> JSONResponse:
+        """The Account resource, as Twilio answers an authenticated GET of it."""
+        self.account_fetches += 1
+        if not self._authorised(request) or request.path_params["account"] != self.account_sid:
+            return Failure(401, 20003, "Authenticate").response()
+        if self.down:
+            return Failure(503, 20500, "Service Unavailable").response()
+        now = format_datetime(datetime.now(UTC), usegmt=True)
+        return JSONResponse(
+            {
+                "sid": self.account_sid,
+                "friendly_name": "Diaspora Connect",
+                "status": "active",
+                "type": "Full",
+                "date_created": now,
+                "date_updated": now,
+                "uri": f"/2010-04-01/Accounts/{self.account_sid}.json",
+            }
+        )
 
     async def _create_message(self, request: Request) -> JSONResponse:
         at = time.perf_counter()

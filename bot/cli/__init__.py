@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from bot import logs
-from bot.cli import campaigns, events, exports, members, reports, service
+from bot.cli import campaigns, demo, events, exports, members, reports, service
 from bot.errors import DiasporaError
 from bot.settings import Settings, problems
 
@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 # A module per area; each adds its commands to the parser and says which function runs each.
-_AREAS = (service, exports, campaigns, events, members, reports)
+_AREAS = (service, exports, campaigns, events, members, reports, demo)
 
 
 def _parser() -> argparse.ArgumentParser:

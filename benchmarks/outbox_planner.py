@@ -243,7 +243,7 @@ def broadcast_process(path: str, out: Connection) -> None:
         async with Store(path) as store:
             zone = "Europe/Podgorica"
             text = "Hello {first_name}, news from home."
-            plan = await broadcast.plan(store, text, Audience(), zone)
+            plan = await broadcast.plan(store, text, Audience(), zone, clock.now())
             _, queued = await broadcast.queue(store, plan, "bench", clock.now(), zone)
             channel = Instant()
             report = await Sender(

@@ -2,8 +2,13 @@
 
 The running service sends it like any campaign message (rate limits, retries, one copy per
 member, stop honoured); ``broadcast --wait`` drains it from the command line instead. The text
-may greet by ``{first_name}`` or ``{name}``; it goes out at once (no quiet hours), and WhatsApp
-members outside the 24-hour window do not get it (there is no template for a one-off text).
+may greet by ``{first_name}`` or ``{name}``; it goes out at once (no quiet hours).
+
+WhatsApp allows free text only within 24 hours of the member's last message. A broadcast may
+carry an approved template (a content SID and its variables) for the others; without one they
+get nothing. :func:`plan` counts this honestly before anything is queued, routing each member
+as the sender will: WhatsApp members in the window get the text, those outside it the template
+(or nothing), and those with another address the text there.
 """
 
 from __future__ import annotations
@@ -15,10 +20,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.content.audience import Audience, AudienceError, Vocabulary, parse_audience
+from bot.content.campaign_fields import CONTENT_SID, WhatsAppTemplate
 from bot.content.placeholders import MEMBER_PLACEHOLDERS
-from bot.store import Broadcast, Outgoing, Store
+from bot.store import Broadcast, Outgoing, Reach, Store
 from scheduler.render import fill, member_values
 from scheduler.roster import Person, PersonReader, likely_channel
+from scheduler.sender import WHATSAPP_WINDOW
+
+# What a WhatsApp member of the audience gets (Plan.whatsapp's keys).
+IN_WINDOW = "text"
+BY_TEMPLATE = "template"
+NOTHING = "nothing"
 
 _FORMATTER = string.Formatter()
 
@@ -54,6 +66,41 @@ def check_text(text: str) -> None:
         )
 
 
+def parse_template(sid: str, pairs: list[str]) -> WhatsAppTemplate:
+    """``HX…`` and ``["1={first_name}", "2=Diaspora Days"]`` → a template; ValueError says what
+    is wrong (a SID that is not HX and 32 hex digits, a pair without ``=``, an unknown
+    placeholder)."""
+    sid = sid.strip()
+    if not CONTENT_SID.match(sid):
+        raise ValueError(
+            f"--template {sid!r}: expected an approved template's content SID, HX and 32 hex digits"
+        )
+    variables: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"--variables {pair!r}: expected NUMBER=TEXT, e.g. 1={{first_name}}")
+        check_placeholders(value, f"--variables {key.strip()}")
+        variables[key.strip()] = value
+    return WhatsAppTemplate(sid, variables)
+
+
+def check_placeholders(text: str, where: str) -> None:
+    """Raises ValueError for a placeholder a broadcast cannot fill."""
+    try:
+        names = {name for _, name, _, _ in _FORMATTER.parse(text) if name is not None}
+    except ValueError as error:
+        raise ValueError(
+            f"{where}: bad placeholder ({error}); write {{{{ or }}}} for a brace"
+        ) from None
+    unknown = names - MEMBER_PLACEHOLDERS
+    if unknown:
+        known = ", ".join(f"{{{name}}}" for name in sorted(MEMBER_PLACEHOLDERS))
+        raise ValueError(
+            f"{where}: unknown placeholder {{{sorted(unknown)[0]}}} (a broadcast knows {known})"
+        )
+
+
 ANY_PROGRAMME = "*"
 """``Plan.applicants`` for applicants to any fellowship programme."""
 
@@ -76,6 +123,10 @@ class Plan:
     texts: dict[str, str] = field(default_factory=dict)
     applicants: str | None = None
     default_language: str = "en"
+    template: WhatsAppTemplate | None = None
+    whatsapp: Counter[str] = field(default_factory=Counter)
+    """WhatsApp members by what they get: :data:`IN_WINDOW` (the text), :data:`BY_TEMPLATE`,
+    :data:`NOTHING` (outside the window, no template, no other address)."""
 
     def text_for(self, language: str) -> tuple[str, str]:
         """The text a member reading the bot in ``language`` gets, and its language."""
@@ -124,12 +175,16 @@ async def plan(
     text: str,
     audience: Audience,
     fallback_zone: str,
+    now: datetime,
     *,
     texts: dict[str, str] | None = None,
     applicants: str | None = None,
     default_language: str = "en",
+    template: WhatsAppTemplate | None = None,
 ) -> Plan:
-    """Counts the members in the audience by channel and language."""
+    """Counts the members in the audience by language and by the channel they will get it on,
+    and the WhatsApp members by what they get (as of ``now``: the text in the 24-hour window,
+    else the template, else nothing)."""
     for each in texts.values() if texts else [text]:
         check_text(each)
     result = Plan(
@@ -138,13 +193,38 @@ async def plan(
         texts=dict(texts or {}),
         applicants=applicants,
         default_language=default_language,
+        template=template,
     )
     async for chunk in _recipients(store, result, fallback_zone):
+        on_whatsapp = [person.id for person, channel in chunk if channel == "whatsapp"]
+        reach = await store.recipients.reach(on_whatsapp) if on_whatsapp else {}
         for person, channel in chunk:
             result.members += 1
-            result.channels[channel or "none"] += 1
             result.languages[person.language] += 1
+            if channel == "whatsapp" and person.id in reach:
+                channel, gets = _whatsapp_route(reach[person.id], template is not None, now)
+                if gets is not None:
+                    result.whatsapp[gets] += 1
+            result.channels[channel or "none"] += 1
     return result
+
+
+def _whatsapp_route(reach: Reach, template: bool, now: datetime) -> tuple[str, str | None]:
+    """The channel a member whose likely channel is WhatsApp gets a broadcast on, routed as
+    the sender routes it, and what they get there on WhatsApp (None: on another channel)."""
+    routes = [route for route in reach.routes if route.unreachable_at is None]
+    routes.sort(key=lambda route: route.channel != reach.preferred_channel)
+    if not routes:
+        return "none", None
+    for route in routes:
+        if route.channel != "whatsapp":
+            return route.channel, None
+        last = route.last_inbound_at
+        if last is not None and datetime.fromisoformat(last) >= now - WHATSAPP_WINDOW:
+            return "whatsapp", IN_WINDOW
+        if template:
+            return "whatsapp", BY_TEMPLATE
+    return "whatsapp", NOTHING
 
 
 async def queue(
@@ -184,6 +264,11 @@ async def queue(
                         member=member_values(person.name),
                     ),
                     not_before=now,
+                    template=plan.template.build(
+                        person.language, plan.default_language, member_values(person.name)
+                    )
+                    if plan.template is not None
+                    else None,
                 )
                 for person, channel in chunk
             ),
@@ -198,5 +283,9 @@ async def queue(
         members=queued,
         characters=len(plan.text),
         languages=sorted(plan.texts),
+        whatsapp_template=plan.template.sid(plan.default_language, plan.default_language)
+        if plan.template is not None
+        else None,
+        whatsapp=dict(plan.whatsapp),
     )
     return broadcast, queued

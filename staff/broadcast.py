@@ -3,13 +3,19 @@ language, choose the audience with a live member count, see the message exactly 
 will, and send it through the outbox (rate limits, ``/stop``, WhatsApp's 24-hour window and
 exactly-once all apply). Its progress is then reported in this chat by
 :mod:`scheduler.progress`, and it can be stopped while it goes out.
+
+WhatsApp members outside the 24-hour window get only an approved template: the preview says
+honestly how many get the text, the template or nothing, and offers a template step (a content
+SID and its variables, or the campaign's own template when the text came from one).
 """
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 
+from bot.content.campaign_fields import WhatsAppTemplate
 from bot.content.campaigns import WHATSAPP_LIMIT
 from bot.content.placeholders import MEMBER_PLACEHOLDERS
 from bot.flow import END, Answer, Context, Flow, Go, Question, Retry, State
@@ -27,6 +33,7 @@ ASK_AUDIENCE = "ask_audience"
 ASK_FILTER = "ask_filter"
 ASK_RSVP = "ask_rsvp"
 ASK_CONFIRM = "ask_confirm"
+ASK_TEMPLATE = "ask_template"
 ASK_STOP = "ask_stop"
 
 WRITE = "write"
@@ -35,6 +42,9 @@ PREVIEW = "preview"
 SEND = "send"
 CHANGE_TEXT = "text"
 CHANGE_AUDIENCE = "audience"
+CHANGE_TEMPLATE = "template"
+CAMPAIGN_TEMPLATE = "campaign_template"
+NO_TEMPLATE = "no_template"
 STOP = "stop"
 KEEP = "keep"
 _CAMPAIGN = "c"
@@ -80,6 +90,17 @@ async def got_source(ctx: Context, answer: Answer) -> str | Retry:
         return Retry(ctx.t("registration.pick_from_list"))
     ctx.answers["texts"] = _campaign_texts(ctx, campaign.texts, campaign.event)
     ctx.answers["audience"] = segment.start_from(campaign.audience)
+    template = campaign.usable_template
+    ctx.answers.pop("template", None)
+    ctx.answers.pop("_campaign_template", None)
+    if template is not None:
+        kept = {
+            "sid": template.content_sid
+            if isinstance(template.content_sid, str)
+            else dict(template.content_sid),
+            "variables": _campaign_texts(ctx, template.variables, campaign.event),
+        }
+        ctx.answers["template"] = ctx.answers["_campaign_template"] = kept
     return ASK_AUDIENCE
 
 
@@ -154,6 +175,14 @@ def _problem(ctx: Context, text: str) -> str | None:
     return None
 
 
+def _template(ctx: Context) -> WhatsAppTemplate | None:
+    """The template chosen for WhatsApp members outside the window, if any."""
+    kept = ctx.answers.get("template")
+    if not kept:
+        return None
+    return WhatsAppTemplate(kept["sid"], dict(kept.get("variables") or {}))
+
+
 async def _plan(ctx: Context) -> broadcast.Plan:
     chosen, applicants = segment.audience(ctx)
     texts = _texts(ctx)
@@ -163,9 +192,11 @@ async def _plan(ctx: Context) -> broadcast.Plan:
         texts.get(default) or next(iter(texts.values()), ""),
         chosen,
         ctx.settings.timezone,
+        ctx.now(),
         texts=texts,
         applicants=applicants,
         default_language=default,
+        template=_template(ctx),
     )
 
 
@@ -294,15 +325,76 @@ async def ask_confirm(ctx: Context) -> Question:
         )
         for channel, members in sorted(plan.channels.items())
     )
-    return Question(
-        ctx.t("broadcast.ask_confirm", count=count, channels=channels),
-        options=[
-            Option(SEND, ctx.t("broadcast.send", count=count)),
-            Option(CHANGE_TEXT, ctx.t("broadcast.change_text")),
-            Option(CHANGE_AUDIENCE, ctx.t("broadcast.change_audience")),
-        ],
-        back=False,
-    )
+    reach = _whatsapp_reach(ctx, plan)
+    options = [
+        Option(SEND, ctx.t("broadcast.send", count=count)),
+        Option(CHANGE_TEXT, ctx.t("broadcast.change_text")),
+        Option(CHANGE_AUDIENCE, ctx.t("broadcast.change_audience")),
+    ]
+    if plan.whatsapp[broadcast.BY_TEMPLATE] or plan.whatsapp[broadcast.NOTHING]:
+        options.append(Option(CHANGE_TEMPLATE, ctx.t("broadcast.change_template")))
+    text = ctx.t("broadcast.ask_confirm", count=count, channels=channels)
+    return Question(f"{reach}\n\n{text}" if reach else text, options=options, back=False)
+
+
+def _whatsapp_reach(ctx: Context, plan: broadcast.Plan) -> str:
+    """``WhatsApp 194: 20 in the 24-hour window get the text · 174 get template HX…`` (or
+    ``… get nothing``): what WhatsApp members will really get; "" when none is on WhatsApp."""
+    gets = plan.whatsapp
+    parts = []
+    if gets[broadcast.IN_WINDOW]:
+        parts.append(ctx.t("broadcast.whatsapp_text", count=_n(ctx, gets[broadcast.IN_WINDOW])))
+    if gets[broadcast.BY_TEMPLATE] and plan.template is not None:
+        sid = plan.template.sid(ctx.language, ctx.content.default_language)
+        parts.append(
+            ctx.t(
+                "broadcast.whatsapp_template",
+                count=_n(ctx, gets[broadcast.BY_TEMPLATE]),
+                sid=sid,
+            )
+        )
+    if gets[broadcast.NOTHING]:
+        parts.append(ctx.t("broadcast.whatsapp_nothing", count=_n(ctx, gets[broadcast.NOTHING])))
+    if not parts:
+        return ""
+    total = _n(ctx, sum(gets.values()))
+    return ctx.t("broadcast.whatsapp_reach", total=total, parts=" · ".join(parts))
+
+
+def _n(ctx: Context, value: int) -> str:
+    return number(ctx.content, ctx.language, value)
+
+
+async def ask_template(ctx: Context) -> Question:
+    """Asks for the approved template WhatsApp members outside the window get (its content
+    SID and variables), offers the campaign's own, or none."""
+    options = []
+    if ctx.answers.get("_campaign_template"):
+        options.append(Option(CAMPAIGN_TEMPLATE, ctx.t("broadcast.campaign_template")))
+    options.append(Option(NO_TEMPLATE, ctx.t("broadcast.no_template")))
+    return Question(ctx.t("broadcast.ask_template"), options=options)
+
+
+async def got_template(ctx: Context, answer: Answer) -> str | Retry:
+    """Keeps the template (typed as ``HX…`` then ``1={first_name}`` lines, the campaign's, or
+    none) and shows the preview again with the new counts."""
+    if answer.choice == CAMPAIGN_TEMPLATE and ctx.answers.get("_campaign_template"):
+        ctx.answers["template"] = ctx.answers["_campaign_template"]
+        return ASK_CONFIRM
+    if answer.choice == NO_TEMPLATE:
+        ctx.answers.pop("template", None)
+        return ASK_CONFIRM
+    if answer.choice:
+        return Retry(ctx.t("registration.pick_from_list"))
+    sid, _, rest = answer.text.strip().partition("\n")
+    sid, _, first = sid.strip().partition(" ")
+    pairs = [part.strip() for part in re.split(r"[\n;]", f"{first}\n{rest}") if part.strip()]
+    try:
+        template = broadcast.parse_template(sid, pairs)
+    except ValueError:
+        return Retry(ctx.t("broadcast.bad_template"))
+    ctx.answers["template"] = {"sid": template.content_sid, "variables": dict(template.variables)}
+    return ASK_CONFIRM
 
 
 def _channel_name(ctx: Context, channel: str) -> str:
@@ -316,6 +408,8 @@ async def got_confirm(ctx: Context, answer: Answer) -> str | Retry:
         return ASK_SOURCE
     if answer.choice == CHANGE_AUDIENCE:
         return ASK_AUDIENCE
+    if answer.choice == CHANGE_TEMPLATE:
+        return ASK_TEMPLATE
     if answer.choice != SEND:
         return Retry(ctx.t("registration.pick_from_list"))
     plan = await _plan(ctx)
@@ -375,6 +469,7 @@ FLOW = Flow(
         ASK_FILTER: State(ask_filter, got_filter),
         ASK_RSVP: State(ask_rsvp, got_rsvp),
         ASK_CONFIRM: State(ask_confirm, got_confirm),
+        ASK_TEMPLATE: State(ask_template, got_template),
         ASK_STOP: State(ask_stop, got_stop),
     },
 )

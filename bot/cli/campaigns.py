@@ -84,6 +84,19 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="a filter, e.g. countries=DE,AT or languages=cnr or event=diaspora-days-2027 "
         "(repeat for several; default: every registered member)",
     )
+    sent.add_argument(
+        "--template",
+        metavar="HX…",
+        help="an approved WhatsApp template's content SID, sent to WhatsApp members outside the "
+        "24-hour window (without one they get nothing)",
+    )
+    sent.add_argument(
+        "--variables",
+        nargs="+",
+        default=[],
+        metavar="N=TEXT",
+        help="the template's variables, e.g. 1={first_name} 2='Diaspora Days'",
+    )
     sent.add_argument("--dry-run", action="store_true", help="only count and show; queue nothing")
     sent.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     sent.add_argument("--wait", action="store_true", help="send it now from here, with progress")
@@ -150,13 +163,30 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
         vocabulary = content.campaign_context().vocabulary
         try:
             audience = broadcasts.parse_filters(args.audience, vocabulary)
-            plan = await broadcasts.plan(app.store, text.strip(), audience, settings.timezone)
+            sid, variables = getattr(args, "template", None), getattr(args, "variables", [])
+            if variables and not sid:
+                raise ValueError("--variables goes with --template")
+            template = broadcasts.parse_template(sid, variables) if sid else None
+            plan = await broadcasts.plan(
+                app.store,
+                text.strip(),
+                audience,
+                settings.timezone,
+                app.clock.now(),
+                template=template,
+                default_language=content.default_language,
+            )
         except ValueError as error:
             print(f"diaspora-bot: {error}", file=sys.stderr)
             return 2
-        channels = ", ".join(f"{name} {count}" for name, count in sorted(plan.channels.items()))
+        channels = ", ".join(
+            f"{_channel_name(content, name)} {count}"
+            for name, count in sorted(plan.channels.items())
+        )
         print(f"Audience: {audience.describe()}")
-        print(f"{plan.members} members ({channels or 'none'})")
+        print(f"{counted(plan.members, 'member', 'members')} ({channels or 'none'})")
+        if plan.whatsapp:
+            print(whatsapp_summary(plan))
         print(f"Text:\n{plan.text}\n")
         if args.dry_run or not plan.members:
             print("Dry run: nothing queued." if args.dry_run else "Nobody to send to.")
@@ -167,7 +197,7 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
         actor = common.actor()
         now = app.clock.now()
         sent, queued = await broadcasts.queue(app.store, plan, actor, now, settings.timezone)
-        print(f"Queued {queued} messages as {sent.job}.")
+        print(f"Queued {counted(queued, 'message', 'messages')} as {sent.job}.")
         if not args.wait:
             print("The running service sends them; `diaspora-bot outbox status` shows progress.")
             return 0
@@ -179,16 +209,53 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
             )
             return 0
         report = await _drain(app, sent.job, queued)
-    print(
-        f"Sent {report.sent}, failed {report.failed}, skipped {report.skipped},"
-        f" needs a template {report.needs_template}, still queued {report.deferred}."
+        outcomes = await app.store.broadcasts.outcomes(sent.job)
+    by_channel = ", ".join(
+        f"{_channel_name(content, channel)} {states['sent']}"
+        for channel, states in sorted(outcomes.items())
+        if states.get("sent")
     )
+    print(
+        f"Sent {report.sent}{f' ({by_channel})' if by_channel else ''}, failed {report.failed},"
+        f" skipped {report.skipped} (stopped or no address), still queued {report.deferred}."
+    )
+    if report.needs_template:
+        print(
+            f"{report.needs_template} on WhatsApp got nothing: outside the 24-hour window, and"
+            " no template."
+        )
     return 0 if not report.failed else 1
+
+
+def whatsapp_summary(plan: broadcasts.Plan) -> str:
+    """``194 on WhatsApp: 20 in the 24-hour window get the text, 174 get template HX…`` — or
+    ``… 174 outside it get nothing (no template)``: what WhatsApp members will really get."""
+    gets = plan.whatsapp
+    parts = []
+    if gets[broadcasts.IN_WINDOW]:
+        parts.append(f"{gets[broadcasts.IN_WINDOW]} in the 24-hour window get the text")
+    if gets[broadcasts.BY_TEMPLATE] and plan.template is not None:
+        sid = plan.template.sid(plan.default_language, plan.default_language)
+        parts.append(f"{gets[broadcasts.BY_TEMPLATE]} outside it get template {sid}")
+    if gets[broadcasts.NOTHING]:
+        parts.append(
+            f"{gets[broadcasts.NOTHING]} outside it get nothing (no template: add --template"
+            " HX… --variables 1={first_name})"
+        )
+    return f"{sum(gets.values())} on WhatsApp: {', '.join(parts)}"
+
+
+def _channel_name(content: Content, channel: str) -> str:
+    key = f"channels.{channel}"
+    if channel == "none":
+        return "no address"
+    language = content.default_language
+    return content.text(language, key) if content.has(language, key) else channel
 
 
 def _confirm(count: int) -> bool:
     try:
-        answer = input(f"Send to {count} members? [y/N] ")
+        answer = input(f"Send to {counted(count, 'member', 'members')}? [y/N] ")
     except EOFError:
         return False
     return answer.strip().lower() in ("y", "yes")

@@ -86,3 +86,16 @@ class Broadcasts:
         await self.db.execute(
             "UPDATE broadcasts SET reported_at = ? WHERE id = ?", (now.isoformat(), broadcast_id)
         )
+
+    async def outcomes(self, job: str) -> dict[str, dict[str, int]]:
+        """A broadcast's rows by the channel they went to (``none`` before one was chosen)
+        and their state: what its final report says per channel."""
+        rows = await self.db.fetchall(
+            "SELECT coalesce(substr(address, 1, instr(address, ':') - 1), 'none'), state,"
+            " count(*) FROM outbox WHERE job = ? GROUP BY 1, 2",
+            (job,),
+        )
+        found: dict[str, dict[str, int]] = {}
+        for channel, state, count in rows:
+            found.setdefault(str(channel), {})[str(state)] = int(count)
+        return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import shutil
 from datetime import UTC, datetime, time, timedelta
@@ -17,8 +18,9 @@ from bot.cli import main
 from bot.settings import Settings
 from bot.store import Store
 from scheduler.sendlock import SendLock
-from tests.conftest import ROOT, make_settings
+from tests.conftest import ROOT, make_settings, whatsapp_settings
 from tests.fakes.bot_api import TOKEN, FakeBotApi
+from tests.fakes.twilio_api import FakeTwilioApi
 from tests.hostile import laughs, within
 from tests.scheduler.conftest import add_member, write_campaign
 
@@ -188,9 +190,9 @@ def test_a_dry_run_counts_and_queues_nothing_and_a_broadcast_is_queued_and_audit
     asyncio.run(_members(env, ("telegram:1", "cnr"), ("telegram:2", "en")))
     args = ["broadcast", "--text", "Hello {first_name}", "--audience", "languages=cnr"]
     assert 0 == main([*args, "--dry-run"])
-    assert "1 members (telegram 1)" in capsys.readouterr().out
+    assert "1 member (Telegram 1)" in capsys.readouterr().out
     assert 0 == main([*args, "--yes"])
-    assert "Queued 1 messages as broadcast:1." in capsys.readouterr().out
+    assert "Queued 1 message as broadcast:1." in capsys.readouterr().out
     assert 0 == main(["outbox", "status"])
     status = capsys.readouterr().out
     assert "  queued                  1" in status and "broadcast:1: queued 1" in status
@@ -239,7 +241,10 @@ async def test_broadcast_wait_sends_through_telegram_with_a_progress_bar(
             m.text for chat in (501, 502) for m in fake.messages(chat)
         ]
     captured = capsys.readouterr()
-    assert "Sent 2, failed 0, skipped 1, needs a template 0, still queued 0." in captured.out
+    assert (
+        "Sent 2 (Telegram 2), failed 0, skipped 1 (stopped or no address), still queued 0."
+        in captured.out
+    )
     assert "broadcast:1" in captured.err  # tqdm's progress bar
 
 
@@ -266,3 +271,148 @@ async def test_broadcast_wait_leaves_the_sending_to_a_sender_already_running(
             assert {"queued": 1} == await store.outbox.counts()
     out = capsys.readouterr().out
     assert f"Another process (pid {os.getpid()}) is sending from this database: it sends" in out
+
+
+WA = "whatsapp:+3826700000"
+
+
+async def _whatsapp_members(path: Path) -> list[int]:
+    """Four members: on WhatsApp in the window, on WhatsApp outside it (twice), and one outside
+    it who also has Telegram (the sender falls back to Telegram for them)."""
+    now = datetime.now(UTC)
+    old = now - timedelta(days=3)
+    async with Store(path) as store:
+        return [
+            await add_member(
+                store, "whatsapp:+38267000001", registered_at=old, last_inbound_at=now
+            ),
+            await add_member(store, "whatsapp:+38267000002", registered_at=old),
+            await add_member(
+                store, "whatsapp:+38267000003", registered_at=old, last_inbound_at=old
+            ),
+            await add_member(
+                store,
+                "whatsapp:+38267000004",
+                registered_at=old,
+                also=("telegram:4",),
+                preferred_channel="whatsapp",
+            ),
+        ]
+
+
+SID = "HX" + "0123456789abcdef" * 2
+
+
+def test_a_broadcast_counts_honestly_who_on_whatsapp_gets_nothing_without_a_template(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--dry-run: 3 on WhatsApp (1 gets the text, 2 get nothing), the 4th counted on Telegram,
+    where the sender will reach them — never counted as reached when they are not."""
+    asyncio.run(_whatsapp_members(env))
+    assert 0 == main(["broadcast", "--text", "Hello", "--dry-run"])
+    out = capsys.readouterr().out.splitlines()
+    assert "4 members (Telegram 1, WhatsApp 3)" in out
+    assert (
+        "3 on WhatsApp: 1 in the 24-hour window get the text, 2 outside it get nothing"
+        " (no template: add --template HX… --variables 1={first_name})"
+    ) in out
+
+
+def test_a_broadcast_with_a_template_reaches_whatsapp_members_outside_the_window(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--template and --variables: 3 get the template, counted up front; every queued row
+    carries it with the member's name filled in, and the audit log names it."""
+    ids = asyncio.run(_whatsapp_members(env))
+    args = ["broadcast", "--text", "Hello", "--template", SID, "--variables", "1={first_name}"]
+    assert 0 == main([*args, "--yes"])
+    out = capsys.readouterr().out.splitlines()
+    # With a template, the member who also has Telegram gets it on WhatsApp, as they prefer.
+    assert "4 members (WhatsApp 4)" in out
+    assert (
+        f"4 on WhatsApp: 1 in the 24-hour window get the text, 3 outside it get template {SID}"
+    ) in out
+
+    async def rows() -> tuple[list[tuple[int, str | None]], dict[str, object]]:
+        async with Store(env) as store:
+            found = await store.db.fetchall("SELECT member_id, template FROM outbox ORDER BY 1")
+            entry = (await store.audit.entries())[0]
+            return [(row[0], row[1]) for row in found], entry.detail
+
+    queued, detail = asyncio.run(rows())
+    template = json.dumps({"content_sid": SID, "variables": {"1": "Ana"}})
+    assert [(member, template) for member in ids] == queued
+    assert (SID, {"text": 1, "nothing": 0, "template": 3}) == (
+        detail["whatsapp_template"],
+        {"nothing": 0, **detail["whatsapp"]},  # type: ignore[dict-item]
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--template", "HX123"], "--template 'HX123': expected an approved template's content"),
+        (["--template", "HX" + "x" * 32], "expected an approved template's content SID"),
+        (["--variables", "1=x"], "--variables goes with --template"),
+        (["--template", SID, "--variables", "1"], "--variables '1': expected NUMBER=TEXT"),
+        (["--template", SID, "--variables", "1={event_title}"], "unknown placeholder"),
+    ],
+    ids=["short sid", "placeholder sid", "variables alone", "no equals", "event placeholder"],
+)
+def test_a_bad_template_is_refused_in_one_line_and_nothing_is_queued(
+    env: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    """Each mistake in --template/--variables: one error line on stderr, exit 2."""
+    asyncio.run(_whatsapp_members(env))
+    assert 2 == main(["broadcast", "--text", "Hello", "--yes", *extra])
+    err = capsys.readouterr().err
+    assert message in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("with_template", [False, True], ids=["no template", "template"])
+async def test_broadcast_wait_reports_at_the_end_what_whatsapp_members_got(
+    folder: Path,
+    tmp_path: Path,
+    twilio: FakeTwilioApi,
+    capsys: pytest.CaptureFixture[str],
+    with_template: bool,
+) -> None:
+    """Sent through the fake Twilio API: the text in the window; outside it the template, or
+    nothing — and the last lines say so, as the count up front did."""
+    settings = whatsapp_settings(tmp_path, twilio, content_dir=folder)
+    now = datetime.now(UTC)
+    async with Store(settings.database_path) as store:
+        old = now - timedelta(days=3)
+        await add_member(store, "whatsapp:+38267000001", registered_at=old, last_inbound_at=now)
+        await add_member(store, "whatsapp:+38267000002", registered_at=old)
+    args = argparse.Namespace(
+        text="Hello {first_name}",
+        file=None,
+        audience=[],
+        dry_run=False,
+        yes=True,
+        wait=True,
+        template=SID if with_template else None,
+        variables=["1={first_name}"] if with_template else [],
+    )
+    assert 0 == await console.broadcast(settings, args)
+    first, second = (
+        twilio.messages("whatsapp:+38267000001"),
+        twilio.messages("whatsapp:+38267000002"),
+    )
+    assert ["Hello Ana"] == [sent.body for sent in first]
+    out = capsys.readouterr().out.splitlines()
+    if with_template:
+        assert [(SID, {"1": "Ana"})] == [(s.content_sid, s.content_variables) for s in second]
+        assert (
+            f"2 on WhatsApp: 1 in the 24-hour window get the text, 1 outside it get template {SID}"
+        ) in out
+        assert (
+            "Sent 2 (WhatsApp 2), failed 0, skipped 0 (stopped or no address), still queued 0."
+        ) == out[-1]
+    else:
+        assert [] == second
+        assert out[-2:] == [
+            "Sent 1 (WhatsApp 1), failed 0, skipped 0 (stopped or no address), still queued 0.",
+            "1 on WhatsApp got nothing: outside the 24-hour window, and no template.",
+        ]

@@ -58,14 +58,18 @@ async def test_progress_is_edited_in_place_then_reported(
     await reporter.tick()
     await reporter.tick()
 
-    progress = "📨 Broadcast #1: sent {} of 3 · {} failed · 0 need a WhatsApp template"
+    progress = (
+        "📨 Broadcast #1: sent {} of 3 · {} failed · 0 "
+        "on WhatsApp got nothing (outside the 24-hour window, no template)"
+    )
     assert [
         ("sendMessage", None, progress.format(0, 0)),
         ("editMessageText", 1, progress.format(1, 0)),
         (
             "sendMessage",
             None,
-            "✅ Broadcast #1 finished: sent 2 of 3 · 1 failed · 0 need a WhatsApp template"
+            "✅ Broadcast #1 finished: sent 2 of 3 · 1 failed · 0 "
+            "on WhatsApp got nothing (outside the 24-hour window, no template)"
             " · 0 skipped (stopped or unreachable)",
         ),
     ] == request.calls
@@ -96,11 +100,15 @@ async def test_a_channel_that_cannot_edit_gets_progress_once_a_minute_and_the_re
     clock.advance(seconds=3)
     await reporter.tick()  # finished: at once
 
-    progress = "📨 Broadcast #1: sent {} of 3 · 0 failed · 0 need a WhatsApp template"
+    progress = (
+        "📨 Broadcast #1: sent {} of 3 · 0 failed · 0 "
+        "on WhatsApp got nothing (outside the 24-hour window, no template)"
+    )
     assert [
         progress.format(0),
         progress.format(2),
-        "✅ Broadcast #1 finished: sent 3 of 3 · 0 failed · 0 need a WhatsApp template"
+        "✅ Broadcast #1 finished: sent 3 of 3 · 0 failed · 0 "
+        "on WhatsApp got nothing (outside the 24-hour window, no template)"
         " · 0 skipped (stopped or unreachable)",
     ] == whatsapp.texts(staff)
 

@@ -3,12 +3,16 @@ language, send through the outbox, follow the progress, stop it."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from pathlib import Path
 
+from bot.app import App
 from bot.clock import FixedClock
 from scheduler.sender import Sender
 from tests.chat import Chat
 from tests.fakes.channel import FakeChannel
+from tests.sample import add_member, content_folder
 from tests.staffing import STAFF, chat_as, members, staff_app
 
 NO_LIMITS = {"telegram_rate": 0, "telegram_chat_interval": 0}
@@ -99,9 +103,14 @@ async def test_happy_path_writes_filters_previews_sends_and_reports(
     ] == [(to, reply.text) for to, reply in channel.sent if to != STAFF]
     reports = [reply for to, reply in channel.sent if to == STAFF]
     assert [
-        ("📨 Broadcast #1: sent 0 of 2 · 0 failed · 0 need a WhatsApp template", "broadcast:1"),
         (
-            "✅ Broadcast #1 finished: sent 2 of 2 · 0 failed · 0 need a WhatsApp template"
+            "📨 Broadcast #1: sent 0 of 2 · 0 failed · 0 "
+            "on WhatsApp got nothing (outside the 24-hour window, no template)",
+            "broadcast:1",
+        ),
+        (
+            "✅ Broadcast #1 finished: sent 2 of 2 · 0 failed · 0 "
+            "on WhatsApp got nothing (outside the 24-hour window, no template)"
             " · 0 skipped (stopped or unreachable)",
             None,
         ),
@@ -141,7 +150,8 @@ async def test_stopping_mid_send_cancels_the_rest_and_reports_it(
     assert 2 <= sent < 6
     assert [f"⏹ Stopped: {cancelled} messages not sent yet are cancelled."] == stopped[:1]
     assert (
-        f"⏹ Broadcast #1 stopped: sent {sent} of 6 · 0 failed · 0 need a WhatsApp template"
+        f"⏹ Broadcast #1 stopped: sent {sent} of 6 · 0 failed · 0 "
+        "on WhatsApp got nothing (outside the 24-hour window, no template)"
         f" · {cancelled} cancelled"
     ) == channel.texts(STAFF)[-1]
     assert [("broadcast.cancel", cancelled), ("broadcast", None)] == audit
@@ -239,3 +249,79 @@ async def test_a_bad_placeholder_is_re_asked(tmp_path: Path, clock: FixedClock) 
         " itself, write it twice.",
         ASK_ENGLISH,
     ] == chat.replies()
+
+
+SID = "HX" + "0123456789abcdef" * 2
+
+
+async def _on_whatsapp(app: App, clock: FixedClock) -> list[int]:
+    """Two WhatsApp members: one wrote just now (in the window), one last wrote two days ago."""
+    ids = []
+    for number, wrote in (("+38267000001", clock.now()), ("+38267000002", None)):
+        member = await add_member(
+            app.store,
+            f"whatsapp:{number}",
+            clock.now() - timedelta(days=2),
+            name="Ana Test",
+            country="DE",
+        )
+        if wrote is not None:
+            await app.store.members.touch_address(f"whatsapp:{number}", wrote)
+        ids.append(member.id)
+    return ids
+
+
+async def test_the_preview_counts_whatsapp_honestly_and_a_template_reaches_the_rest(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """Before a template: 1 gets the text, 1 gets nothing, said before sending. With a typed
+    SID and variables: that one gets the template, and its row carries it, name filled in."""
+    async with staff_app(tmp_path, clock, FakeChannel(), **NO_LIMITS) as app:
+        ids = await _on_whatsapp(app, clock)
+        chat = chat_as(app, clock, STAFF)
+        await _write(chat, "Hello {first_name}", None)
+        await chat.press("👀 Preview (2)")
+        assert (
+            "💬 WhatsApp 2: 1 in the 24-hour window get the text"
+            " · ⚠️ 1 outside it get nothing (no template)\n\nSend it to 2 members? (WhatsApp: 2)"
+        ) == chat.question
+        assert "📄 WhatsApp template" in chat.options()
+        await chat.press("📄 WhatsApp template")
+        assert ["🚫 No template (they get nothing)"] == chat.options()[:1]
+        await chat.send("HX123")
+        assert chat.replies()[0].startswith("That isn't a template's content SID")
+        await chat.send(f"{SID}\n1={{first_name}}")
+        assert chat.question.startswith(
+            "💬 WhatsApp 2: 1 in the 24-hour window get the text"
+            f" · 1 outside it get template {SID}\n\n"
+        )
+        await chat.press("📨 Send to 2 members")
+        rows = await app.store.db.fetchall("SELECT member_id, template FROM outbox ORDER BY 1")
+    template = json.dumps({"content_sid": SID, "variables": {"1": "Ana"}})
+    assert [(ids[0], template), (ids[1], template)] == [(row[0], row[1]) for row in rows]
+
+
+async def test_a_campaigns_template_comes_with_its_text_and_can_be_left_out(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """Taking a campaign file's text takes its (real) template too; "No template" drops it and
+    the preview says who then gets nothing."""
+    folder = content_folder(tmp_path)
+    (folder / "campaigns" / "news.md").write_text(
+        "---\ncron: '0 10 1 * *'\nwhatsapp_template:\n"
+        f"  content_sid: {SID}\n  variables: {{'1': '{{first_name}}'}}\n---\n# en\nNews!\n",
+        encoding="utf-8",
+    )
+    async with staff_app(tmp_path, clock, FakeChannel(), content_dir=folder) as app:
+        await _on_whatsapp(app, clock)
+        chat = chat_as(app, clock, STAFF)
+        await chat.send("/broadcast")
+        await chat.press("📄 news")
+        await chat.press("👀 Preview (2)")
+        assert f"1 outside it get template {SID}" in chat.question
+        await chat.press("📄 WhatsApp template")
+        assert ["📄 The campaign's template", "🚫 No template (they get nothing)"] == (
+            chat.options()[:2]
+        )
+        await chat.press("🚫 No template (they get nothing)")
+        assert "⚠️ 1 outside it get nothing (no template)" in chat.question

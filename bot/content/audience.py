@@ -5,9 +5,9 @@ registered member who has not stopped messages. Inside one filter any listed val
 
     audience:
       languages: [cnr]              # the language the member reads the bot in
-      countries: [DE, AT, CH]       # ISO 3166 codes of the country of residence
-      municipalities: [Nikšić, Bar]
-      sectors: [it, health]
+      countries: [DE, AT, CH]       # ISO 3166 codes (or names: Germany) of the country of residence
+      municipalities: [Nikšić, Bar] # any case, with or without accents
+      sectors: [it, health]         # codes or labels (IT and software), any case
       interests: [investment]       # any of them
       event: diaspora-days-2027     # members who answered this event's RSVP ...
       rsvp: [going, maybe]          # ... with one of these (default: going)
@@ -18,7 +18,7 @@ registered member who has not stopped messages. Inside one filter any listed val
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -133,6 +133,9 @@ class Vocabulary:
     sectors: Collection[str]
     interests: Collection[str]
     events: Collection[str]
+    # Per filter (languages, sectors, interests): a folded label in any shipped language → its
+    # code, so "IT and software" or "Crnogorski" work as well as "it" or "cnr".
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def _list(data: Mapping[str, Any], key: str) -> list[Any]:
@@ -150,7 +153,7 @@ def _moment(value: Any, key: str, *, end_of_day: bool = False) -> datetime:
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
-        moment = datetime.combine(value, time.max if end_of_day else time.min, tzinfo=UTC)
+        moment = datetime.combine(value, time.max if end_of_day else time.min)
     else:
         try:
             moment = datetime.fromisoformat(str(value))
@@ -159,6 +162,19 @@ def _moment(value: Any, key: str, *, end_of_day: bool = False) -> datetime:
                 f"audience.{key}: not a date (e.g. 2026-01-31 or 2026-01-31T10:00:00+01:00)", key
             ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def country_code(text: str) -> str | None:
+    """An ISO 3166 alpha-2 code for a code (``de``, ``DEU``) or an English name (``Germany``,
+    any case); None for anything else."""
+    text = text.strip()
+    if len(text) == 2:
+        found = pycountry.countries.get(alpha_2=text.upper())
+        return str(found.alpha_2) if found is not None else None
+    try:
+        return str(pycountry.countries.lookup(text).alpha_2)
+    except LookupError:
+        return None
 
 
 def parse_audience(data: Any, vocabulary: Vocabulary) -> Audience:
@@ -177,8 +193,11 @@ def parse_audience(data: Any, vocabulary: Vocabulary) -> Audience:
         key: str, allowed: Collection[str], normalise: Callable[[str], str]
     ) -> tuple[str, ...]:
         values = []
+        named = vocabulary.labels.get(key, {})
         for index, raw in enumerate(_list(data, key)):
             value = normalise(str(raw))
+            if value not in allowed:
+                value = named.get(fold(str(raw)), value)
             if value not in allowed:
                 raise AudienceError(f"audience.{key}: unknown value {raw!r}", key, index)
             values.append(value)
@@ -187,8 +206,8 @@ def parse_audience(data: Any, vocabulary: Vocabulary) -> Audience:
     by_fold = {fold(name): name for name in vocabulary.municipalities}
     countries = []
     for index, raw in enumerate(_list(data, "countries")):
-        code = str(raw).upper()
-        if pycountry.countries.get(alpha_2=code) is None:
+        code = country_code(str(raw))
+        if code is None:
             raise AudienceError(
                 f"audience.countries: unknown country code {raw!r}", "countries", index
             )

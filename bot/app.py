@@ -12,6 +12,7 @@ a sleep for the rate limiters).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -353,13 +354,15 @@ class App:
         finally:
             await self.telegram.stop()
 
-    async def serve(self, stop: asyncio.Event) -> None:
+    async def serve(self, stop: asyncio.Event, terminal: TerminalChannel | None = None) -> None:
         """Serves the HTTP server (webhooks, health, dashboard), plans and sends campaigns, and
         starts each configured channel in the background — retried while its platform cannot be
-        reached, without holding up the others — until ``stop`` is set."""
+        reached, without holding up the others — until ``stop`` is set (or, with a ``terminal``,
+        chatting on it too, until its input ends)."""
         self.http = web.Server(self.asgi(), self.settings.http_host, self.settings.http_port)
         await self.http.start()
         self._announce(self.http.port)
+        chatting: asyncio.Task[None] | None = None
         try:
             for supervisor in self.supervisors.values():
                 supervisor.begin()
@@ -368,8 +371,15 @@ class App:
             self.jobs = Jobs(self.planner, self.sender, self.reporter, self.housekeeper)
             try:
                 await self.jobs.start()
+                if terminal is not None:
+                    chatting = asyncio.create_task(terminal.run(self._banner()), name="chat")
+                    chatting.add_done_callback(lambda _: stop.set())
                 await stop.wait()
             finally:
+                if chatting is not None:
+                    chatting.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await chatting
                 await self.jobs.stop()
                 self.jobs = None
         finally:
@@ -400,14 +410,27 @@ class App:
         files_dir: Path | None = None,
     ) -> None:
         """Chats on the terminal until the end of input."""
+        terminal = self.terminal(stdin, stdout, files_dir)
+        self.jobs = Jobs(self.planner, self.sender, self.reporter, self.housekeeper)
+        await self.jobs.start()
+        try:
+            await terminal.run(self._banner())
+        finally:
+            await self.jobs.stop()
+            self.jobs = None
+
+    def terminal(
+        self,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        files_dir: Path | None = None,
+    ) -> TerminalChannel:
+        """The terminal channel (stdin and stdout unless given), which the outbox sends on too."""
         terminal = TerminalChannel(
             self.engine.handle, self.clock, stdin=stdin, stdout=stdout, files_dir=files_dir
         )
         self.channels["terminal"] = terminal
-        self.jobs = Jobs(self.planner, self.sender, self.reporter, self.housekeeper)
-        await self.jobs.start()
-        try:
-            await terminal.run(self.content.text(self.content.default_language, "terminal.banner"))
-        finally:
-            await self.jobs.stop()
-            self.jobs = None
+        return terminal
+
+    def _banner(self) -> str:
+        return self.content.text(self.content.default_language, "terminal.banner")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -52,6 +54,7 @@ class TerminalChannel:
         self.stdout = stdout or sys.stdout
         self.files_dir = files_dir
         self.language_hint = language_hint
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
 
     def show(self, replies: list[Reply]) -> None:
         for reply in replies:
@@ -67,9 +70,8 @@ class TerminalChannel:
         """Chats until end of input (Ctrl-D, or the end of a pipe)."""
         self.stdout.write(banner + "\n\n")
         self.stdout.flush()
-        loop = asyncio.get_running_loop()
         while True:
-            line = await loop.run_in_executor(None, self.stdin.readline)
+            line = await self._readline()
             if not line:
                 break
             text = line.rstrip("\r\n")
@@ -83,3 +85,34 @@ class TerminalChannel:
                 language_hint=self.language_hint,
             )
             self.show(await self.handle(inbound))
+
+    async def _readline(self) -> str:
+        """The next line of input, '' at its end. A terminal is waited on by the loop itself, so
+        a process told to stop is never held by a read nobody answers (a thread blocked in
+        ``readline`` would keep it alive until Enter); a pipe or a file is read in a thread."""
+        if not _interactive(self.stdin):
+            return await asyncio.get_running_loop().run_in_executor(None, self.stdin.readline)
+        loop = asyncio.get_running_loop()
+        descriptor = self.stdin.fileno()
+        ready: asyncio.Future[None] = loop.create_future()
+
+        def readable() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_reader(descriptor, readable)
+        try:
+            await ready
+        finally:
+            loop.remove_reader(descriptor)
+        # A terminal in its usual (canonical) mode hands over a whole line at a time.
+        data = os.read(descriptor, 65536)
+        return self._decoder.decode(data, final=not data)
+
+
+def _interactive(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal with a descriptor the loop can wait on."""
+    try:
+        return stream.isatty() and stream.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        return False

@@ -70,11 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if secret is not None
     ]
-    chatting = args.command == "chat" or (
-        args.command == "run" and not (settings.telegram_enabled or settings.whatsapp_enabled)
-    )
-    log_file = settings.database_path.parent / "diaspora.log" if chatting else None
-    logs.configure(settings.log_level, secrets, log_file)
+    logs.configure(settings.log_level, secrets, service.log_file(settings, args.command))
     try:
         return asyncio.run(_COMMANDS[args.command](settings, args))
     except DiasporaError as error:

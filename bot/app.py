@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -41,6 +41,7 @@ from bot.clock import Clock, SystemClock
 from bot.content import Content
 from bot.countries import CountryIndex
 from bot.engine import Engine
+from bot.errors import ChannelRefused, ChannelUnavailable
 from bot.flow import FlowSettings
 from bot.media import Files
 from bot.relay import Relay
@@ -342,17 +343,28 @@ class App:
         return web.build(services, [Mount(dashboard.PATH, app=board)])
 
     @asynccontextmanager
-    async def sending(self) -> AsyncIterator[None]:
-        """Connects the channels for sending only (no polling), for ``broadcast --wait``;
-        ChannelUnavailable or ChannelRefused when Telegram cannot be reached or refuses."""
-        if self.telegram is None:
-            yield
-            return
-        await self.telegram.connect()
+    async def sending(
+        self, channels: Collection[str] = ("telegram", "whatsapp")
+    ) -> AsyncIterator[None]:
+        """Connects those of ``channels`` configured here for sending only (no polling), for
+        ``broadcast --wait``. Raises ChannelUnavailable or ChannelRefused, the channel's name
+        first, when a platform cannot be reached or refuses the credentials: nothing is tried
+        then, so nothing fails."""
+        checks: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        if self.telegram is not None and "telegram" in channels:
+            checks.append(("telegram", self.telegram.connect))
+        if self.whatsapp is not None and "whatsapp" in channels:
+            checks.append(("whatsapp", self.whatsapp.start))
         try:
+            for name, connect in checks:
+                try:
+                    await connect()
+                except (ChannelUnavailable, ChannelRefused) as error:
+                    raise type(error)(f"{name}: {error}") from None
             yield
         finally:
-            await self.telegram.stop()
+            if self.telegram is not None:
+                await self.telegram.stop()
 
     async def serve(self, stop: asyncio.Event, terminal: TerminalChannel | None = None) -> None:
         """Serves the HTTP server (webhooks, health, dashboard), plans and sends campaigns, and

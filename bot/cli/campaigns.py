@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -15,6 +16,7 @@ from bot.app import App
 from bot.cli import common
 from bot.content import Content
 from bot.content.check import check
+from bot.errors import ChannelRefused, ChannelUnavailable
 from bot.plurals import counted
 from bot.settings import Settings
 from bot.store import Store
@@ -188,6 +190,8 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
         if plan.whatsapp:
             print(whatsapp_summary(plan))
         print(f"Text:\n{plan.text}\n")
+        if args.wait and not _served_here(plan, app, content):
+            return 1
         if args.dry_run or not plan.members:
             print("Dry run: nothing queued." if args.dry_run else "Nobody to send to.")
             return 0
@@ -208,7 +212,17 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
                 " `diaspora-bot outbox status` shows progress."
             )
             return 0
-        report = await _drain(app, sent.job, queued)
+        try:
+            report = await _drain(app, sent.job, queued, plan.channels)
+        except (ChannelUnavailable, ChannelRefused) as error:
+            # Nothing was tried, so nothing failed: every row waits for the service.
+            print(
+                f"diaspora-bot: {error}; the broadcast is queued as {sent.job} and"
+                " `diaspora-bot run` sends it once the platform answers (`diaspora-bot outbox"
+                " status` shows it)",
+                file=sys.stderr,
+            )
+            return 1
         outcomes = await app.store.broadcasts.outcomes(sent.job)
     by_channel = ", ".join(
         f"{_channel_name(content, channel)} {states['sent']}"
@@ -253,6 +267,42 @@ def _channel_name(content: Content, channel: str) -> str:
     return content.text(language, key) if content.has(language, key) else channel
 
 
+# What turns each channel on, for a broadcast that no channel configured here reaches.
+_CHANNEL_SETTINGS = {
+    "telegram": "TELEGRAM_BOT_TOKEN",
+    "whatsapp": "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_NUMBER",
+}
+
+
+def _served_here(plan: broadcasts.Plan, app: App, content: Content) -> bool:
+    """For --wait: says, before anything is queued, who is on a channel not configured here;
+    False (with one error line) when that is everyone with an address."""
+    missing = {
+        name: count
+        for name, count in sorted(plan.channels.items())
+        if name != "none" and name not in app.channels
+    }
+    if not missing:
+        return True
+    notes = [
+        f"{_channel_name(content, name)} {count}: set {_CHANNEL_SETTINGS.get(name, name)}"
+        for name, count in missing.items()
+    ]
+    if all(name == "none" or name in missing for name in plan.channels):
+        print(
+            f"diaspora-bot: no channel configured here reaches this audience"
+            f" ({'; '.join(notes)}); nothing queued",
+            file=sys.stderr,
+        )
+        return False
+    for name, count in missing.items():
+        print(
+            f"{_channel_name(content, name)} {count}: not configured here (set"
+            f" {_CHANNEL_SETTINGS.get(name, name)}): those stay queued for a service that has it."
+        )
+    return True
+
+
 def _confirm(count: int) -> bool:
     try:
         answer = input(f"Send to {counted(count, 'member', 'members')}? [y/N] ")
@@ -261,9 +311,10 @@ def _confirm(count: int) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-async def _drain(app: App, job: str, total: int) -> DrainReport:
-    """Sends a job from here until nothing of it is queued, showing progress."""
-    bar = tqdm(total=total, unit="msg", desc=job, file=sys.stderr)
+async def _drain(app: App, job: str, total: int, channels: Collection[str]) -> DrainReport:
+    """Sends a job from here, on ``channels``, until nothing of it is queued, showing progress;
+    ChannelUnavailable or ChannelRefused, before sending anything, when a platform cannot be
+    reached or refuses."""
     done = 0
 
     def progress(report: DrainReport) -> None:
@@ -272,7 +323,9 @@ async def _drain(app: App, job: str, total: int) -> DrainReport:
         done = report.settled
 
     total_report = DrainReport()
-    async with app.sending():
+    async with app.sending(channels):
+        # The bar only once the platforms answered: an error line is then all there is.
+        bar = tqdm(total=total, unit="msg", desc=job, file=sys.stderr)
         while True:
             report = await app.sender.drain(job=job, progress=progress)
             for name in ("sent", "failed", "skipped", "needs_template", "retried", "unreachable"):

@@ -1,8 +1,10 @@
 """What a message means before a flow sees it: a press, a typed number or label matched to the
-options on offer, a ``/command``, or a plain word that stands for one (WhatsApp has no slash
-commands: ``STOP``, ``POMOĆ``, ``START ev_slug``).
+options on offer (forgiving typos and part of a label, through :mod:`bot.matching`), a
+``/command``, or a plain word that stands for one (WhatsApp has no slash commands: ``STOP``,
+``POMOĆ``, ``START ev_slug``).
 
-Pure functions over the text and what was offered, so the engine only walks flows.
+Pure functions over the text and what was offered, so the engine only walks flows. What was
+offered is kept with the conversation as ``[option id, label, alias, …]`` lists.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from bot import matching
 from bot.content import Content
 from bot.flow import CONTROLS, Answer
 from bot.messages import Inbound, Kind
@@ -22,13 +25,30 @@ _NUMBERS = re.compile(r"^\d{1,3}(?:\s*[,;\s]\s*\d{1,3})*$")
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
-Offered = Sequence[Sequence[str]]  # [option id, label] pairs, as a conversation keeps them
+Offered = Sequence[Sequence[str]]  # [option id, label, alias, …], as a conversation keeps them
 
 
-def resolve(inbound: Inbound, offered: Offered) -> Answer:
-    """Turns a press, a typed number or a typed label (several, for a multi-select) into the
-    option ids on offer; anything else stays text for the flow to read."""
-    ids = [option_id for option_id, _ in offered]
+def words(content: Content, name: str) -> tuple[str, ...]:
+    """Every language's ``words.<name>`` (comma-separated in the locales): "yes", "da",
+    "slažem se" … A member may answer in any of the languages, whichever they chose."""
+    found: dict[str, None] = {}
+    for language in content.languages:
+        for word in content.locales.get(language, {}).get(f"words.{name}", "").split(","):
+            if word.strip():
+                found.setdefault(word.strip(), None)
+    return tuple(found)
+
+
+def _choices(offered: Offered) -> list[matching.Choice]:
+    return [matching.Choice(entry[0], tuple(entry[1:])) for entry in offered if entry]
+
+
+def resolve(inbound: Inbound, offered: Offered, *, exact: bool = False) -> Answer:
+    """Turns a press, a typed number or typed words (several, for a multi-select) into the
+    option ids on offer, or the options it might mean; anything else stays text for the flow
+    to read. With ``exact`` (a question that also takes free text), typed words must be an
+    option's name as it is."""
+    ids = [entry[0] for entry in offered]
     if inbound.kind is Kind.CHOICE:
         return Answer(choice=inbound.choice if inbound.choice in ids else None)
     if inbound.kind is Kind.CONTACT:
@@ -44,17 +64,14 @@ def resolve(inbound: Inbound, offered: Offered) -> Answer:
                 return Answer(text=text, choice=picked[0])
             if not set(picked) & set(CONTROLS):
                 return Answer(text=text, choices=picked)
-    by_label = {fold(label.removeprefix(SELECTED)): option_id for option_id, label in offered}
-    folded = fold(text)
-    if folded in by_label:
-        return Answer(text=text, choice=by_label[folded])
-    if "," in text:
-        parts = [fold(part) for part in text.split(",") if part.strip()]
-        if parts and all(part in by_label for part in parts):
-            picked = tuple(dict.fromkeys(by_label[part] for part in parts))
-            if not set(picked) & set(CONTROLS):
-                return Answer(text=text, choices=picked)
-    return Answer(text=text)
+    options = _choices(offered)
+    found = matching.best(text, options, exact=exact)
+    if found.picked is not None:
+        return Answer(text=text, choice=found.picked)
+    several = None if exact else matching.several(text, options)
+    if several is not None and not set(several) & set(CONTROLS):
+        return Answer(text=text, choices=several)
+    return Answer(text=text, suggested=found.suggested)
 
 
 def command(text: str | None) -> tuple[str, str] | None:
@@ -101,7 +118,7 @@ class Keywords:
         folded = fold(text)
         if not folded:
             return None
-        labels = [f" {fold(label.removeprefix(SELECTED))} " for _, label in offered]
+        labels = [f" {fold(name)} " for entry in offered for name in entry[1:]]
         if any(label == f" {folded} " for label in labels):
             return None
         if answering and any(f" {folded} " in label for label in labels):

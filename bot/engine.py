@@ -2,7 +2,10 @@
 
 It reads what a message means with :mod:`bot.choices` (an option, a command, a keyword), runs
 commands, walks the current flow's table of states, and handles back, skip and cancel the same
-way for every flow. It knows no channel.
+way for every flow: a typed answer it is unsure of gets "did you mean …?", a miss is re-asked
+briefly (the reason and the options, not the whole question again), "skip" where nothing may
+be skipped is told so, and a flow with answers to lose asks before it is cancelled. It knows
+no channel.
 """
 
 from __future__ import annotations
@@ -21,8 +24,11 @@ from bot.countries import CountryIndex
 from bot.flow import (
     BACK,
     CANCEL,
+    CONTROLS,
+    DISCARD,
     EDITING,
     END,
+    RESUME,
     SKIP,
     Answer,
     Command,
@@ -37,12 +43,20 @@ from bot.flow import (
 from bot.messages import Inbound, Kind, Option, Reply, address_id
 from bot.roles import Restricted, Roles
 from bot.store import Conversation, Member, Store
+from bot.text import fold
 
 log = logging.getLogger(__name__)
 
 # Keys of a conversation's answers that belong to the engine, not to a flow.
 _LANGUAGE = "_lang"
 _RESUME = "_resume"
+# Set while the open question also takes free text: typed words must then name an option as it
+# is to be taken for it (see Question.free_text).
+_FREE_TEXT = "_free_text"
+# A question longer than this (about three lines on a phone) is not repeated after a miss.
+_LONG_QUESTION = 160
+# The words (locale key words.<name>, every language) that also name each control.
+_CONTROL_WORDS = {SKIP: "skip", BACK: "back", CANCEL: "cancel"}
 
 Menu = Callable[[Context], Awaitable[Question]]
 
@@ -179,7 +193,8 @@ class Engine:
             command = choices.command(inbound.choice)
         answer = None
         if command is None:
-            answer = choices.resolve(inbound, conversation.offered)
+            exact = conversation.active and bool(conversation.answers.get(_FREE_TEXT))
+            answer = choices.resolve(inbound, conversation.offered, exact=exact)
             if answer.choice and answer.choice.startswith("/"):
                 command = choices.command(answer.choice)
         if command is not None:
@@ -187,6 +202,9 @@ class Engine:
             return
         assert answer is not None
         if not conversation.active:
+            if answer.suggested:
+                self._suggest(ctx, conversation, answer.suggested)
+                return
             if inbound.kind is Kind.MEDIA or inbound.kind is Kind.LOCATION:
                 ctx.say(ctx.t("engine.unsupported_outside_flow"))
             elif inbound.kind is Kind.CHOICE:
@@ -219,8 +237,22 @@ class Engine:
             ctx.say(ctx.t("engine.unsupported"))
             await self._ask(ctx, conversation)
             return
+        if self._is_skip(ctx, conversation, answer):
+            # "skip" where nothing may be skipped: say so, rather than read it as an answer
+            # (a country: "did you mean Cyprus?").
+            await self._reask(ctx, conversation, ctx.t("engine.cannot_skip"))
+            return
+        if answer.suggested:
+            self._suggest(ctx, conversation, answer.suggested)
+            return
         if answer.choice == CANCEL:
             await self._cancel(ctx, conversation)
+            return
+        if answer.choice == DISCARD:
+            await self._cancel(ctx, conversation, confirmed=True)
+            return
+        if answer.choice == RESUME:
+            await self._ask(ctx, conversation)
             return
         if answer.choice == BACK:
             if conversation.history:
@@ -254,10 +286,21 @@ class Engine:
                 log.warning("refused staff command /%s from %s", name, ctx.inbound.channel)
         if name == "cancel":
             if conversation.active:
-                await self._cancel(ctx, conversation)
+                # /cancel again while asked whether to throw the answers away: yes.
+                confirmed = any(entry[0] == DISCARD for entry in conversation.offered)
+                await self._cancel(ctx, conversation, confirmed=confirmed)
             else:
                 ctx.say(ctx.t("engine.nothing_to_cancel"))
                 await self._show_menu(ctx, conversation)
+            return
+        if conversation.active and handler is not None:
+            flow = self.flows.get(conversation.flow or "")
+            if flow is not None and flow.left_by_commands and flow.left_by_commands(ctx):
+                self._clear(ctx, conversation)
+        if name == "menu" and handler is not None and conversation.active:
+            # The menu, and a way back to the question still open.
+            await handler(ctx, payload)
+            await self._show_menu(ctx, conversation, resume=True)
             return
         if handler is None:
             if name in self.hidden_commands and restricted is None:
@@ -283,8 +326,11 @@ class Engine:
             await self._start(ctx, conversation, result)
             return
         if isinstance(result, Retry):
-            ctx.say(result.reason)
-            await self._ask(ctx, conversation, result.question)
+            if result.question is not None:
+                ctx.say(result.reason)
+                await self._ask(ctx, conversation, result.question)
+            else:
+                await self._reask(ctx, conversation, result.reason)
             return
         if result == END:
             await self._finish(ctx, conversation)
@@ -347,8 +393,26 @@ class Engine:
         if not ctx.forget:
             await self._show_menu(ctx, conversation)
 
-    async def _cancel(self, ctx: Context, conversation: Conversation) -> None:
+    async def _cancel(
+        self, ctx: Context, conversation: Conversation, *, confirmed: bool = False
+    ) -> None:
         flow = self.flows.get(conversation.flow or "")
+        loses = flow.confirm_cancel(ctx) if flow and flow.confirm_cancel else None
+        if loses and not confirmed:
+            # Asked first: the question stays open, "no" comes back to it.
+            question = Question(
+                loses,
+                options=[
+                    Option(DISCARD, ctx.t("engine.discard_yes")),
+                    Option(RESUME, ctx.t("engine.discard_no")),
+                ],
+                aliases={
+                    DISCARD: choices.words(ctx.content, "yes"),
+                    RESUME: choices.words(ctx.content, "no"),
+                },
+            )
+            self._offer(ctx, conversation, question, [], replace=False)
+            return
         if flow is not None and flow.on_cancel is not None:
             await flow.on_cancel(ctx)
         else:
@@ -382,6 +446,12 @@ class Engine:
         state = flow.states[conversation.step or ""]
         if question is None:
             question = await state.ask(ctx)
+        # Only the flow's own questions say whether free text is an answer; a menu or a "did
+        # you mean" shown meanwhile leaves it as the question set it.
+        if question.free_text:
+            conversation.answers[_FREE_TEXT] = True
+        else:
+            conversation.answers.pop(_FREE_TEXT, None)
         controls = []
         if question.skip:
             controls.append(Option(SKIP, ctx.t("controls.skip")))
@@ -391,8 +461,53 @@ class Engine:
             controls.append(Option(CANCEL, ctx.t("controls.cancel")))
         self._offer(ctx, conversation, question, controls, replace=replace)
 
-    async def _show_menu(self, ctx: Context, conversation: Conversation) -> None:
-        self._offer(ctx, conversation, await self.menu(ctx), [], replace=False)
+    async def _show_menu(
+        self, ctx: Context, conversation: Conversation, *, resume: bool = False
+    ) -> None:
+        controls = [Option(RESUME, ctx.t("controls.resume"))] if resume else []
+        self._offer(ctx, conversation, await self.menu(ctx), controls, replace=False)
+
+    async def _reask(self, ctx: Context, conversation: Conversation, reason: str) -> None:
+        """Asks the open question again after the reason; a long one (the consent, an event's
+        details, a summary) briefly: the reason with the buttons, not the whole text again."""
+        flow = self.flows[conversation.flow or ""]
+        question = await flow.states[conversation.step or ""].ask(ctx)
+        if question.options and len(question.text) > _LONG_QUESTION:
+            await self._ask(ctx, conversation, replace(question, text=reason))
+            return
+        ctx.say(reason)
+        await self._ask(ctx, conversation, question)
+
+    def _suggest(self, ctx: Context, conversation: Conversation, suggested: Sequence[str]) -> None:
+        """Asks "did you mean …?" with the options typed text might mean as buttons (and the
+        controls on offer); "yes" takes a single one."""
+        offered = {entry[0]: entry for entry in conversation.offered}
+        options = [Option(key, offered[key][1]) for key in suggested if key in offered]
+        controls = [
+            Option(key, entry[1])
+            for key, entry in offered.items()
+            if key in CONTROLS and key not in suggested and key != DISCARD
+        ]
+        if len(options) == 1:
+            text = ctx.t("engine.did_you_mean", option=options[0].label)
+            aliases = {options[0].id: (*offered[options[0].id][2:], *self._words(ctx, "yes"))}
+        else:
+            text = ctx.t("engine.did_you_mean_one_of")
+            aliases = {option.id: tuple(offered[option.id][2:]) for option in options}
+        question = Question(text, options=options, aliases=aliases)
+        self._offer(ctx, conversation, question, controls, replace=False)
+
+    def _words(self, ctx: Context, name: str) -> tuple[str, ...]:
+        return choices.words(ctx.content, name)
+
+    def _is_skip(self, ctx: Context, conversation: Conversation, answer: Answer) -> bool:
+        """Whether typed text is a "skip" word while the question on offer has no Skip."""
+        if answer.choice is not None or answer.choices:
+            return False
+        folded = fold(answer.text)
+        if not folded or any(entry[0] == SKIP for entry in conversation.offered):
+            return False
+        return folded in {fold(word) for word in self._words(ctx, "skip")}
 
     def _offer(
         self,
@@ -411,7 +526,14 @@ class Engine:
         ]
         offered = [*options, *controls]
         conversation.seq += 1
-        conversation.offered = [[option.id, option.label] for option in offered]
+        aliases: dict[str, Sequence[str]] = {
+            key: self._words(ctx, name) for key, name in _CONTROL_WORDS.items()
+        }
+        aliases.update(question.aliases)
+        conversation.offered = [
+            [option.id, option.label, *aliases.get(option.id, ())] for option in offered
+        ]
+
         ctx.notes.append(
             Reply(
                 question.text,

@@ -26,10 +26,14 @@ END = ""
 BACK = "~back"
 SKIP = "~skip"
 CANCEL = "~cancel"
+# Back to the open question (from the menu, or instead of cancelling), and cancelling for sure
+# (after the flow asked whether to throw its answers away).
+RESUME = "~resume"
+DISCARD = "~discard"
 # The answers' key a step sets when it reopens one question from the summary ("Change …"): the
 # engine then returns to the summary after that answer instead of walking on.
 EDITING = "_edit"
-CONTROLS = (BACK, SKIP, CANCEL)
+CONTROLS = (BACK, SKIP, CANCEL, RESUME, DISCARD)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,12 @@ class Question:
     request_phone: bool = False
     columns: int = 1
     file: Attachment | None = None
+    # Other words that name an option, by option id (every language's "yes" for "I agree").
+    aliases: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # Typed text that names no option is itself the answer (a name, a country, a field in the
+    # member's words), so only an option's exact name is taken for it: "Ana" is not the
+    # suggested "Ana Marković".
+    free_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,8 @@ class Answer:
     # True only when the platform vouches the shared number is the member's own (see Inbound).
     contact_own: bool = False
     unsupported: bool = False
+    # Options the typed text might mean, none clearly (the engine asks "did you mean …?").
+    suggested: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,8 +187,11 @@ class Flow:
 
     ``summary`` names the state to return to after changing one answer from a summary;
     ``interrupts`` flows (such as choosing the language) put the flow they interrupt aside and
-    resume it when they end; ``on_cancel`` runs when the member cancels; ``role`` keeps the
-    flow to staff or coordinators.
+    resume it when they end; ``on_cancel`` runs when the member cancels; ``confirm_cancel``
+    says what cancelling would throw away (the engine then asks first), or None when nothing
+    worth a question would be lost; ``left_by_commands`` says whether a command leaves the
+    flow where it stands (a profile only looked at) rather than coming back to it; ``role``
+    keeps the flow to staff or coordinators.
     """
 
     name: str
@@ -185,5 +200,7 @@ class Flow:
     summary: str | None = None
     interrupts: bool = False
     on_cancel: Callable[[Context], Awaitable[None]] | None = None
+    confirm_cancel: Callable[[Context], str | None] | None = None
+    left_by_commands: Callable[[Context], bool] | None = None
     # Only addresses with this role (bot.roles) may be in the flow; None: everyone.
     role: str | None = None

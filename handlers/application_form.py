@@ -46,7 +46,7 @@ async def ask_field(ctx: Context) -> Question:
             Option(field, programme.field_name(field, ctx.language, ctx.settings.default_language))
             for field in programme.fields
         ]
-    return Question(ctx.t("fellowship.ask_field"), options=options)
+    return Question(ctx.t("fellowship.ask_field"), options=options, free_text=True)
 
 
 async def got_field(ctx: Context, answer: Answer) -> str | Retry:

@@ -98,7 +98,7 @@ async def ask_name(ctx: Context) -> Question:
     """Asks for the member's name, offering the one their app shows."""
     suggested = ctx.answers.get("_suggested_name")
     options = [Option(USE_NAME, suggested)] if suggested and not ctx.answers.get("name") else []
-    return Question(ctx.t("registration.ask_name"), options=options)
+    return Question(ctx.t("registration.ask_name"), options=options, free_text=True)
 
 
 async def got_name(ctx: Context, answer: Answer) -> str | Retry:
@@ -119,7 +119,11 @@ async def ask_country(ctx: Context) -> Question:
     """Asks where the member lives, with buttons for the largest diaspora countries."""
     top = labels.programme(ctx).top_countries
     return Question(
-        ctx.t("registration.ask_country"), options=labels.country_options(ctx, top), columns=2
+        ctx.t("registration.ask_country"),
+        options=labels.country_options(ctx, top),
+        columns=2,
+        # Any country can be typed: the country list, not these buttons, reads it.
+        free_text=True,
     )
 
 
@@ -135,6 +139,7 @@ async def got_country(ctx: Context, answer: Answer) -> str | Retry | Go:
                 Question(
                     ctx.t("registration.ask_country_again"),
                     options=labels.country_options(ctx, match.suggestions),
+                    free_text=True,
                 ),
             )
         code = match.code

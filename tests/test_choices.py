@@ -35,7 +35,9 @@ def _text(text: str) -> Inbound:
         # A control never joins a multiple choice; a number beyond the list is just text.
         ("1, 3", Answer(text="1, 3")),
         ("4", Answer(text="4")),
-        ("Healthcare", Answer(text="Healthcare")),
+        # Close to a label but not clearly it: offered as "did you mean".
+        ("Healthcare", Answer(text="Healthcare", suggested=("health",))),
+        ("Cardiology", Answer(text="Cardiology")),
     ],
 )
 def test_typed_numbers_and_labels_become_the_options_on_offer(typed: str, expected: Answer) -> None:

@@ -42,15 +42,14 @@ async def test_a_typed_number_picks_that_option(chat: Chat, app: App) -> None:
 
 
 async def test_a_number_beyond_the_options_is_re_asked(chat: Chat, app: App) -> None:
-    """A number that names no option is read as text, and the question says what to choose."""
+    """A number that names no option is read as text, and the question is re-asked briefly:
+    what to choose, with the buttons, and not the whole consent text again."""
     await say(chat, "/start", "English")
 
     await chat.send("7")
 
-    assert [
-        "Please choose “I agree” or “No, thanks”.",
-        app.content.text("en", "consent.text", version="2026-11-v2"),
-    ] == chat.replies()
+    assert ["Please choose “I agree” or “No, thanks”."] == chat.replies()
+    assert ["✅ I agree", "❌ No, thanks", "⬅️ Back", "✖️ Cancel"] == chat.options()
 
 
 async def test_a_number_can_pick_a_control(chat: Chat) -> None:

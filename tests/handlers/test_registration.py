@@ -552,7 +552,7 @@ async def test_email_is_required_when_it_is_the_preferred_channel(chat: Chat) ->
 
     await chat.send("skip")
     assert [
-        "That doesn't look like an e-mail address (e.g. ana@example.com). Please try again.",
+        "This question can't be skipped, sorry. Please answer it:",
         "What is your e-mail address?",
     ] == chat.replies()
 

@@ -1,6 +1,6 @@
 """``diaspora-bot campaigns check``: every problem in the content folder, as ``file:line: message``.
 
-Every problem of a campaign or event file is listed, not only the first. Beyond what a file
+Every problem of a campaign, event or FAQ file is listed, not only the first. Beyond what a file
 says on its own, campaigns are checked against the members the bot has: a language section is
 missing for a language members read the bot in, or a campaign may reach WhatsApp members but has
 no approved template for those outside the 24-hour window, or only the sample's placeholder SID
@@ -14,6 +14,7 @@ import logging
 from bot.content import Content, yamlfile
 from bot.content import campaigns as campaign_files
 from bot.content.events import event_problems
+from bot.content.faq import faq_problems, folder_problems
 from bot.errors import ContentError
 from bot.plurals import counted
 from bot.store import Store
@@ -42,6 +43,15 @@ async def check(content: Content, store: Store, *, whatsapp_enabled: bool) -> li
             problems = [error]
         if problems:
             found[str(path)] = problems
+    for path in content.paths("faq", "*.yaml"):
+        try:
+            _entry, problems = faq_problems(yamlfile.load(path), languages_shipped)
+        except ContentError as error:
+            problems = [error]
+        if problems:
+            found[str(path)] = problems
+    for problem in folder_problems(content.faq, languages_shipped):
+        found.setdefault(problem.path, []).append(problem)
     for path in content.paths("campaigns", "*.md"):
         try:
             text = campaign_files.read(path)

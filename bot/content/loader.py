@@ -1,4 +1,4 @@
-"""The content folder: locales, the programme's lists, events, fellowships and campaigns,
+"""The content folder: locales, the programme's lists, events, fellowships, the FAQ and campaigns,
 reloaded when files change.
 
 A broken file never takes the bot down. Each file keeps its last good version on its own (a
@@ -31,6 +31,7 @@ from bot.content.audience import Vocabulary
 from bot.content.campaign_fields import Context as CampaignContext
 from bot.content.campaigns import Campaign
 from bot.content.events import Event, parse_event
+from bot.content.faq import Faq, parse_faq
 from bot.content.fellowships import Fellowship, parse_fellowship
 from bot.content.files import MAX_FILES, Files
 from bot.content.programme import Programme
@@ -132,6 +133,7 @@ class Content:
     locales: dict[str, dict[str, str]] = field(default_factory=dict)
     programme: Programme | None = None
     events: dict[str, Event] = field(default_factory=dict)
+    faq: dict[str, Faq] = field(default_factory=dict)
     fellowships: dict[str, Fellowship] = field(default_factory=dict)
     campaigns: dict[str, Campaign] = field(default_factory=dict)
     errors: dict[str, ContentError] = field(default_factory=dict)
@@ -151,6 +153,7 @@ class Content:
 
     def __post_init__(self) -> None:
         self._files = Files(self.root, self.max_files)
+    faq: dict[str, Faq] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -243,6 +246,7 @@ class Content:
                 "events",
                 "*.yaml",
                 yamlfile.load,
+        self.faq = snapshot.faq
                 lambda located: parse_event(located, languages, self.timezone),
                 problems,
             )
@@ -274,6 +278,13 @@ class Content:
                 locales,
                 programme,
                 events,
+            faq = files.folder(
+                "faq",
+                "*.yaml",
+                yamlfile.load,
+                lambda located: parse_faq(located, languages),
+                problems,
+            )
                 fellowships,
                 campaigns,
                 problems | files.problems(),
@@ -294,6 +305,7 @@ class Content:
         """What campaign files are checked against, from the content in use."""
         return campaign_context(
             set(self.locales), self.default_language, self.programme, self.events, self.timezone
+                faq,
         )
 
     @property

@@ -16,11 +16,10 @@ from bot.store.imports import Contact, Imports
 from bot.store.inbox import Inbox, InboxRow
 from bot.store.members import PROFILE_FIELDS, Address, Member, Members
 from bot.store.outbox import FINAL_STATES, STATES, Outbox, OutboxRow, Outgoing
+from bot.store.questions import Questions
 from bot.store.recipients import Reach, Recipients, Route
 from bot.store.rsvps import Outcome, Rsvp, Rsvps
 from bot.store.runs import Run, Runs
-from bot.store.outcomes import FollowUp, Outcomes
-from bot.store.questions import Questions
 from bot.store.sessions import Sessions
 from bot.store.signins import SignIns
 from bot.store.stats import EventCounts, Stats
@@ -54,6 +53,7 @@ __all__ = [
     "Outcome",
     "Outgoing",
     "Page",
+    "Questions",
     "Reach",
     "Recipients",
     "Route",
@@ -65,7 +65,6 @@ __all__ = [
     "SignIns",
     "Stats",
     "Store",
-    "Questions",
 ]
 
 
@@ -90,6 +89,8 @@ class Store:
         # The dashboard's sessions, failed sign-ins and known browsers.
         self.sessions = Sessions(self.db)
         self.signins = SignIns(self.db)
+        # Members' questions to the team (threads, answers, notes).
+        self.questions = Questions(self.db)
 
     async def open(self, *, up_to: int | None = None) -> None:
         await self.db.open(up_to=up_to)
@@ -101,13 +102,6 @@ class Store:
         await self.open()
         return self
 
-        # Members' questions to the team (threads, answers, notes).
-        self.questions = Questions(self.db)
-        # Local businesses' requests, members' offers, the introductions and their outcomes.
-        self.businesses = Businesses(self.db)
-        self.offers = Offers(self.db)
-        self.matches = Matches(self.db)
-        self.outcomes = Outcomes(self.db, self.matches)
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
@@ -137,32 +131,5 @@ class Store:
             "imported_contacts": [
                 asdict(contact) for contact in await self.imports.of_member(member_id)
             ],
-        }
             "questions": await self.questions.personal(member_id),
-            **await self._business_data(member_id),
         }
-
-    async def _business_data(self, member_id: int) -> dict[str, Any]:
-        """The member's offer of help, the business requests they made or claimed, and the
-        introductions they are a side of (with their follow-up answers)."""
-        offer = await self.offers.of_member(member_id)
-        introductions = []
-        for match, side in await self.matches.involving(member_id):
-            follow_ups = await self.outcomes.of_match(match.id)
-            introductions.append(
-                {
-                    "id": match.id,
-                    "side": side,
-                    "business_id": match.business_id,
-                    "status": match.status,
-                    "your_answer": match.answer_of(side),
-                    "proposed_at": match.proposed_at,
-                    "introduced_at": match.introduced_at,
-                    "closed_at": match.closed_at,
-                    "follow_ups": [asdict(f) for f in follow_ups if f.side == side],
-                }
-            )
-        return {
-            "offer": offer.as_dict() if offer else None,
-            "business_requests": [b.as_dict() for b in await self.businesses.of_member(member_id)],
-            "introductions": introductions,

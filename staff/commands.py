@@ -18,6 +18,7 @@ from handlers.dates import date_text
 from scheduler.progress import number
 from staff import charts, export, sheets
 from staff import stats as figures
+from staff.words import Words
 
 SIGNUPS = 10
 MOST_SIGNUPS = 50
@@ -167,10 +168,13 @@ async def signups(ctx: Context, payload: str) -> Go | None:
 async def export_files(ctx: Context, payload: str) -> Go | None:
     """``/export``: members, RSVPs and fellowship applications, each as CSV and XLSX."""
     store, content, now = ctx.store, ctx.content, ctx.now()
+    words = Words(content, ctx.language, ctx.settings.timezone)
     found = await store.directory.matching()
-    members = export.member_rows([row.member for row in found], await store.members.channels())
-    rsvp_header, rsvps = await sheets.rsvp_rows(store, content, None)
-    application_header, applications = await sheets.application_rows(store, content)
+    members = export.member_rows(
+        [row.member for row in found], await store.members.channels(), words
+    )
+    rsvp_header, rsvps = await sheets.rsvp_rows(store, content, None, words)
+    application_header, applications = await sheets.application_rows(store, content, words)
     tables: list[tuple[str, tuple[str, ...], list[list[Any]]]] = [
         ("members", export.MEMBER_COLUMNS, members),
         ("rsvps", rsvp_header, rsvps),

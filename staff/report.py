@@ -10,11 +10,9 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from openpyxl import Workbook
-
 from bot.content import Content
 from staff import stats
-from staff.export import safe_cell
+from staff.export import sheet_row
 from staff.stats import MappingReport, Table
 from staff.suppression import SECONDARY, SMALL
 
@@ -173,8 +171,8 @@ def xlsx(report: MappingReport, content: Content, language: str) -> bytes:
 
 
 def _append(sheet: Any, *values: str | int) -> None:
-    """Adds a row, every cell made safe as the exports make theirs (never a formula)."""
-    sheet.append([safe_cell(value) for value in values])
+    """Adds a row, every text a string cell as the exports write theirs (never a formula)."""
+    sheet_row(sheet, values)
 
 
 def _fill(target: Any, table: Table, heading: str, content: Content, language: str) -> None:

@@ -1,5 +1,7 @@
 """The rows of the RSVP and fellowship exports — the same for the CLI, the chat and the
-dashboard; :mod:`staff.export` writes them as safe CSV or XLSX."""
+dashboard; :mod:`staff.export` writes them as safe CSV or XLSX. Codes stay in their columns for
+machines, with the words staff read beside them (``status_label``…); times are ISO 8601 with the
+offset in programme time, and the event's start reads as people read it."""
 
 from __future__ import annotations
 
@@ -10,11 +12,15 @@ from bot.content import Content
 from bot.store import Member, Store
 from bot.store.fellowship import ANSWERS
 from bot.store.rsvps import GOING, WAITLISTED
+from bot.timestamps import shown
+from staff.words import Words
 
 RSVP_COLUMNS = (
     "event",
     "event_title",
+    "event_starts",
     "status",
+    "status_label",
     "waitlist_position",
     "guests",
     "seats",
@@ -31,12 +37,19 @@ RSVP_COLUMNS = (
     "updated_at",
     "checked_in_at",
 )
+# The answers whose codes get a label column beside them.
+_LABELLED = ("host_kind", "duration", "work_mode")
 APPLICATION_COLUMNS = (
     "application_id",
     "programme",
     "programme_title",
     "status",
-    *ANSWERS,
+    "status_label",
+    *(
+        column
+        for answer in ANSWERS
+        for column in ((answer, f"{answer}_label") if answer in _LABELLED else (answer,))
+    ),
     "submitted_at",
     "updated_at",
     "last_note",
@@ -64,19 +77,22 @@ async def _members(store: Store) -> tuple[dict[int, Member], dict[int, list[str]
     return members, await store.members.channels()
 
 
-def _member_values(member: Member | None, channels: dict[int, list[str]]) -> dict[str, Any]:
+def _member_values(
+    member: Member | None, channels: dict[int, list[str]], words: Words
+) -> dict[str, Any]:
     if member is None:
         return {}
-    values = member.as_dict()
+    values = dict(vars(member))
     values["member_id"] = member.id
     values["languages"] = ", ".join(member.languages)
     values["channels"] = ", ".join(channels.get(member.id, []))
     values["registered"] = "yes" if member.registered else "minimum"
+    values["registered_at"] = words.machine(member.registered_at)
     return values
 
 
 async def rsvp_rows(
-    store: Store, content: Content, event: str | None
+    store: Store, content: Content, event: str | None, words: Words
 ) -> tuple[tuple[str, ...], list[list[Any]]]:
     """The RSVPs export (of one event, or of all): header and rows."""
     rsvps = await store.rsvps.listing(event)
@@ -84,54 +100,59 @@ async def rsvp_rows(
     rows = []
     for rsvp in rsvps:
         known_event = content.events.get(rsvp.event)
-        values = _member_values(members.get(rsvp.member_id), channels)
+        values = _member_values(members.get(rsvp.member_id), channels, words)
         values.update(
             event=rsvp.event,
-            event_title=known_event.text(
-                "title", content.default_language, content.default_language
-            )
+            event_title=known_event.text("title", words.language, content.default_language)
             if known_event
             else "",
+            event_starts=shown(known_event.starts_at, known_event.timezone) if known_event else "",
             status=rsvp.status,
+            status_label=words.label("rsvp_status", rsvp.status),
             waitlist_position=rsvp.position,
             guests=rsvp.guests,
             seats=rsvp.seats if rsvp.status in (GOING, WAITLISTED) else 0,
-            answered_at=rsvp.created_at,
-            updated_at=rsvp.updated_at,
-            checked_in_at=rsvp.checked_in_at,
+            answered_at=words.machine(rsvp.created_at),
+            updated_at=words.machine(rsvp.updated_at),
+            checked_in_at=words.machine(rsvp.checked_in_at),
         )
         rows.append([values.get(column) for column in RSVP_COLUMNS])
     return RSVP_COLUMNS, rows
 
 
 async def application_rows(
-    store: Store, content: Content
+    store: Store, content: Content, words: Words
 ) -> tuple[tuple[str, ...], list[list[Any]]]:
     """The fellowship export (every application with the applicant's profile): header and
     rows."""
     members, channels = await _members(store)
     default = content.default_language
+    language = words.language
     rows = []
     for application in await store.applications.all():
         programme = content.fellowships.get(application.programme)
         notes = [note.note for note in await store.applications.notes(application.id) if note.note]
-        values = _member_values(members.get(application.member_id), channels)
+        values = _member_values(members.get(application.member_id), channels, words)
         values.update(
             application_id=application.id,
             programme=application.programme,
-            programme_title=programme.text("title", default, default) if programme else "",
+            programme_title=programme.text("title", language, default) if programme else "",
             status=application.status,
-            field=programme.field_name(application.field, default, default)
+            status_label=words.label("application_status", application.status),
+            field=programme.field_name(application.field, language, default)
             if programme and application.field
             else application.field,
             host_kind=application.host_kind,
+            host_kind_label=words.label("host_kind", application.host_kind),
             duration=application.duration,
+            duration_label=words.label("duration", application.duration),
             available_from=application.available_from,
             work_mode=application.work_mode,
+            work_mode_label=words.label("work_mode", application.work_mode),
             motivation=application.motivation,
             link=application.link,
-            submitted_at=application.created_at,
-            updated_at=application.updated_at,
+            submitted_at=words.machine(application.created_at),
+            updated_at=words.machine(application.updated_at),
             last_note=notes[-1] if notes else None,
         )
         rows.append(

@@ -8,7 +8,7 @@ import argparse
 import getpass
 import math
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -66,9 +66,7 @@ def actor() -> str:
 
 
 def load_content(settings: Settings) -> Content:
-    return Content.load(
-        settings.content_dir, settings.default_language, timezone=settings.timezone
-    )
+    return Content.load(settings.content_dir, settings.default_language, timezone=settings.timezone)
 
 
 def save(path: Path, data: bytes | str) -> None:
@@ -82,3 +80,42 @@ def save(path: Path, data: bytes | str) -> None:
 def progress(rows: Sequence[Any], what: str) -> Iterable[Any]:
     """The rows, with a progress bar on a terminal (none in pipes and files)."""
     return tqdm(rows, desc=what, unit="row", file=sys.stderr, disable=None, leave=False)
+
+
+class Steps:
+    """The steps of a long command on a terminal: a line for a step that cannot count, a
+    progress bar for one that goes row by row. Nothing at all when stderr is piped or a file,
+    so scripts and logs get only the command's own output."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.shown = sys.stderr.isatty()
+
+    def say(self, step: str) -> None:
+        """A step that cannot count (one query): its name, so the terminal is not silent."""
+        if self.shown:
+            print(f"{self.what}: {step}…", file=sys.stderr, flush=True)
+
+    def over(self, rows: Sequence[Any], step: str) -> Sequence[Any]:
+        """``rows`` (a list again, so it can be counted and read twice), with a progress bar
+        while they are gone through."""
+        if not self.shown:
+            return rows
+        bar = tqdm(
+            total=len(rows), desc=f"{self.what}: {step}", unit="row", file=sys.stderr, leave=False
+        )
+        return _Counted(rows, bar)
+
+
+class _Counted(list[Any]):
+    """A list whose iteration moves a progress bar (and closes it at the end)."""
+
+    def __init__(self, rows: Sequence[Any], bar: tqdm[Any]) -> None:
+        super().__init__(rows)
+        self.bar = bar
+
+    def __iter__(self) -> Iterator[Any]:
+        for row in super().__iter__():
+            yield row
+            self.bar.update(1)
+        self.bar.close()

@@ -36,6 +36,7 @@ from bot.content.fellowships import Fellowship, parse_fellowship
 from bot.content.files import MAX_FILES, Files
 from bot.content.programme import Programme
 from bot.errors import ContentError
+from bot.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +87,11 @@ def campaign_context(
     programme: Programme | None,
     events: Mapping[str, Event],
     timezone: str = "UTC",
+    locales: Mapping[str, Mapping[str, str]] | None = None,
 ) -> CampaignContext:
-    """What campaign files are checked against: languages, events, the programme's lists, and
-    the zone of times written without an offset."""
+    """What campaign files are checked against: languages, events, the programme's lists (and
+    their labels in every shipped language), and the zone of times written without an
+    offset."""
     return CampaignContext(
         languages=languages,
         default_language=default_language,
@@ -100,8 +103,22 @@ def campaign_context(
             sectors=programme.sectors if programme else (),
             interests=programme.interests if programme else (),
             events=set(events),
+            labels=_labels(locales or {}),
         ),
     )
+
+
+def _labels(locales: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """Folded label → code for the audience filters that have labels, in every language."""
+    labels: dict[str, dict[str, str]] = {"languages": {}, "sectors": {}, "interests": {}}
+    for language, texts in locales.items():
+        if "language_name" in texts:
+            labels["languages"][fold(texts["language_name"])] = language
+        for key, text in texts.items():
+            group, _, code = key.partition(".")
+            if group in ("sectors", "interests") and code and "." not in code:
+                labels[group].setdefault(fold(text), code)
+    return labels
 
 
 @dataclass(frozen=True)
@@ -116,6 +133,7 @@ class _Snapshot:
     fellowships: dict[str, Fellowship]
     campaigns: dict[str, Campaign]
     errors: dict[str, ContentError]
+    faq: dict[str, Faq] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -133,9 +151,9 @@ class Content:
     locales: dict[str, dict[str, str]] = field(default_factory=dict)
     programme: Programme | None = None
     events: dict[str, Event] = field(default_factory=dict)
-    faq: dict[str, Faq] = field(default_factory=dict)
     fellowships: dict[str, Fellowship] = field(default_factory=dict)
     campaigns: dict[str, Campaign] = field(default_factory=dict)
+    faq: dict[str, Faq] = field(default_factory=dict)
     errors: dict[str, ContentError] = field(default_factory=dict)
     # Goes up whenever a file is loaded, changed, broken or removed (the planner re-plans then).
     generation: int = 0
@@ -153,7 +171,6 @@ class Content:
 
     def __post_init__(self) -> None:
         self._files = Files(self.root, self.max_files)
-    faq: dict[str, Faq] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -229,6 +246,7 @@ class Content:
         self.programme = snapshot.programme
         self.events = snapshot.events
         self.fellowships = snapshot.fellowships
+        self.faq = snapshot.faq
         self.campaigns = snapshot.campaigns
         self.errors = snapshot.errors
         return changed
@@ -246,7 +264,6 @@ class Content:
                 "events",
                 "*.yaml",
                 yamlfile.load,
-        self.faq = snapshot.faq
                 lambda located: parse_event(located, languages, self.timezone),
                 problems,
             )
@@ -261,8 +278,15 @@ class Content:
                 lambda located: parse_fellowship(located, languages),
                 problems,
             )
+            faq = files.folder(
+                "faq",
+                "*.yaml",
+                yamlfile.load,
+                lambda located: parse_faq(located, languages),
+                problems,
+            )
             context = campaign_context(
-                languages, self.default_language, programme, events, self.timezone
+                languages, self.default_language, programme, events, self.timezone, locales
             )
             campaigns = files.folder(
                 "campaigns",
@@ -278,16 +302,10 @@ class Content:
                 locales,
                 programme,
                 events,
-            faq = files.folder(
-                "faq",
-                "*.yaml",
-                yamlfile.load,
-                lambda located: parse_faq(located, languages),
-                problems,
-            )
                 fellowships,
                 campaigns,
                 problems | files.problems(),
+                faq,
             )
 
     def paths(self, name: str, pattern: str) -> list[Path]:
@@ -304,8 +322,12 @@ class Content:
     def campaign_context(self) -> CampaignContext:
         """What campaign files are checked against, from the content in use."""
         return campaign_context(
-            set(self.locales), self.default_language, self.programme, self.events, self.timezone
-                faq,
+            set(self.locales),
+            self.default_language,
+            self.programme,
+            self.events,
+            self.timezone,
+            self.locales,
         )
 
     @property

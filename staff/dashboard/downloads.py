@@ -48,6 +48,7 @@ class Downloads:
             return redirect(request, "/downloads", "Choose what to download, as CSV or XLSX.")
         store, content = self.deps.store, self.deps.content
         await content.poll()
+        words = self.deps.words(request)
         detail: dict[str, Any] = {}
         if what == "members":
             chosen = selection(form)
@@ -55,16 +56,18 @@ class Downloads:
                 return redirect(request, "/members", " ".join(chosen.errors))
             found = await store.directory.matching(chosen.query)
             header: tuple[str, ...] = export.MEMBER_COLUMNS
-            rows = export.member_rows([row.member for row in found], await store.members.channels())
+            rows = export.member_rows(
+                [row.member for row in found], await store.members.channels(), words
+            )
             if not chosen.query.is_empty():
                 detail["filters"] = chosen.query.describe()
         elif what == "rsvps":
             event = form.get("event") or None
-            header, rows = await sheets.rsvp_rows(store, content, event)
+            header, rows = await sheets.rsvp_rows(store, content, event, words)
             if event:
                 detail["event"] = event
         else:
-            header, rows = await sheets.application_rows(store, content)
+            header, rows = await sheets.application_rows(store, content, words)
         now = self.deps.now()
         subject = "".join(c for c in detail.get("event", "") if c.isalnum() or c in "-_")
         name = f"{what}{'-' + subject if subject else ''}-{now:%Y-%m-%d}.{kind}"

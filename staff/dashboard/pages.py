@@ -27,9 +27,12 @@ from bot.content import Content
 from bot.store import Store
 from staff import stats
 from staff.dashboard.auth import CSRF_FIELD, csrf_token
+from staff.words import Words
 
 TEMPLATES = Path(__file__).with_name("templates")
 ACTOR = "dashboard"
+# The session key of the dashboard language a coordinator chose.
+LANGUAGE_KEY = "language"
 # SQLite's largest integer: no row has a bigger id, and asking for one would overflow.
 LARGEST_ID = 2**63 - 1
 
@@ -50,6 +53,17 @@ class Deps:
     def today(self) -> date:
         """Today in the programme's time zone."""
         return self.clock.now().astimezone(self.timezone).date()
+
+    def language(self, request: Request) -> str:
+        """The language the coordinator chose for the dashboard (the default one until then)."""
+        chosen = request.session.get(LANGUAGE_KEY)
+        if isinstance(chosen, str) and chosen in self.content.locales:
+            return chosen
+        return self.content.default_language
+
+    def words(self, request: Request) -> Words:
+        """Codes and times as this coordinator reads them."""
+        return Words(self.content, self.language(request), self.timezone.key)
 
 
 class Labels:

@@ -1,4 +1,5 @@
-"""Exports are safe to open in a spreadsheet: no cell can start a formula."""
+"""Exports are safe to open in a spreadsheet — no cell can start a formula — and hold the data
+unchanged: XLSX text cells are strings (no apostrophe), and a phone number is a phone number."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from tests.sample import add_member
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 DANGEROUS = [
     "=1+1",
-    "+38267123456",
+    "+382 67 123 456",
+    "+1+1",
     "-2+3",
     "@SUM(A1)",
     "＝1+1",
@@ -65,12 +67,24 @@ def test_control_and_blank_characters_are_cleaned_before_the_formula_check(
 
 @pytest.mark.parametrize(("value", "expected"), HIDDEN_STARTS)
 def test_xlsx_never_holds_a_formula_after_hidden_characters(value: str, expected: str) -> None:
-    """In the workbook each such cell is a string that starts with the apostrophe."""
+    """In the workbook each such cell is a string cell, cleaned, with no apostrophe added (a
+    string cell is never evaluated)."""
     sheet = load_workbook(io.BytesIO(to_xlsx(["a"], [[value]], "t"))).active
     assert sheet is not None
     [cell] = next(iter(sheet.iter_rows(min_row=2)))
 
-    assert ("s", expected) == (cell.data_type, cell.value)
+    assert ("s", expected.removeprefix("'")) == (cell.data_type, cell.value)
+
+
+@pytest.mark.parametrize("phone", ["+38267123456", "+491701234567", "+12025550123"])
+def test_a_phone_number_is_exported_as_it_is_in_csv_and_xlsx(phone: str) -> None:
+    """A strict E.164 number cannot carry a formula: no apostrophe in the CSV, and a string
+    cell holding exactly the number in the XLSX."""
+    assert f"phone\r\n{phone}\r\n" == to_csv(["phone"], [[phone]])
+    sheet = load_workbook(io.BytesIO(to_xlsx(["phone"], [[phone]], "t"))).active
+    assert sheet is not None
+    [cell] = next(iter(sheet.iter_rows(min_row=2)))
+    assert ("s", phone) == (cell.data_type, cell.value)
 
 
 @pytest.mark.parametrize(
@@ -83,15 +97,15 @@ def test_harmless_values_are_left_alone(value: object) -> None:
 
 
 def test_csv_and_xlsx_hold_text_not_formulas() -> None:
-    """In CSV the apostrophe stays; in XLSX every such cell is a string; control characters
-    (which XLSX cannot hold) are dropped from both."""
+    """In CSV the apostrophe guards; in XLSX every such cell is a string cell holding the text
+    itself; control characters (which XLSX cannot hold) are dropped from both."""
     rows = [["=1+1", "Ana\x07", 7]]
 
     assert "a,b,c\r\n'=1+1,Ana,7\r\n" == to_csv(["a", "b", "c"], rows)
     sheet = load_workbook(io.BytesIO(to_xlsx(["a", "b", "c"], rows, "t"))).active
     assert sheet is not None
     cells = next(iter(sheet.iter_rows(min_row=2)))
-    assert [("'=1+1", "s"), ("Ana", "s"), (7, "n")] == [(c.value, c.data_type) for c in cells]
+    assert [("=1+1", "s"), ("Ana", "s"), (7, "n")] == [(c.value, c.data_type) for c in cells]
 
 
 async def _note_with_a_hidden_formula(path: Path) -> None:
@@ -111,7 +125,8 @@ async def _note_with_a_hidden_formula(path: Path) -> None:
 
 def test_export_fellowship_as_xlsx_holds_no_live_formula(database: Path, tmp_path: Path) -> None:
     """``export fellowship --format xlsx``: a note, a name, a city and a motivation each
-    hiding a formula behind a control, blank or BOM character come out as plain strings."""
+    hiding a formula behind a control, blank or BOM character come out as string cells, cleaned
+    and never evaluated."""
     asyncio.run(_note_with_a_hidden_formula(database))
     output = tmp_path / "fellowship.xlsx"
 
@@ -122,10 +137,10 @@ def test_export_fellowship_as_xlsx_holds_no_live_formula(database: Path, tmp_pat
     header, row = (list(cells) for cells in sheet.iter_rows(max_row=2))
     cells = {name.value: cell for name, cell in zip(header, row, strict=True)}
     for column, expected in (
-        ("last_note", '\'=HYPERLINK("http://x","y")'),
-        ("name", "'=1+1"),
-        ("city", "'@x"),
-        ("motivation", "'-1"),
+        ("last_note", '=HYPERLINK("http://x","y")'),
+        ("name", "=1+1"),
+        ("city", "@x"),
+        ("motivation", "-1"),
     ):
         assert ("s", expected) == (cells[column].data_type, cells[column].value), column
     assert all(cell.data_type != "f" for cells in sheet.iter_rows() for cell in cells)

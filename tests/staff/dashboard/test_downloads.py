@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from bot.app import App
 from staff import export, sheets
+from staff.words import Words
 from tests.sample import SUPPER
 from tests.staff.dashboard.conftest import Coordinator, People
 
@@ -73,9 +74,12 @@ async def test_rsvps_as_xlsx_match_the_cli(app: App, signed_in: Coordinator) -> 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     found = [list(row) for row in sheet.iter_rows(values_only=True)]
-    header, rows = await sheets.rsvp_rows(app.store, app.content, SUPPER)
+    words = Words(app.content, "en", app.settings.timezone)
+    header, rows = await sheets.rsvp_rows(app.store, app.content, SUPPER, words)
     assert list(header) == found[0]
-    assert [[export.safe_cell(v) for v in row] for row in rows] == found[1:]
+    assert [[export.clean_cell(v) if isinstance(v, str) else v for v in row] for row in rows] == (
+        found[1:]
+    )
     assert 3 == len(found[1:])
     [entry, *_] = await app.store.audit.entries()
     assert ("export.rsvps", {"rows": 3, "output": "download.xlsx", "event": SUPPER}) == (

@@ -6,19 +6,18 @@ render :func:`staff.stats.mapping_report` and nothing else, so they hold aggrega
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from html import escape
 from typing import Any
 
 from bot.content import Content
-from staff import stats
+from staff import stats, svg
 from staff.export import sheet_row
 from staff.stats import MappingReport, Table
 from staff.suppression import SECONDARY, SMALL
+from staff.svg import Bar
 
-BAR = "#1f5fa8"
-HIDDEN = "#b8c2cc"
-_CSS = """
+_CSS = (
+    """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2733;
 background:#f6f8fa;line-height:1.4}
 main{max-width:860px;margin:0 auto;padding:16px}
@@ -29,9 +28,11 @@ box-shadow:0 1px 2px rgba(0,0,0,.08)}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 td,th{padding:4px 6px;border-bottom:1px solid #e5e9ef;text-align:left}
 td.n,th.n{text-align:right;white-space:nowrap}
-svg{width:100%;max-width:560px;height:auto;display:block;margin:.5rem 0}
+svg.chart{margin:.5rem 0}
 .note{color:#5f6b7a;font-size:.9rem}
 """
+    + svg.CSS
+)
 
 
 def _rows(table: Table, content: Content, language: str) -> list[tuple[str, str, int | None]]:
@@ -42,34 +43,6 @@ def _rows(table: Table, content: Content, language: str) -> list[tuple[str, str,
     ]
 
 
-def svg_bars(rows: Sequence[tuple[str, str, int | None]], most: int = 15) -> str:
-    """Horizontal bars (label, shown value, count) as inline SVG; hidden counts are drawn as a
-    short grey stub, the same for every hidden cell, so the drawing reveals nothing either."""
-    rows = list(rows[:most])
-    if not rows:
-        return ""
-    top = max((count or 0 for _, _, count in rows), default=0) or 1
-    # About 400 units wide: on a phone the text stays near its natural size.
-    height, label_width, bar_width = 24, 150, 200
-    parts = [
-        f'<svg viewBox="0 0 {label_width + bar_width + 50} {height * len(rows) + 4}"'
-        ' role="img" font-size="14">'
-    ]
-    for index, (label, shown, count) in enumerate(rows):
-        y = index * height + 2
-        width = bar_width * count / top if count is not None else 6
-        colour = BAR if count is not None else HIDDEN
-        text = label if len(label) <= 20 else label[:19] + "…"
-        parts.append(
-            f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end">{escape(text)}</text>'
-            f'<rect x="{label_width}" y="{y + 4}" width="{max(width, 1):.1f}" height="{height - 8}"'
-            f' fill="{colour}"/><text x="{label_width + max(width, 1) + 4:.1f}" y="{y + 17}"'
-            f' fill="#5f6b7a">{escape(shown)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 def _table_html(table: Table, heading: str, content: Content, language: str, level: str) -> str:
     if table.withheld:
         return (
@@ -77,6 +50,7 @@ def _table_html(table: Table, heading: str, content: Content, language: str, lev
             f'<p class="note">{escape(content.text(language, "report.withheld"))}</p>'
         )
     rows = _rows(table, content, language)
+    chart = svg.bars([Bar(label, count, shown) for label, shown, count in rows], title=heading)
     body = "".join(
         f'<tr><td>{escape(label)}</td><td class="n">{escape(shown)}</td></tr>'
         for label, shown, _ in rows
@@ -87,7 +61,7 @@ def _table_html(table: Table, heading: str, content: Content, language: str, lev
             f"<tr><th>{escape(content.text(language, 'report.total'))}</th>"
             f'<th class="n">{escape(table.total)}</th></tr>'
         )
-    return f"<{level}>{escape(heading)}</{level}>{svg_bars(rows)}<table>{body}{total}</table>"
+    return f"<{level}>{escape(heading)}</{level}>{chart}<table>{body}{total}</table>"
 
 
 def html(report: MappingReport, content: Content, language: str) -> str:
@@ -108,11 +82,18 @@ def html(report: MappingReport, content: Content, language: str) -> str:
         f'<tr><td>{escape(term)}</td><td class="n">{count}</td></tr>'
         for term, count in report.skills
     )
-    skills_rows = [(term, str(count), count) for term, count in report.skills]
+    skills_title = stats.title(content, language, "skills")
+    skills_chart = (
+        svg.bars(
+            [Bar(term, count, str(count)) for term, count in report.skills], title=skills_title
+        )
+        if report.skills
+        else ""
+    )
     sections.append(
-        f"<section><h2>{escape(stats.title(content, language, 'skills'))}</h2>"
+        f"<section><h2>{escape(skills_title)}</h2>"
         f'<p class="note">{escape(t(language, "report.skills_note", threshold=report.threshold))}'
-        f"</p>{svg_bars(skills_rows)}<table>{skills}</table></section>"
+        f"</p>{skills_chart}<table>{skills}</table></section>"
     )
     method = t(
         language,
@@ -133,6 +114,8 @@ def html(report: MappingReport, content: Content, language: str) -> str:
 
 def xlsx(report: MappingReport, content: Content, language: str) -> bytes:
     """The report as a workbook: a first sheet on the method, then a sheet per table."""
+    from openpyxl import Workbook  # with numpy, 19 MB: loaded on the first report, not at start
+
     t = content.text
     workbook = Workbook(write_only=True)
     about = workbook.create_sheet(t(language, "report.sheet_about")[:31])

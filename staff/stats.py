@@ -335,7 +335,8 @@ def mapping_report(statistics: Statistics, *, threshold: int = THRESHOLD) -> Map
     ``statistics.places`` only (never as typed), each named only with ``threshold`` members
     or more (:func:`named_cities`)."""
     members = statistics.members
-    published = str(members) if members >= threshold else "<" + str(threshold)
+    # Nobody is no one to protect: 0 is published as 0, never as "<5".
+    published = str(members) if members >= threshold or members == 0 else "<" + str(threshold)
     tables = [
         _table(
             name,
@@ -388,9 +389,20 @@ def _table(
     threshold: int,
     group: str | None = None,
 ) -> Table:
-    cells = suppress(counts, total_known=partition, threshold=threshold)
+    cells = _in_reading_order(name, suppress(counts, total_known=partition, threshold=threshold))
     withheld = not cells and any(count > 0 for count in counts.values())
     return Table(name, tuple(cells), total if partition else None, withheld, group)
+
+
+def _in_reading_order(name: str, cells: list[Cell]) -> list[Cell]:
+    """Cells as people read a table: years abroad by range; "Other cities" and "Not given"
+    last. Both are fixed rules, independent of the counts, so an order still says nothing
+    about a hidden cell's size."""
+    if name == "years_abroad":
+        ranges = [key for key, _, _ in YEARS_ABROAD]
+        return sorted(cells, key=lambda cell: ranges.index(cell.key) if cell.key in ranges else 99)
+    last = (OTHER_CITIES, NOT_GIVEN)
+    return sorted(cells, key=lambda cell: last.index(cell.key) + 1 if cell.key in last else 0)
 
 
 def title(content: Content, language: str, dimension: str) -> str:

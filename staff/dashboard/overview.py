@@ -9,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from staff import report, stats
-from staff.dashboard import charts
+from staff import svg as charts
 from staff.dashboard.auth import parse_form
-from staff.dashboard.charts import Bar
 from staff.dashboard.pages import ACTOR, Deps, redirect
 from staff.suppression import Cell
+from staff.svg import Bar
 
 # Countries beyond these are drawn as one bar, so the chart stays readable on a phone.
 TOP_COUNTRIES = 15

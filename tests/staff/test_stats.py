@@ -126,7 +126,7 @@ def test_small_report_totals_and_cities() -> None:
         )
     )
     assert ["DE"] == [table.group for table in report.cities]
-    assert [("Berlin", "12"), (OTHER_CITIES, SMALL), ("Bonn", SECONDARY)] == [
+    assert [("Berlin", "12"), ("Bonn", SECONDARY), (OTHER_CITIES, SMALL)] == [
         (cell.key, cell.shown) for cell in report.cities[0].cells
     ]
     assert "20" == report.cities[0].total
@@ -146,7 +146,7 @@ def test_the_report_names_no_city_as_typed_only_as_matched_to_geonames() -> None
         )
     )
 
-    assert [(OTHER_CITIES, SMALL), ("Munich", SECONDARY)] == [
+    assert [("Munich", SECONDARY), (OTHER_CITIES, SMALL)] == [
         (cell.key, cell.shown) for cell in report.cities[0].cells
     ]
 
@@ -232,3 +232,38 @@ async def test_weekly_counts_run_across_new_year() -> None:
     assert [("2026-W53", 1), ("2027-W01", 0), ("2027-W02", 2)] == weeks
     assert [] == stats.monthly([])
     assert [("2027-01", 1)] == stats.monthly([("2027-01-31", 1), ("garbage", 5)])
+
+
+def test_the_report_reads_years_abroad_by_range_and_not_given_last() -> None:
+    """Years abroad in the order of their ranges whatever their counts, "Not given" at the end
+    of every table even when it is the largest count; the rule is fixed, so it reveals
+    nothing about hidden cells."""
+    mapped = mapping_report(
+        _statistics(
+            country={"DE": 30, NOT_GIVEN: 50, "AT": 20},
+            years_abroad={"30+": 40, "0-4": 10, "10-19": 25, NOT_GIVEN: 15, "5-9": 10},
+        )
+    )
+    assert ["0-4", "5-9", "10-19", "30+", NOT_GIVEN] == [
+        cell.key for cell in mapped.table("years_abroad").cells
+    ]
+    assert ["DE", "AT", NOT_GIVEN] == [cell.key for cell in mapped.table("country").cells]
+
+
+def test_a_report_of_no_members_says_0_not_under_5() -> None:
+    """Nobody registered is 0, which identifies nobody: never "<5"."""
+    assert "0" == mapping_report(_statistics()).members
+
+
+def test_the_report_file_draws_every_row_with_its_whole_label() -> None:
+    """The HTML file's charts are the dashboard's: "Bosnia and Herzegovina" is not clipped,
+    and all 20 countries the table lists are drawn (none dropped past 15)."""
+    content = Content.load(CONTENT, "en")
+    countries = {code: 100 - index for index, code in enumerate(
+        ["BA", "DE", "AT", "CH", "US", "CA", "AU", "FR", "IT", "NL", "BE", "SE", "NO", "DK", "GB",
+         "IE", "LU", "RS", "HR", "SI"]
+    )}  # fmt: skip
+    page = report.html(mapping_report(_statistics(country=countries)), content, "en")
+    section = page[page.index("<h2>Country of residence</h2>") : page.index("</section>")]
+    assert "Bosnia and Herzegovina</text>" in section
+    assert 20 == section.count('<rect class="bar"') == section.count("<tr><td>")

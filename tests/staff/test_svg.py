@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 
-from staff.dashboard.charts import Bar, bars, columns
+from staff.svg import Bar, bars, columns
 
 SVG = "{http://www.w3.org/2000/svg}"
 

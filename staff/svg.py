@@ -1,9 +1,11 @@
 """Charts drawn on the server as inline SVG: no script, nothing fetched, readable on a phone.
+The dashboard and the mapping report's HTML file draw with these same functions (styled by
+:data:`CSS`), so the file shows what the page shows.
 
 :func:`bars` draws horizontal bars with the label above each (long labels stay readable on a
-narrow screen); :func:`columns` draws counts over time. Every text is escaped. A bar whose
-count is withheld (``<5`` in the mapping report) is drawn as a short hatched stub of the same
-length for all, so its size says nothing.
+narrow screen), every row it is given; :func:`columns` draws counts over time. Every text is
+escaped. A bar whose count is withheld (``<5`` in the mapping report) is drawn as a short
+hatched stub of the same length for all, so its size says nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +19,16 @@ WIDTH = 320
 _ROW = 30
 _BAR = 12
 _LABEL_CHARS = 48
+# The charts' own style, for a page that does not load the dashboard's stylesheet.
+CSS = """
+svg.chart{width:100%;height:auto;max-width:40rem;display:block}
+svg.chart text{font-size:11px;fill:#1d2430}
+svg.chart text.axis,svg.chart text.value{fill:#5b6472;font-size:10px}
+svg.chart text.end{text-anchor:end}
+svg.chart .bar{fill:#c9a227}
+svg.chart .bar.withheld{fill:#d8dde5;stroke:#5b6472;stroke-dasharray:2 2}
+svg.chart .baseline{stroke:#d8dde5}
+"""
 
 
 @dataclass(frozen=True)
@@ -28,10 +40,10 @@ class Bar:
     shown: str
 
 
-def bars(items: Sequence[Bar], *, title: str) -> Markup:
-    """Horizontal bars, largest scale first as given."""
+def bars(items: Sequence[Bar], *, title: str, empty: str = "No data yet.") -> Markup:
+    """Horizontal bars, in the order given; ``empty`` is said when there is none."""
     if not items:
-        return Markup('<p class="empty">No data yet.</p>')
+        return Markup('<p class="empty">{}</p>').format(empty)
     top = max((item.count or 0 for item in items), default=0) or 1
     room = WIDTH - 48
     height = _ROW * len(items) + 4
@@ -62,11 +74,13 @@ def bars(items: Sequence[Bar], *, title: str) -> Markup:
     return Markup("").join(parts)
 
 
-def columns(points: Sequence[tuple[str, int]], *, title: str) -> Markup:
+def columns(
+    points: Sequence[tuple[str, int]], *, title: str, empty: str = "No data yet."
+) -> Markup:
     """Counts over time (one column a period, oldest left), with the first, last and a few
-    periods between named below."""
+    periods between named below; ``empty`` is said when there is none."""
     if not points:
-        return Markup('<p class="empty">No data yet.</p>')
+        return Markup('<p class="empty">{}</p>').format(empty)
     top = max(count for _, count in points) or 1
     chart_height = 120
     left = 28

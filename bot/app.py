@@ -49,6 +49,7 @@ from bot.roles import Roles
 from bot.settings import Settings
 from bot.store import Store
 from scheduler.housekeeping import Housekeeper
+from scheduler.introductions import Introductions
 from scheduler.jobs import Jobs
 from scheduler.planner import Planner
 from scheduler.progress import BroadcastReporter
@@ -270,6 +271,11 @@ class App:
         return Housekeeper(self.store, self.content, self.clock)
 
     @property
+    def introductions(self) -> Introductions:
+        """Expires unanswered introductions and queues their follow-ups; run by the jobs."""
+        return Introductions(self.store, self.content, self.clock, timezone=self.settings.timezone)
+
+    @property
     def planner(self) -> Planner:
         assert self._planner is not None, "use the app inside `async with`"
         return self._planner
@@ -380,7 +386,13 @@ class App:
                 supervisor.begin()
             if self.relay is not None:
                 await self.relay.start()
-            self.jobs = Jobs(self.planner, self.sender, self.reporter, self.housekeeper)
+            self.jobs = Jobs(
+                self.planner,
+                self.sender,
+                self.reporter,
+                self.housekeeper,
+                introductions=self.introductions,
+            )
             try:
                 await self.jobs.start()
                 if terminal is not None:
@@ -423,7 +435,13 @@ class App:
     ) -> None:
         """Chats on the terminal until the end of input."""
         terminal = self.terminal(stdin, stdout, files_dir)
-        self.jobs = Jobs(self.planner, self.sender, self.reporter, self.housekeeper)
+        self.jobs = Jobs(
+            self.planner,
+            self.sender,
+            self.reporter,
+            self.housekeeper,
+            introductions=self.introductions,
+        )
         await self.jobs.start()
         try:
             await terminal.run(self._banner())

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 
 from bot.flow import Command, Flow, Shortcut
-from handlers import account, events, fellowship, registration
+from handlers import account, business, events, fellowship, introductions, offer, registration
 from handlers.menu import menu
 
 FLOWS: Mapping[str, Flow] = {
@@ -18,6 +18,9 @@ FLOWS: Mapping[str, Flow] = {
         account.DELETE_FLOW,
         events.FLOW,
         fellowship.FLOW,
+        business.FLOW,
+        offer.FLOW,
+        introductions.FLOW,
     )
 }
 
@@ -34,6 +37,9 @@ COMMANDS: Mapping[str, Command] = {
     "events": events.events,
     "myevents": events.my_events,
     "fellowship": fellowship.fellowship,
+    "business": business.business,
+    "offer": offer.offer,
+    "intro": introductions.intro,
 }
 
 # Typed phrases that work like commands on every channel: "EVENT <slug>" (printed on posters
@@ -54,6 +60,9 @@ MENU_COMMANDS = (
     "events",
     "myevents",
     "fellowship",
+    "offer",
+    "business",
+    "intro",
     "register",
     "profile",
     "language",

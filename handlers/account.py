@@ -10,7 +10,7 @@ from bot.flow import END, Answer, Context, Flow, Go, Question, Retry, State
 from bot.messages import Attachment, Option
 from bot.store import Conversation
 from bot.store.conversations import UNFINISHED_FOR
-from handlers import events, fellowship, labels, registration
+from handlers import business, events, fellowship, labels, offer, registration
 
 ASK_LANGUAGE = "ask_language"
 ASK_DELETE = "ask_delete"
@@ -25,7 +25,8 @@ async def start(ctx: Context, payload: str) -> Go | None:
     """``/start``: greets a newcomer and starts registration; welcomes back and resumes a member.
 
     A deep link's payload opens what it names: ``ev_<slug>`` that event's RSVP, ``fellowship``
-    the fellowship programmes.
+    the fellowship programmes, ``business`` a local business's request for help, ``offer`` a
+    member's offer of help.
     """
     member = ctx.member
     if registration.in_progress(ctx):
@@ -38,8 +39,13 @@ async def start(ctx: Context, payload: str) -> Go | None:
         ctx.say(ctx.t("stop.resumed"))
         if not link:
             return None
+    if link == business.LINK:
+        # A local business, not a member of the diaspora: a greeting of its own.
+        return await business.open_link(ctx)
     if member is None:
         ctx.say(ctx.t("start.greeting"))
+    if link == offer.LINK:
+        return await offer.open_link(ctx)
     if link.startswith(events.LINK_PREFIX):
         return await events.open_link(ctx, link.removeprefix(events.LINK_PREFIX))
     if link == FELLOWSHIP_LINK:

@@ -18,16 +18,17 @@ DONE = "done"
 def question(ctx: Context, key: str, group: str, codes: tuple[str, ...]) -> Question:
     """Asks ``registration.ask_<key>`` with a button for each item (labelled ``<group>.<code>``),
     the ones chosen so far ticked, and Done."""
+    return listed(ctx, ctx.t(f"registration.ask_{key}"), key, group, codes)
+
+
+def listed(
+    ctx: Context, text: str, key: str, group: str, codes: tuple[str, ...], *, skip: bool = True
+) -> Question:
+    """Asks ``text`` with a button for each item (labelled ``<group>.<code>``), the ones chosen
+    so far (under ``key``) ticked, and Done; ``skip`` says whether it may be skipped."""
     selected = frozenset(ctx.answers.get(key) or [])
     options = [*labels.listed_options(ctx, group, codes), Option(DONE, ctx.t("controls.done"))]
-    return Question(
-        ctx.t(f"registration.ask_{key}"),
-        options=options,
-        multi=True,
-        selected=selected,
-        skip=True,
-        columns=2,
-    )
+    return Question(text, options=options, multi=True, selected=selected, skip=skip, columns=2)
 
 
 def toggle(

@@ -12,10 +12,14 @@ async def menu(ctx: Context) -> Question:
     member = ctx.member
     events = Option("/events", ctx.t("menu.events"))
     fellowship = Option("/fellowship", ctx.t("menu.fellowship"))
+    # Introductions waiting for this person's answer come first (members and businesses).
+    waiting = await ctx.store.matches.awaiting(member.id) if member is not None else []
+    intro = [Option("/intro", ctx.t("menu.intro", count=len(waiting)))] if waiting else []
     if member is None or not (member.registered or registration.has_minimum(member)):
         return Question(
             ctx.t("menu.guest"),
             options=[
+                *intro,
                 Option("/register", ctx.t("menu.register")),
                 events,
                 fellowship,
@@ -24,14 +28,22 @@ async def menu(ctx: Context) -> Question:
             ],
             columns=2,
         )
+    offer = Option("/offer", ctx.t("menu.offer"))
     if member.registered:
-        options = [events, fellowship, Option("/profile", ctx.t("menu.profile"))]
+        options = [*intro, events, fellowship, offer, Option("/profile", ctx.t("menu.profile"))]
     else:
         # Came in through an event or the fellowship with only name and country.
-        options = [Option("/register", ctx.t("menu.complete_profile")), events, fellowship]
+        options = [
+            *intro,
+            Option("/register", ctx.t("menu.complete_profile")),
+            events,
+            fellowship,
+            offer,
+        ]
     options += [
         Option("/language", ctx.t("menu.language")),
         Option("/mydata", ctx.t("menu.mydata")),
+        Option("/ask", ctx.t("menu.ask")),
         Option("/help", ctx.t("menu.help")),
     ]
     if member.stopped_at:

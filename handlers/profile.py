@@ -8,10 +8,10 @@ import asyncio
 from typing import Any
 
 from bot import zones
-from bot.flow import END, Answer, Context, Question, Retry
+from bot.flow import END, Answer, Context, Go, Question, Retry
 from bot.messages import Option
 from bot.store import PROFILE_FIELDS
-from handlers import changes, labels
+from handlers import changes, labels, offer_states
 from handlers.registration_states import FIELD_STATES
 
 CONFIRM = "confirm"
@@ -31,7 +31,7 @@ async def ask_summary(ctx: Context) -> Question:
     return Question(text, options=options, back=False, columns=2)
 
 
-async def got_summary(ctx: Context, answer: Answer) -> str | Retry:
+async def got_summary(ctx: Context, answer: Answer) -> str | Retry | Go:
     """Saves the profile on confirm, or opens the question of the answer to change."""
     state = changes.changed(ctx, answer.choice, FIELD_STATES)
     if state is not None:
@@ -60,4 +60,6 @@ async def got_summary(ctx: Context, answer: Answer) -> str | Retry:
             name=(ctx.answers.get("name") or "").split(" ")[0],
         )
     )
-    return END
+    # Interested in mentoring local businesses or investing: invited to offer help at once.
+    invited = await offer_states.invitation(ctx) if first_time else None
+    return invited or END

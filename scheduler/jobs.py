@@ -7,6 +7,7 @@
 | ``send-outbox`` | every 2 seconds | drains the outbox (in the background; one drain at a time) |
 | ``report-broadcasts`` | every 3 seconds | edits the progress of chat broadcasts, then reports |
 | ``housekeeping`` | daily | erases profiles past their retention, forgets old message ids |
+| ``introductions`` | every 10 minutes | expires unanswered proposals, queues follow-ups |
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler.housekeeping import Housekeeper
+from scheduler.introductions import Introductions
 from scheduler.planner import Planner
 from scheduler.progress import BroadcastReporter
 from scheduler.sender import Sender
@@ -30,6 +32,7 @@ WATCH_JOB = "watch-content"
 SEND_JOB = "send-outbox"
 REPORT_JOB = "report-broadcasts"
 HOUSEKEEPING_JOB = "housekeeping"
+INTRODUCTIONS_JOB = "introductions"
 
 
 async def plan_campaigns(planner: Planner, sender: Sender) -> None:
@@ -62,6 +65,13 @@ async def report_broadcasts(reporter: BroadcastReporter) -> None:
     await reporter.tick()
 
 
+async def follow_introductions(introductions: Introductions, sender: Sender) -> None:
+    """Expires unanswered proposals and queues the follow-ups that are due."""
+    done = await introductions.tick()
+    if done.expired or done.asked:
+        sender.kick()
+
+
 async def keep_house(housekeeper: Housekeeper) -> None:
     """Erases profiles past their retention and forgets old message ids."""
     await housekeeper.sweep()
@@ -76,11 +86,13 @@ class Jobs:
         sender: Sender,
         reporter: BroadcastReporter | None = None,
         housekeeper: Housekeeper | None = None,
+        introductions: Introductions | None = None,
     ) -> None:
         self.planner = planner
         self.sender = sender
         self.reporter = reporter
         self.housekeeper = housekeeper
+        self.introductions = introductions
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def start(self) -> None:
@@ -128,6 +140,15 @@ class Jobs:
                 args=(self.housekeeper,),
                 id=HOUSEKEEPING_JOB,
                 next_run_time=datetime.now(UTC) + timedelta(minutes=5),
+                **options,
+            )
+        if self.introductions is not None:
+            self.scheduler.add_job(
+                follow_introductions,
+                IntervalTrigger(minutes=10),
+                args=(self.introductions, self.sender),
+                id=INTRODUCTIONS_JOB,
+                next_run_time=datetime.now(UTC) + timedelta(minutes=1),
                 **options,
             )
         self.scheduler.start()

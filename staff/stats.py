@@ -86,6 +86,10 @@ class Statistics:
     skills: tuple[tuple[str, int], ...] = ()
     rsvps: tuple[EventCounts, ...] = ()
     applications: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # Contacts imported from earlier databases (never messaged), and how many of them are
+    # linked to a registered member who proved the same phone number.
+    imported: int = 0
+    imported_linked: int = 0
 
     def dimension(self, name: str) -> Mapping[str, int]:
         return self.dimensions.get(name, {})
@@ -151,6 +155,7 @@ async def collect(
     dimensions["interest"] = _ranked(await stats.by_list("interests"))
     dimensions["channel"] = _ranked(dict(await stats.by_channel()))
     typed = await stats.by_country_and_city()
+    imported, imported_linked = await store.imports.counts()
     return Statistics(
         at=now,
         members=await stats.members(),
@@ -163,6 +168,8 @@ async def collect(
         skills=tuple(skill_terms(await stats.skills(), limit=skill_terms_limit)),
         rsvps=tuple(await stats.rsvps()),
         applications=await stats.applications(),
+        imported=imported,
+        imported_linked=imported_linked,
     )
 
 

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from bot import logs
-from bot.cli import campaigns, demo, events, exports, members, reports, service
+from bot.cli import businesses, campaigns, demo, events, exports, members, reports, service
 from bot.errors import DiasporaError
 from bot.settings import Settings, problems
 
@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 # A module per area; each adds its commands to the parser and says which function runs each.
-_AREAS = (service, exports, campaigns, events, members, reports, demo)
+_AREAS = (service, exports, campaigns, events, members, reports, demo, businesses)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,12 +72,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     logs.configure(settings.log_level, secrets, service.log_file(settings, args.command))
     try:
-        return asyncio.run(_COMMANDS[args.command](settings, args))
+        code = asyncio.run(_COMMANDS[args.command](settings, args))
+        sys.stdout.flush()
+        return code
     except DiasporaError as error:
         print(f"diaspora-bot: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader left early (``stats --json | head``): stop quietly, as other tools do,
+        # and keep the interpreter's last flush from raising the same error again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 Command = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]

@@ -1,16 +1,22 @@
 """``diaspora-bot members import FILE``: contacts from earlier diaspora databases, read,
-normalised and merged (:mod:`staff.importer`), every skipped row reported; audited."""
+normalised and merged (:mod:`staff.importer`), every skipped row reported; ``members imports``:
+the contacts imported so far, and which registered member each is linked to. Both audited."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from bot.cli import common
 from bot.countries import CountryIndex
+from bot.plurals import counted
 from bot.settings import Settings
 from bot.store import Store
+from bot.timestamps import shown
 from staff import importer
 
 
@@ -30,10 +36,23 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     imported.add_argument(
         "--encoding", help="the CSV's encoding (default: UTF-8, else cp1250, else latin-1)"
     )
+    listed = members_what.add_parser(
+        "imports",
+        help="the contacts imported so far, and who is linked to a registered member",
+        description="List the imported contacts: where each came from, when, and the registered "
+        "member it is linked to (once that person proved the same phone number). Personal data: "
+        "for staff only; audited.",
+    )
+    listed.add_argument("--json", action="store_true", help="print JSON instead of text")
+    listed.add_argument(
+        "--unlinked", action="store_true", help="only contacts not linked to a member yet"
+    )
 
 
 async def members(settings: Settings, args: argparse.Namespace) -> int:
-    """``members import FILE``."""
+    """``members import FILE`` or ``members imports``."""
+    if args.what == "imports":
+        return await _imports(settings, args)
     content = common.load_content(settings)
     assert content.programme is not None
     countries = await asyncio.to_thread(CountryIndex, content.programme.country_aliases)
@@ -71,6 +90,37 @@ async def members(settings: Settings, args: argparse.Namespace) -> int:
     for number, note in result.notes:
         print(f"row {number}: note: {note}")
     print("Imported contacts are not messaged until they write to the bot and consent.")
+    return 0
+
+
+async def _imports(settings: Settings, args: argparse.Namespace) -> int:
+    """``members imports``: the imported contacts, oldest first."""
+    async with Store(settings.database_path) as store:
+        contacts = [
+            contact
+            for contact in await store.imports.all()
+            if not args.unlinked or contact.member_id is None
+        ]
+        await store.audit.record(
+            common.actor(), "members.imports.view", common.now(), contacts=len(contacts)
+        )
+    if args.json:
+        print(json.dumps([asdict(contact) for contact in contacts], ensure_ascii=False, indent=2))
+        return 0
+    for contact in contacts:
+        linked = f"member #{contact.member_id}" if contact.member_id else "not linked"
+        place = ", ".join(part for part in (contact.city, contact.country) if part) or "—"
+        print(
+            f"#{contact.id}  {contact.name or '—'}  {place}  {contact.source} row"
+            f" {contact.source_row}  imported {shown(contact.imported_at, settings.timezone)}"
+            f"  {linked}"
+        )
+    linked_count = sum(1 for contact in contacts if contact.member_id)
+    print(
+        f"{counted(len(contacts), 'imported contact', 'imported contacts')},"
+        f" {linked_count} linked to registered members.",
+        file=sys.stderr,
+    )
     return 0
 
 

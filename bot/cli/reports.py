@@ -15,9 +15,12 @@ from pathlib import Path
 
 from bot.cli import common
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import MemberQuery, Store
+from bot.store.rsvps import STATUSES as RSVP_STATUSES
+from bot.zones import zone
 from staff import export, report
 from staff import stats as figures
+from staff.words import Words
 
 _RELATIVE = re.compile(r"^(\d+)([dhw])$")
 
@@ -83,23 +86,42 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 async def show_stats(settings: Settings, args: argparse.Namespace) -> int:
-    """``stats``: the figures as text (or JSON)."""
+    """``stats``: the figures as text in the staff's words (or, with ``--json``, as data with
+    codes and ISO times)."""
     content = common.load_content(settings)
-    language = content.default_language
+    words = Words(content, content.default_language, settings.timezone)
+    now = common.now()
     async with Store(settings.database_path) as store:
-        counted = await figures.collect(store, common.now())
-        await store.audit.record(
-            common.actor(), "stats.view", common.now(), members=counted.members
-        )
+        counted = await figures.collect(store, now)
+        today = now.astimezone(zone(settings.timezone)).date()
+        week = await store.directory.count(MemberQuery(registered_from=today - timedelta(days=6)))
+        month = await store.directory.count(MemberQuery(registered_from=today - timedelta(days=29)))
+        await store.audit.record(common.actor(), "stats.view", now, members=counted.members)
     if args.json:
         data = dataclasses.asdict(counted)
-        data["at"] = counted.at.isoformat()
+        data["at"] = words.machine(counted.at)
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    lines = [f"{content.text(language, 'staff.stats_heading', date=counted.at.date())}"]
-    lines.append(f"members: {counted.members}")
-    lines += ["", content.text(language, "staff.chart_months")]
-    lines += [f"  {month}  {count:>6}" for month, count in counted.by_month]
+    print("\n".join(stats_lines(counted, words, week=week, month=month)))
+    return 0
+
+
+def stats_lines(counted: figures.Statistics, words: Words, *, week: int, month: int) -> list[str]:
+    """``stats`` as lines: labels and words in the staff's language, never codes."""
+    content, language = words.content, words.language
+    n = str
+    lines = [
+        words.text("staff.stats_heading", date=words.time(counted.at)),
+        words.text("staff.stats_members", total=n(counted.members), week=n(week), month=n(month)),
+        words.text(
+            "staff.stats_imported",
+            count=n(counted.imported),
+            linked=n(counted.imported_linked),
+        ),
+        "",
+        words.text("staff.chart_months"),
+    ]
+    lines += [f"  {month_name}  {count:>6}" for month_name, count in counted.by_month]
     for dimension in figures.DIMENSIONS:
         lines += ["", figures.title(content, language, dimension)]
         lines += [
@@ -108,16 +130,24 @@ async def show_stats(settings: Settings, args: argparse.Namespace) -> int:
         ]
     lines += ["", figures.title(content, language, "skills")]
     lines += [f"  {term:<32} {count:>6}" for term, count in counted.skills]
-    lines += ["", content.text(language, "staff.stats_events")]
+    lines += ["", words.text("staff.stats_events")]
     for event in counted.rsvps:
-        statuses = " ".join(f"{name}={count}" for name, count in sorted(event.statuses.items()))
-        lines.append(f"  {event.event}: {statuses} guests={event.guests}")
-    lines += ["", content.text(language, "staff.chart_applications")]
-    for programme, by_status in counted.applications.items():
-        statuses = " ".join(f"{name}={count}" for name, count in sorted(by_status.items()))
-        lines.append(f"  {programme}: {statuses}")
-    print("\n".join(lines))
-    return 0
+        known = content.events.get(event.event)
+        title = known.text("title", language, content.default_language) if known else event.event
+        statuses = {name: n(event.statuses.get(name, 0)) for name in RSVP_STATUSES}
+        lines.append(
+            words.text("staff.stats_event", title=title, guests=n(event.guests), **statuses)
+        )
+    lines += ["", words.text("staff.chart_applications")]
+    for slug, by_status in counted.applications.items():
+        programme = content.fellowships.get(slug)
+        title = programme.text("title", language, content.default_language) if programme else slug
+        statuses_text = " · ".join(
+            f"{words.label('application_status', status)} {count}"
+            for status, count in sorted(by_status.items())
+        )
+        lines.append(f"  {title}: {statuses_text}")
+    return lines
 
 
 async def audit(settings: Settings, args: argparse.Namespace) -> int:

@@ -1,10 +1,13 @@
 """The programme's reference lists, from ``content/programme.yaml``: the home country, its
-municipalities, the countries most members live in, spoken languages, sectors, interests, and
-how long a silent member's profile is kept."""
+municipalities, the countries most members live in, spoken languages, sectors, interests, how
+long a silent member's profile is kept, and the approved WhatsApp templates of the notices that
+are not campaigns (introductions between businesses and members)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pycountry
 
@@ -14,6 +17,9 @@ from bot.content import yamlfile
 # text can honestly promise, and a number no date arithmetic overflows on).
 SHORTEST_RETENTION = 30
 LONGEST_RETENTION = 3650
+# The notices that may need an approved template outside WhatsApp's 24-hour window.
+TEMPLATE_NOTICES = ("introductions", "answers")
+_SID = re.compile(r"^HX(?:[0-9a-fA-F]{32}|[xX]{32})$")
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,9 @@ class Programme:
     language_hints: dict[str, str]
     # Days a profile is kept after the member's last message (None: until they delete it).
     retention_days: int | None = None
+    # Notice → language → approved content SID (HX and 32 x's: a sample's, never sent); the
+    # template's variable {{1}} is the member's first name.
+    whatsapp_templates: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, located: yamlfile.Located) -> Programme:
@@ -85,4 +94,29 @@ class Programme:
             interests=strings("interests"),
             language_hints={str(k).lower(): str(v) for k, v in hints_raw.items()},
             retention_days=retention,
+            whatsapp_templates=_templates(located, data.get("whatsapp_templates")),
         )
+
+
+def _templates(located: yamlfile.Located, raw: object) -> dict[str, dict[str, str]]:
+    """``whatsapp_templates``: notice → a content SID, or language → content SID."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise located.error("whatsapp_templates: expected a mapping", "whatsapp_templates")
+    found: dict[str, dict[str, str]] = {}
+    for notice, sids in raw.items():
+        where: tuple[str | int, ...] = ("whatsapp_templates", notice)
+        if notice not in TEMPLATE_NOTICES:
+            known = ", ".join(TEMPLATE_NOTICES)
+            raise located.error(f"whatsapp_templates: unknown notice {notice!r} ({known})", *where)
+        by_language = sids if isinstance(sids, dict) else {"*": sids}
+        for sid in by_language.values():
+            if not isinstance(sid, str) or not _SID.match(sid):
+                raise located.error(
+                    f"whatsapp_templates.{notice}: a content SID is HX and 32 hex digits,"
+                    f" not {sid!r}",
+                    *where,
+                )
+        found[str(notice)] = {str(language): str(sid) for language, sid in by_language.items()}
+    return found

@@ -8,14 +8,18 @@ from typing import Any
 
 from bot.store.audit import Audit, AuditEntry
 from bot.store.broadcasts import Broadcast, Broadcasts
+from bot.store.businesses import Business, Businesses
 from bot.store.conversations import Conversation, Conversations
 from bot.store.database import Database
 from bot.store.directory import Directory, MemberQuery, MemberRow, Page
 from bot.store.fellowship import Application, Applications
 from bot.store.imports import Contact, Imports
 from bot.store.inbox import Inbox, InboxRow
+from bot.store.matches import Match, Matches
 from bot.store.members import PROFILE_FIELDS, Address, Member, Members
+from bot.store.offers import Offer, Offers
 from bot.store.outbox import FINAL_STATES, STATES, Outbox, OutboxRow, Outgoing
+from bot.store.outcomes import FollowUp, Outcomes
 from bot.store.questions import Questions
 from bot.store.recipients import Reach, Recipients, Route
 from bot.store.rsvps import Outcome, Rsvp, Rsvps
@@ -35,22 +39,30 @@ __all__ = [
     "AuditEntry",
     "Broadcast",
     "Broadcasts",
+    "Business",
+    "Businesses",
     "Contact",
     "Conversation",
     "Conversations",
     "Database",
     "Directory",
     "EventCounts",
+    "FollowUp",
     "Imports",
     "Inbox",
     "InboxRow",
+    "Match",
+    "Matches",
     "Member",
     "MemberQuery",
     "MemberRow",
     "Members",
+    "Offer",
+    "Offers",
     "Outbox",
     "OutboxRow",
     "Outcome",
+    "Outcomes",
     "Outgoing",
     "Page",
     "Questions",
@@ -91,6 +103,11 @@ class Store:
         self.signins = SignIns(self.db)
         # Members' questions to the team (threads, answers, notes).
         self.questions = Questions(self.db)
+        # Local businesses' requests, members' offers, the introductions and their outcomes.
+        self.businesses = Businesses(self.db)
+        self.offers = Offers(self.db)
+        self.matches = Matches(self.db)
+        self.outcomes = Outcomes(self.db, self.matches)
 
     async def open(self, *, up_to: int | None = None) -> None:
         await self.db.open(up_to=up_to)
@@ -132,4 +149,31 @@ class Store:
                 asdict(contact) for contact in await self.imports.of_member(member_id)
             ],
             "questions": await self.questions.personal(member_id),
+            **await self._business_data(member_id),
+        }
+
+    async def _business_data(self, member_id: int) -> dict[str, Any]:
+        """The member's offer of help, the business requests they made or claimed, and the
+        introductions they are a side of (with their follow-up answers)."""
+        offer = await self.offers.of_member(member_id)
+        introductions = []
+        for match, side in await self.matches.involving(member_id):
+            follow_ups = await self.outcomes.of_match(match.id)
+            introductions.append(
+                {
+                    "id": match.id,
+                    "side": side,
+                    "business_id": match.business_id,
+                    "status": match.status,
+                    "your_answer": match.answer_of(side),
+                    "proposed_at": match.proposed_at,
+                    "introduced_at": match.introduced_at,
+                    "closed_at": match.closed_at,
+                    "follow_ups": [asdict(f) for f in follow_ups if f.side == side],
+                }
+            )
+        return {
+            "offer": offer.as_dict() if offer else None,
+            "business_requests": [b.as_dict() for b in await self.businesses.of_member(member_id)],
+            "introductions": introductions,
         }

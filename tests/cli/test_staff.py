@@ -7,7 +7,10 @@ import asyncio
 import csv
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from openpyxl import load_workbook
 
 from bot.cli import main
 from bot.store import Store
+from tests.conftest import ROOT
 from tests.sample import add_member
 
 NOW = datetime.now(UTC)
@@ -73,7 +77,9 @@ def test_exports_take_filters_and_formats(
 def test_stats_prints_every_dimension_and_json(
     database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`stats` lists counts by dimension; `--json` gives the same as data."""
+    """`stats` lists counts by dimension in words — event titles, answers and statuses, the
+    time in programme time with the zone's name, never codes or raw timestamps; `--json` gives
+    the same as data, with codes and an ISO time with the offset."""
     asyncio.run(_fill(database))
 
     assert 0 == main(["stats"])
@@ -83,8 +89,15 @@ def test_stats_prints_every_dimension_and_json(
 
     assert re.search(r"Germany\s+8", text)
     assert re.search(r"python\s+8", text)
-    assert "diaspora-days-2027: going=1 maybe=1 guests=0" in text
+    assert (
+        "• Diaspora Days 2027 — Podgorica: going 1 (+0 guests) · waitlisted 0 · maybe 1"
+        " · not going 0"
+    ) in text
+    assert "  Health and clinical practice 2027: submitted 1" in text
+    assert re.match(r"📊 Diaspora Connect — \d{4}-\d\d-\d\d \d\d:\d\d CES?T\n", text)
+    assert "=" not in text and "+00:00" not in text and "diaspora-days-2027" not in text
     assert {"DE": 8, "AT": 1} == data["dimensions"]["country"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00", data["at"])
     assert ["stats.view", "stats.view"] == _actions(database)
 
 
@@ -156,3 +169,60 @@ def test_mapping_report_is_self_contained_and_holds_no_personal_data(
     sheets = load_workbook(workbook).sheetnames
     assert ["O izvještaju", "Država boravka", "Grad"] == sheets[:3]
     assert ["report.mapping", "report.mapping"] == _actions(database)
+
+
+def test_stats_counts_the_imported_contacts_and_those_linked(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After `members import`, `stats` says how many contacts came in and how many are linked
+    to a registered member (and `--json` has them too)."""
+    path = tmp_path / "old.csv"
+    path.write_text("Name;Phone\nĐorđe;+38267123456\nNina;+38267123457\n", encoding="utf-8")
+    assert 0 == main(["members", "import", str(path)])
+    capsys.readouterr()
+
+    assert 0 == main(["stats"])
+    assert "📇 Imported contacts: 2 (linked to a registered member: 0)" in capsys.readouterr().out
+    assert 0 == main(["stats", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert (2, 0) == (data["imported"], data["imported_linked"])
+
+
+def test_stats_json_into_a_pipe_that_closes_early_ends_quietly(database: Path) -> None:
+    """`stats --json | head`: the reader leaves first; no BrokenPipeError, nothing on stderr."""
+    asyncio.run(_fill(database))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "stats", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # like head, gone before the output comes
+    _out, err = process.communicate(timeout=120)
+    assert (0, b"") == (process.returncode, err)
+
+
+def test_members_imports_lists_the_imported_contacts_and_who_is_linked(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`members imports` lists each contact with its source row and link; --unlinked and
+    --json narrow and shape it; the listing is audited."""
+    path = tmp_path / "old.csv"
+    path.write_text(
+        "Name;Phone;Country\nĐorđe;+38267123456;Germany\nNina;+38267123457;\n", encoding="utf-8"
+    )
+    assert 0 == main(["members", "import", str(path)])
+    capsys.readouterr()
+
+    assert 0 == main(["members", "imports"])
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert 2 == len(lines)
+    assert lines[0].startswith("#1  Đorđe  DE  old.csv row 2  imported ")
+    assert lines[0].endswith("  not linked") and " CE" in lines[0]
+    assert "2 imported contacts, 0 linked to registered members.\n" == captured.err
+    assert 0 == main(["members", "imports", "--json", "--unlinked"])
+    data = json.loads(capsys.readouterr().out)
+    assert [("Đorđe", None), ("Nina", None)] == [(c["name"], c["member_id"]) for c in data]
+    assert "members.imports.view" in _actions(database)

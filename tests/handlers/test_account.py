@@ -230,10 +230,13 @@ async def test_mydata_shows_everything_as_text_and_as_a_json_file(chat: Chat) ->
     data = json.loads(attachment.content.decode("utf-8"))
     assert [
         "addresses",
+        "business_requests",
         "conversations",
         "fellowship_applications",
         "imported_contacts",
+        "introductions",
         "member",
+        "offer",
         "rsvps",
     ] == sorted(data)
     member = data["member"]

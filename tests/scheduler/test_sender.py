@@ -2,13 +2,20 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import cast
+
+import pytest
 
 from bot.clock import FixedClock
 from bot.errors import RateLimited, TemporaryDeliveryError, Unreachable
 from bot.messages import Reply, Template
 from bot.store import Outgoing, Store
 from scheduler.report import outbox_status
+from scheduler.sender import Sender
+from scheduler.sendlock import SendLock
 from tests.fakes.channel import FakeChannel
 from tests.scheduler.conftest import NOW, FakeTime, add_member, limiter, make_sender, states
 
@@ -264,3 +271,464 @@ async def test_two_windows_are_in_flight_and_only_they_are_sending(
         answer.set()
     report = await draining
     assert (20, {"sent": 20}) == (report.sent, await states(store))
+
+
+# Routing: which channel, and rows settled without sending.
+
+
+async def _saved(store: Store, member_id: int, job: str = "broadcast:1") -> tuple[str | None, ...]:
+    """A row's state, error, not_before and address as stored."""
+    row = await store.db.fetchone(
+        "SELECT state, error, not_before, address FROM outbox WHERE member_id = ? AND job = ?",
+        (member_id, job),
+    )
+    assert row is not None
+    return (row[0], row[1], row[2], row[3])
+
+
+async def test_a_row_limited_to_channels_goes_only_to_an_address_on_one_of_them(
+    store: Store, clock: FixedClock, telegram: FakeChannel, whatsapp: FakeChannel
+) -> None:
+    """A campaign for WhatsApp only reaches a Telegram-first member on WhatsApp, and a member
+    with no WhatsApp address not at all (skipped, never sent on Telegram instead)."""
+    both = await add_member(
+        store, "telegram:1", also=("whatsapp:+38267000001",), last_inbound_at=NOW
+    )
+    telegram_only = await add_member(store, "telegram:2")
+    await store.outbox.enqueue(
+        [
+            Outgoing("campaign:wa", "campaign", member, "Hi", NOW, channels=("whatsapp",))
+            for member in (both, telegram_only)
+        ],
+        NOW,
+    )
+    report = await make_sender(store, clock, telegram, whatsapp).drain()
+    assert ([], ["whatsapp:+38267000001"]) == (
+        [to for to, _ in telegram.sent],
+        [to for to, _ in whatsapp.sent],
+    )
+    assert ("skipped", "no reachable address") == (
+        await _saved(store, telegram_only, "campaign:wa")
+    )[:2]
+    assert (1, 1) == (report.sent, report.skipped)
+
+
+async def test_a_stopped_member_is_skipped_with_the_reason(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """The row of a member who sent /stop says why it was not sent."""
+    member = await add_member(store, "telegram:1", stopped_at=NOW.isoformat())
+    await _queue(store, member)
+    await make_sender(store, clock, telegram).drain()
+    assert ("skipped", "the member stopped messages") == (await _saved(store, member))[:2]
+
+
+async def test_whatsapp_outside_the_window_without_a_template_falls_back_to_telegram(
+    store: Store, clock: FixedClock, telegram: FakeChannel, whatsapp: FakeChannel
+) -> None:
+    """A member who prefers WhatsApp but has been silent there for two days gets the free
+    text on Telegram rather than nothing."""
+    member = await add_member(
+        store,
+        "whatsapp:+38267000001",
+        also=("telegram:1",),
+        preferred_channel="whatsapp",
+        last_inbound_at=NOW - timedelta(days=2),
+    )
+    await _queue(store, member)
+    await make_sender(store, clock, telegram, whatsapp).drain()
+    assert ([("telegram:1", Reply(f"Hello {member}"))], []) == (telegram.sent, whatsapp.sent)
+
+
+async def test_the_whatsapp_window_is_open_for_exactly_24_hours_and_closed_without_a_message(
+    store: Store, clock: FixedClock, whatsapp: FakeChannel
+) -> None:
+    """Free text to a member whose last message is exactly 24 hours old; a second later, or
+    with no message ever, the row needs a template and says so."""
+    edge = await add_member(
+        store, "whatsapp:+38267000001", last_inbound_at=NOW - timedelta(hours=24)
+    )
+    late = await add_member(
+        store, "whatsapp:+38267000002", last_inbound_at=NOW - timedelta(hours=24, seconds=1)
+    )
+    # Found on WhatsApp through a Telegram contact: an address that never wrote to us.
+    never = await add_member(
+        store, "telegram:3", also=("whatsapp:+38267000003",), preferred_channel="whatsapp"
+    )
+    await _queue(store, edge, late, never)
+    report = await make_sender(store, clock, whatsapp, batch=1).drain()
+    assert ["whatsapp:+38267000001"] == [to for to, _ in whatsapp.sent]
+    reason = "outside WhatsApp's 24-hour window and no template"
+    assert [("needs_template", reason)] * 2 == [
+        (await _saved(store, late))[:2],
+        (await _saved(store, never))[:2],
+    ]
+    assert (1, 2, 0) == (report.sent, report.needs_template, report.skipped)
+
+
+async def test_skipped_and_needs_template_rows_are_counted_apart_across_batches(
+    store: Store, clock: FixedClock, whatsapp: FakeChannel
+) -> None:
+    """The report adds up every batch: two stopped members are two skips, two members outside
+    the window two rows needing a template."""
+    stopped = [
+        await add_member(store, f"whatsapp:+3826700000{n}", stopped_at=NOW.isoformat())
+        for n in (1, 2)
+    ]
+    silent = [await add_member(store, f"whatsapp:+3826700001{n}") for n in (1, 2)]
+    await _queue(store, *stopped, *silent)
+    report = await make_sender(store, clock, whatsapp, batch=1).drain()
+    assert (2, 2, 4) == (report.skipped, report.needs_template, report.settled)
+
+
+async def test_a_row_no_served_channel_can_take_waits_a_quarter_of_an_hour(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """A process serving only Telegram leaves the rows of members it cannot reach (on WhatsApp;
+    on WhatsApp and the terminal) queued for 15 minutes, saying which channels they wait for,
+    without spending an attempt."""
+    on_whatsapp = await add_member(store, "whatsapp:+38267000001", last_inbound_at=NOW)
+    on_both = await add_member(
+        store, "whatsapp:+38267000002", also=("terminal:local",), last_inbound_at=NOW
+    )
+    await _queue(store, on_whatsapp, on_both)
+    report = await make_sender(store, clock, telegram, batch=1).drain()
+    later = (NOW + timedelta(minutes=15)).isoformat()
+    assert [
+        ("queued", "waiting for a channel this process serves (whatsapp)", later, None),
+        ("queued", "waiting for a channel this process serves (terminal, whatsapp)", later, None),
+    ] == [await _saved(store, on_whatsapp), await _saved(store, on_both)]
+    assert (2, 0, [], 0) == (
+        report.deferred,
+        (await _row(store, on_whatsapp))[1],
+        telegram.sent,
+        report.settled,
+    )
+    clock.advance(minutes=15)
+    served = make_sender(store, clock, telegram, FakeChannel("whatsapp"))
+    assert 2 == (await served.drain()).sent
+
+
+# Failures: retried, unreachable, failed, and what the report counts.
+
+
+async def test_a_429_without_a_limiter_puts_the_row_back_for_retry_after_seconds(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """Flood control: each row goes back queued for the seconds the provider asked, with the
+    reason, its attempt given back; the report counts every retry."""
+    first, second = await add_member(store, "telegram:1"), await add_member(store, "telegram:2")
+    await _queue(store, first, second)
+    telegram.fail["telegram:1"] = [RateLimited(3.0)]
+    telegram.fail["telegram:2"] = [RateLimited(3.0)]
+    report = await make_sender(store, clock, telegram).drain()
+    later = (NOW + timedelta(seconds=3)).isoformat()
+    assert [("queued", "rate limited (retry after 3s)", later, "telegram:1"), ("queued", 0)] == [
+        await _saved(store, first),
+        (await _row(store, second))[:2],
+    ]
+    assert (2, 0) == (report.retried, report.sent)
+
+
+async def test_unreachable_addresses_are_counted_logged_and_remembered_in_the_row(
+    store: Store, clock: FixedClock, telegram: FakeChannel, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two blocked bots: two unreachable addresses in the report, one line each in the log,
+    the platform's reason on each row."""
+    blocked = [await add_member(store, f"telegram:{n}") for n in (1, 2)]
+    await _queue(store, *blocked)
+    reason = "telegram: Forbidden: bot was blocked"
+    telegram.fail = {f"telegram:{n}": [Unreachable(reason)] for n in (1, 2)}
+    caplog.set_level(logging.INFO, logger="scheduler.sender")
+    report = await make_sender(store, clock, telegram, max_attempts=1).drain()
+    assert (2, 2, 0) == (report.unreachable, report.skipped, report.failed)
+    assert [
+        f"outbox row 1: telegram is unreachable: {reason}",
+        f"outbox row 2: telegram is unreachable: {reason}",
+    ] == [r.getMessage() for r in caplog.records if "unreachable" in r.getMessage()]
+
+
+async def test_a_temporary_failure_is_retried_later_with_its_reason_and_counted(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """A 502 and a timeout: both rows back in the queue 5 s later, saying why, one attempt
+    spent each; two retries in the report."""
+    first, second = await add_member(store, "telegram:1"), await add_member(store, "telegram:2")
+    await _queue(store, first, second)
+    telegram.fail["telegram:1"] = [TemporaryDeliveryError("telegram: Bad Gateway (502)")]
+    telegram.fail["telegram:2"] = [TemporaryDeliveryError("telegram: timed out")]
+    report = await make_sender(store, clock, telegram).drain()
+    later = (NOW + timedelta(seconds=5)).isoformat()
+    assert [
+        ("queued", "telegram: Bad Gateway (502)", later, "telegram:1"),
+        ("queued", "telegram: timed out", later, "telegram:2"),
+    ] == [await _saved(store, first), await _saved(store, second)]
+    assert (2, 0, 0) == (report.retried, report.failed, report.sent)
+
+
+async def test_failures_are_counted_with_every_reason_and_a_nameless_one_named_by_its_type(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """With one attempt allowed, a 502 and an error without a message both fail: the report
+    counts two and lists both reasons, the second by the error's type."""
+    first, second = await add_member(store, "telegram:1"), await add_member(store, "telegram:2")
+    await _queue(store, first, second)
+    telegram.fail["telegram:1"] = [TemporaryDeliveryError("telegram: Bad Gateway (502)")]
+    telegram.fail["telegram:2"] = [TemporaryDeliveryError()]
+    report = await make_sender(store, clock, telegram, max_attempts=1).drain()
+    reasons = [
+        "gave up after 1 attempts: telegram: Bad Gateway (502)",
+        "gave up after 1 attempts: TemporaryDeliveryError",
+    ]
+    assert (2, reasons) == (report.failed, report.errors)
+    assert [("failed", 1, reason) for reason in reasons] == [
+        await _row(store, first),
+        await _row(store, second),
+    ]
+
+
+async def test_an_unexpected_error_fails_the_row_and_is_logged_with_its_traceback(
+    store: Store, clock: FixedClock, telegram: FakeChannel, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug in a channel fails the row with the error's text and logs it with the traceback;
+    an expected delivery error is not logged as one."""
+    broken, flaky = await add_member(store, "telegram:1"), await add_member(store, "telegram:2")
+    await _queue(store, broken, flaky)
+    bug = KeyError("chat_id")
+    telegram.fail["telegram:1"] = [bug]
+    telegram.fail["telegram:2"] = [TemporaryDeliveryError("telegram: timed out")]
+    report = await make_sender(store, clock, telegram, max_attempts=1).drain()
+    assert ("failed", 1, "'chat_id'") == await _row(store, broken)
+    assert 2 == report.failed
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [("sending outbox row 1 failed unexpectedly", bug)] == [
+        (r.getMessage(), r.exc_info[1] if r.exc_info else None) for r in errors
+    ]
+
+
+# Draining: one job, progress, one drain at a time, stopping, the send lock.
+
+
+async def test_draining_one_job_leaves_the_other_jobs_queued(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """``drain(job=...)`` (the CLI's broadcast --wait) sends that job's rows and no other."""
+    member = await add_member(store, "telegram:1")
+    await _queue(store, member, job="broadcast:1")
+    await _queue(store, member, job="broadcast:2")
+    report = await make_sender(store, clock, telegram).drain(job="broadcast:2")
+    assert (1, {"queued": 1}, {"sent": 1}) == (
+        report.sent,
+        await states(store, "broadcast:1"),
+        await states(store, "broadcast:2"),
+    )
+
+
+async def test_progress_is_reported_as_sends_are_recorded_up_to_the_total(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """The progress callback sees the report grow as sends are recorded, ending at every row;
+    rows settled without sending count too."""
+    members = [await add_member(store, f"telegram:{n}") for n in range(6)]
+    stopped = await add_member(store, "telegram:99", stopped_at=NOW.isoformat())
+    await _queue(store, *members, stopped)
+    seen: list[int] = []
+    sender = make_sender(store, clock, telegram, window=2, batch=4)
+    report = await sender.drain(progress=lambda report: seen.append(report.settled))
+    assert 7 == report.settled == seen[-1]
+    assert len(seen) >= 3 and seen == sorted(seen)
+
+
+async def test_a_second_drain_while_one_runs_returns_at_once_sending_nothing(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """One drain at a time per sender: while the first has two sends out and a third row
+    waiting its turn, a second call returns an empty report and leaves that row to the first."""
+    members = [await add_member(store, f"telegram:{n}") for n in range(3)]
+    await _queue(store, *members)
+    answer, arrived = asyncio.Event(), asyncio.Semaphore(0)
+
+    async def slow(address: str) -> None:
+        if address != "telegram:2":
+            arrived.release()
+            await answer.wait()
+
+    telegram.before_send = slow
+    sender = make_sender(store, clock, telegram, window=1)
+    first = asyncio.create_task(sender.drain())
+    async with asyncio.timeout(5):
+        for _ in range(2):
+            await arrived.acquire()
+    second = await sender.drain()
+    answer.set()
+    assert (0, 3, 3) == (second.sent, (await first).sent, len(telegram.sent))
+
+
+async def test_closing_mid_drain_records_the_sends_in_flight_and_leaves_the_rest_queued(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """``close()`` while two sends are with the provider: both are recorded ``sent`` when they
+    answer, no new send starts, the rest stays queued; afterwards nothing drains."""
+    members = [await add_member(store, f"telegram:{n}") for n in range(6)]
+    await _queue(store, *members)
+    answer, arrived = asyncio.Event(), asyncio.Semaphore(0)
+
+    async def slow(address: str) -> None:
+        arrived.release()
+        await answer.wait()
+
+    telegram.before_send = slow
+    sender = make_sender(store, clock, telegram, window=1)
+    draining = asyncio.create_task(sender.drain())
+    async with asyncio.timeout(5):
+        for _ in range(2):
+            await arrived.acquire()
+    closing = asyncio.create_task(sender.close())
+    await asyncio.sleep(0.01)
+    answer.set()
+    await closing
+    report = await draining
+    assert (2, {"sent": 2, "queued": 4}) == (report.sent, await states(store))
+    assert 0 == (await sender.drain()).sent
+    sender.kick()
+    assert {"sent": 2, "queued": 4} == await states(store)
+
+
+async def test_kick_drains_in_the_background_once_at_a_time(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """``kick()`` starts a drain (the task ``send-outbox``) and returns; kicking again while it
+    runs starts no second one; ``close()`` waits for it."""
+    members = [await add_member(store, f"telegram:{n}") for n in range(3)]
+    await _queue(store, *members)
+    answer, arrived = asyncio.Event(), asyncio.Event()
+    calls = 0
+
+    async def slow(address: str) -> None:
+        nonlocal calls
+        calls += 1
+        arrived.set()
+        await answer.wait()
+
+    telegram.before_send = slow
+    sender = make_sender(store, clock, telegram)
+    sender.kick()
+    await arrived.wait()
+    sender.kick()
+    await asyncio.sleep(0.01)
+    assert ["send-outbox"] == [t.get_name() for t in asyncio.all_tasks() if "send" in t.get_name()]
+    answer.set()
+    await sender.close()
+    assert (3, 3, {"sent": 3}) == (calls, len(telegram.sent), await states(store))
+
+
+async def test_a_background_drain_cancelled_at_shutdown_logs_no_error(
+    store: Store, clock: FixedClock, telegram: FakeChannel, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Cancelling the ``send-outbox`` task (as a closing event loop does) is no failure to
+    report."""
+    await _queue(store, await add_member(store, "telegram:1"))
+    arrived = asyncio.Event()
+
+    async def hang(address: str) -> None:
+        arrived.set()
+        await asyncio.Event().wait()
+
+    telegram.before_send = hang
+    make_sender(store, clock, telegram).kick()
+    await arrived.wait()
+    [task] = [t for t in asyncio.all_tasks() if t.get_name() == "send-outbox"]
+    task.cancel()
+    await asyncio.wait([task])
+    await asyncio.sleep(0)  # the task's done callback runs on the next turn of the loop
+    assert [] == [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_drain_that_fails_in_the_background_is_logged(
+    tmp_path: Path, clock: FixedClock, telegram: FakeChannel, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A kicked drain that raises (here: its database closed) is logged with the error, not
+    lost in an unawaited task."""
+    async with Store(tmp_path / "closed.sqlite3") as closed:
+        sender = make_sender(closed, clock, telegram)
+    sender.kick()
+    await asyncio.sleep(0)  # the drain starts (and fails) before close() can stop it
+    await sender.close()
+    await asyncio.sleep(0)  # the task's done callback runs on the next turn of the loop
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "draining the outbox failed" == record.getMessage()
+    assert record.exc_info is not None and record.exc_info[1] is not None
+
+
+async def test_closing_a_sender_that_never_sent_releases_its_lock(
+    store: Store, clock: FixedClock, telegram: FakeChannel, tmp_path: Path
+) -> None:
+    """``close()`` without a drain returns at once and lets another process send."""
+    lock = SendLock.of(tmp_path / "db.sqlite3")
+    sender = make_sender(store, clock, telegram, lock=lock)
+    assert await sender.take_over()
+    await sender.close()
+    assert not lock.held
+    other = SendLock.of(tmp_path / "db.sqlite3")
+    assert other.acquire()
+    other.release()
+
+
+async def test_taking_over_recovers_what_a_crash_left_once_and_only_with_the_lock(
+    store: Store,
+    clock: FixedClock,
+    telegram: FakeChannel,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """While another process holds the send lock, a sender neither recovers nor sends; once it
+    holds the lock, the rows a crash left ``sending`` become unknown (logged), and the rest is
+    sent; taking over again changes nothing."""
+    stuck, waiting = await add_member(store, "telegram:1"), await add_member(store, "telegram:2")
+    await _queue(store, stuck, waiting)
+    assert {1} == await store.outbox.claim([(1, "telegram:1")], NOW)
+    database = tmp_path / "db.sqlite3"
+    holder = SendLock.of(database)
+    assert holder.acquire()
+    sender = make_sender(store, clock, telegram, lock=SendLock.of(database))
+    assert not await sender.take_over()
+    assert (0, {"sending": 1, "queued": 1}) == (
+        (await sender.drain()).sent,
+        await states(store),
+    )
+    holder.release()
+
+    caplog.set_level(logging.WARNING, logger="scheduler.sender")
+    assert 1 == (await sender.drain()).sent
+    assert {"unknown": 1, "sent": 1} == await states(store)
+    assert ["1 messages were being sent when the bot stopped: marked unknown"] == [
+        r.getMessage() for r in caplog.records
+    ]
+    assert await sender.take_over()
+    assert not holder.acquire()
+    await sender.close()
+
+
+def test_the_window_keeps_up_with_the_fastest_limited_channel(
+    clock: FixedClock, fake_time: FakeTime
+) -> None:
+    """Enough sends in flight for the fastest limited channel's pace at 300 ms a send (two
+    windows of ``ceil(0.3 × rate / 2)``), at least one; 16 when any channel is unlimited."""
+
+    def window(*rates: float) -> int:
+        limits = {f"channel{n}": limiter(fake_time, rate) for n, rate in enumerate(rates)}
+        return Sender(cast(Store, None), {}, clock, limits=limits).window
+
+    assert [16, 16, 16, 1, 1, 1, 2, 4, 4, 15] == [
+        window(),
+        window(0),
+        window(25, 0),
+        window(1),
+        window(0.5),
+        window(5),
+        window(10),
+        window(25),
+        window(10, 25),
+        window(100),
+    ]
+    assert 7 == Sender(cast(Store, None), {}, clock, window=7).window

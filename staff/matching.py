@@ -133,7 +133,7 @@ def terms(text: str) -> frozenset[str]:
 
 
 def _named(codes: Iterable[str]) -> str:
-    return ", ".join(NEED_NAMES.get(code, code) for code in codes)
+    return ", ".join(NEED_NAMES[code] for code in codes)
 
 
 def explain(request: Request, helper: Helper) -> Suggestion | None:
@@ -143,16 +143,13 @@ def explain(request: Request, helper: Helper) -> Suggestion | None:
     covered = [need for need in asked if need in NEEDS and need in helper.gives]
     if asked and not covered:
         return None
-    reasons = []
-    score = 0
-    if asked:
-        points = NEEDS_POINTS * len(covered) // len(asked)
-        score += points
-        reasons.append(
-            f"+{points} needs: covers {_named(covered)} ({len(covered)} of {len(asked)})"
-        )
-    else:
-        reasons.append("+0 needs: the request names none")
+    score = NEEDS_POINTS * len(covered) // len(asked) if asked else 0
+    of = f"{len(covered)} of {len(asked)}"
+    reasons = [
+        f"+{score} needs: covers {_named(covered)} ({of})"
+        if asked
+        else "+0 needs: the request names none"
+    ]
     if request.sector and request.sector in helper.sectors:
         score += SECTOR_POINTS
         reasons.append(f"+{SECTOR_POINTS} sector: offers help in {request.sector}")
@@ -236,13 +233,13 @@ class Index:
         self.np = np
         self.helpers = tuple(helpers)
         size = len(self.helpers)
-        self.ids = np.array([helper.member_id for helper in self.helpers], dtype=np.int64)
+        self.ids = np.array([helper.member_id for helper in self.helpers])
         self.position = {helper.member_id: row for row, helper in enumerate(self.helpers)}
         gives = np.zeros(size, dtype=np.int64)
         for bit, need in enumerate(NEEDS):
-            gives |= np.array([need in h.gives for h in self.helpers], dtype=np.int64) << bit
+            gives |= np.array([need in h.gives for h in self.helpers], dtype=bool) << bit
         self.gives = gives
-        left = np.array([helper.hours_left for helper in self.helpers], dtype=np.int64)
+        left = np.array([helper.hours_left for helper in self.helpers])
         self.over = left <= 0
         self.capacity = np.where(
             self.over, 0, np.minimum(CAPACITY_POINTS, np.maximum(left, 0) // HOURS_PER_POINT)
@@ -260,7 +257,7 @@ class Index:
             for value in set(found):
                 if value:
                     rows.setdefault(value, []).append(row)
-        return {value: self.np.array(at, dtype=self.np.intp) for value, at in rows.items()}
+        return {value: self.np.array(at) for value, at in rows.items()}
 
     def _has(self, postings: dict[str, NDArray[Any]], values: Iterable[str | None]) -> Any:
         """Whether each row has any of ``values``."""
@@ -282,12 +279,12 @@ class Index:
             eligible = covered > 0
             score = NEEDS_POINTS * covered // len(asked)
         else:
-            eligible = np.ones(len(self.helpers), dtype=bool)
-            score = np.zeros(len(self.helpers), dtype=np.int64)
+            eligible = np.full(len(self.helpers), True)
+            score = np.zeros_like(self.gives)
         offered = self._has(self.sectors, (request.sector,))
         own = self._has(self.own_sector, (request.sector,)) & ~offered
         score = score + np.where(offered, SECTOR_POINTS, np.where(own, OWN_SECTOR_POINTS, 0))
-        shared = np.zeros(len(self.helpers), dtype=np.int64)
+        shared = np.zeros_like(self.gives)
         for term in terms(request.description):
             rows = self.skills.get(term)
             if rows is not None:
@@ -316,7 +313,7 @@ class Index:
             kth = np.partition(primary, limit - 1)[limit - 1]
             rows = rows[primary <= kth]
         order = np.lexsort((self.ids[rows], -score[rows], self.over[rows]))
-        chosen = rows[order] if limit is None else rows[order][:limit]
+        chosen = rows[order][:limit]
         suggestions = []
         for row in chosen:
             explained = explain(request, self.helpers[int(row)])

@@ -10,6 +10,10 @@
 | ``POST /events/<slug>/checkin`` | check a member in on the day of the event |
 | ``GET /fellowship`` · ``GET /fellowship/<id>`` | fellowship applications; one with its history |
 | ``POST /fellowship/<id>/status`` · ``POST /fellowship/<id>/note`` | a decision; a note |
+| ``GET /businesses`` · ``GET /businesses/<id>`` | requests (funnel); one, its offers ranked |
+| ``POST /businesses/<id>/propose`` | propose an introduction (both sides asked) |
+| ``GET /offers`` · ``GET /matches`` · ``GET /matches/<id>`` | offers; matches, their states |
+| ``POST /matches/<id>/withdraw`` · ``POST /businesses/download`` | withdraw; the exports |
 | ``GET /mapping`` | the mapping report (aggregates, small counts suppressed) |
 | ``POST /mapping/download`` | the mapping report as an HTML or XLSX file to share (audited) |
 | ``GET /downloads`` · ``POST /download`` | the CLI's exports as CSV or XLSX |
@@ -47,9 +51,11 @@ from bot.settings import Settings
 from bot.store import Store
 from staff.dashboard.applications import Applications
 from staff.dashboard.auth import Access, Guard, Keys
+from staff.dashboard.businesses import Businesses
 from staff.dashboard.downloads import Downloads
 from staff.dashboard.events import Events
 from staff.dashboard.lockout import Lockout
+from staff.dashboard.matches import Matches
 from staff.dashboard.members import Members
 from staff.dashboard.overview import Overview
 from staff.dashboard.pages import Deps, Pages
@@ -103,6 +109,8 @@ def build(settings: Settings, store: Store, content: Content, clock: Clock) -> A
     members = Members(deps)
     events = Events(deps)
     applications = Applications(deps)
+    businesses = Businesses(deps)
+    matches = Matches(deps)
     downloads = Downloads(deps)
     routes = [
         Route("/signin", signin.page, methods=["GET"]),
@@ -124,6 +132,14 @@ def build(settings: Settings, store: Store, content: Content, clock: Clock) -> A
             methods=["POST"],
         ),
         Route("/fellowship/{application_id:int}/note", applications.add_note, methods=["POST"]),
+        Route("/businesses", businesses.listing, methods=["GET"]),
+        Route("/businesses/download", businesses.download, methods=["POST"]),
+        Route("/businesses/{business_id:int}", businesses.business, methods=["GET"]),
+        Route("/businesses/{business_id:int}/propose", businesses.propose, methods=["POST"]),
+        Route("/offers", businesses.offers, methods=["GET"]),
+        Route("/matches", matches.listing, methods=["GET"]),
+        Route("/matches/{match_id:int}", matches.match, methods=["GET"]),
+        Route("/matches/{match_id:int}/withdraw", matches.withdraw, methods=["POST"]),
         Route("/downloads", downloads.page, methods=["GET"]),
         Route("/download", downloads.download, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),

@@ -207,12 +207,11 @@ def test_an_investor_shows_the_range_when_investment_is_needed() -> None:
 
     assert suggestion is not None
     assert "investment range: 10k_50k" == suggestion.reasons[-1]
-    assert (
-        "investment range: 10k_50k"
-        not in explain(  # type: ignore[union-attr]
-            Request(5, ("mentoring",)), Helper(1, ("investment", "mentoring"), investment="x")
-        ).reasons
+    unasked = explain(
+        Request(5, ("mentoring",)), Helper(1, ("investment", "mentoring"), investment="under_10k")
     )
+    assert unasked is not None
+    assert [] == [reason for reason in unasked.reasons if reason.startswith("investment")]
 
 
 def test_a_member_proposed_before_and_the_businesss_own_contact_are_never_suggested() -> None:
@@ -231,7 +230,9 @@ def test_ties_go_to_the_smaller_member_id_and_the_limit_cuts_the_list() -> None:
 
     assert [3, 5, 7, 9] == [s.member_id for s in rank(KOTOR, twins)]
     assert [3, 5] == [s.member_id for s in rank(KOTOR, twins, limit=2)]
+    assert [3] == [s.member_id for s in rank(KOTOR, twins, limit=1)]
     assert [] == rank(KOTOR, twins, limit=0)
+    assert [] == rank(KOTOR, [])
 
 
 def test_the_limit_keeps_over_committed_members_out_of_a_short_list() -> None:
@@ -267,7 +268,23 @@ def test_a_language_not_shared_earns_nothing() -> None:
     suggestion = explain(request, Helper(1, ("mentoring",), languages=("en",)))
 
     assert suggestion is not None
-    assert "+0 language: none shared" in suggestion.reasons
+    assert (
+        "+40 needs: covers mentoring (1 of 1)",
+        "+0 sector: not the business's",
+        "+0 skills: no word of theirs in the request",
+        "+0 language: none shared",
+        "+0 capacity: no hours left of 0 a month (0 introductions under way): ranked last",
+    ) == suggestion.reasons
+
+
+def test_every_language_shared_is_named() -> None:
+    """Two shared languages are both said, in the request's order."""
+    request = Request(8, ("mentoring",), languages=("de", "en", "it"))
+
+    suggestion = explain(request, Helper(1, ("mentoring",), languages=("en", "de"), hours=2))
+
+    assert suggestion is not None
+    assert "+15 language: both speak de, en" == suggestion.reasons[3]
 
 
 def _random_helpers(seed: int, count: int) -> list[Helper]:
@@ -294,7 +311,7 @@ def _random_helpers(seed: int, count: int) -> list[Helper]:
             sector=rng.choice(["it", "tourism", None]),
             municipality=rng.choice(["Kotor", "Bar", None]),
             skills=" ".join(rng.sample(words, rng.randint(0, 4))),
-            hours=rng.choice([0, 2, 4, 8, 16]),
+            hours=rng.choice([0, 1, 2, 3, 4, 5, 8, 9, 16]),
             active=rng.randint(0, 3),
             investment=rng.choice([None, "under_10k"]),
         )
@@ -331,3 +348,7 @@ def test_the_vectorised_ranking_agrees_with_the_plain_one(seed: int) -> None:
 
         assert plain == index.rank(request, exclude=excluded)
         assert plain[:7] == index.rank(request, exclude=excluded, limit=7)
+        scores, eligible = index.scores(request)
+        each = [explain(request, helper) for helper in helpers]
+        assert [s is not None for s in each] == list(eligible)
+        assert [s.score for s in each if s] == list(scores[eligible])

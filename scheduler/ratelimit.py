@@ -8,6 +8,10 @@ at least a second ago: however the network or a busy machine delays one request 
 another, the provider never sees more than ``rate`` in a second. On top, sends are paced
 evenly (one every ``1/rate`` seconds), never in bursts. Time is injected: tests pass a clock
 and a sleep that only moves it.
+
+The sender takes its ticket with :meth:`RateLimiter.slot` and claims its outbox row inside the
+block: the next send waits until then, so rows are claimed, and requests leave, in the order
+and at the pace of their tickets.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import asyncio
 import math
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 Sleep = Callable[[float], Awaitable[None]]
 Monotonic = Callable[[], float]
@@ -60,6 +65,13 @@ class RateLimiter:
 
     async def acquire(self, chat: str) -> Ticket:
         """Waits until one more message, to ``chat``, may go out; :meth:`done` when answered."""
+        async with self.slot(chat) as ticket:
+            return ticket
+
+    @asynccontextmanager
+    async def slot(self, chat: str) -> AsyncIterator[Ticket]:
+        """:meth:`acquire` for a block: the next message (to any chat) waits for its ticket
+        until the block ends. Without a limit or a pause, nothing waits."""
         if self.per_chat > 0:
             now = self.monotonic()
             # Claim the chat's next slot before waiting, so two sends to it queue up.
@@ -72,7 +84,8 @@ class RateLimiter:
                 self._forget_chats()
         ticket = Ticket()
         if self.interval == 0 and self._paused_until == 0:
-            return ticket
+            yield ticket
+            return
         async with self._lock:
             now = self.monotonic()
             start = max(self._next, self._paused_until, now)
@@ -90,7 +103,7 @@ class RateLimiter:
             # From the planned start, not from when the sleep woke: a late wake-up does not
             # slow the pace, and an idle spell does not allow a burst.
             self._next = max(start, self.monotonic() - self.interval) + self.interval
-        return ticket
+            yield ticket
 
     def done(self, ticket: Ticket) -> None:
         """The provider answered the send ``ticket`` was for."""

@@ -6,11 +6,14 @@ messages (``skipped``), no address is left (``skipped``), or WhatsApp's 24-hour 
 closed and the campaign has no approved template (``needs_template``; free text is never sent
 outside the window).
 
-Rows are claimed (``sending``) a small window at a time before the provider is called and
-marked ``sent`` with the provider's id after; two windows are in flight at most, so a crash
-leaves at most two windows ``sending``. The next process to send (one at a time: see
-:mod:`scheduler.sendlock`) turns those into ``unknown`` (:meth:`Sender.recover`), to be
-reported, never resent.
+Each send takes its rate-limit ticket first, then claims its row (``sending``), then calls the
+provider, and records the row ``sent`` with the provider's id as soon as it answers
+(:mod:`scheduler.ledger` batches these writes). A row is therefore ``sending`` only while its
+request is with the provider, never while it waits for the limiter or for a 429's pause. Two
+windows of sends are in flight at most (32 without a limit), so a crash leaves at most that
+many rows ``sending``: the next process to send (one at a time: see :mod:`scheduler.sendlock`)
+turns them into ``unknown`` (:meth:`Sender.recover`), to be reported, never resent unless
+staff ask (``outbox resend --unknown``).
 
 A 429 puts the row back and pauses the channel for ``retry_after``; a timeout or 5xx puts it
 back with a growing delay until ``max_attempts``, then it ``failed`` with the reason; a blocked
@@ -25,6 +28,7 @@ import logging
 import math
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -33,7 +37,8 @@ from bot.clock import Clock
 from bot.errors import PermanentDeliveryError, RateLimited, TemporaryDeliveryError, Unreachable
 from bot.messages import Reply, channel_of
 from bot.store import OutboxRow, Reach, Store
-from scheduler.ratelimit import RateLimiter
+from scheduler.ledger import Ledger
+from scheduler.ratelimit import RateLimiter, Ticket
 from scheduler.sendlock import SendLock
 
 log = logging.getLogger(__name__)
@@ -41,8 +46,8 @@ log = logging.getLogger(__name__)
 WHATSAPP_WINDOW = timedelta(hours=24)
 # Delay before the 2nd and 3rd attempt after a timeout or a 5xx.
 BACKOFF = (5.0, 30.0)
-# A window of sends when no rate limit applies; two are in flight at a time (measured best
-# against a local Bot API server).
+# A window of sends when no rate limit applies; two windows' worth are in flight at a time
+# (measured best against a local Bot API server).
 UNLIMITED_WINDOW = 16
 # What a send may take at worst, for how many to keep in flight under a rate limit (Telegram
 # answers in 50–300 ms from most of Europe).
@@ -117,6 +122,7 @@ class Sender:
         self.window = window or _window(self.limits.values())
         self.batch = batch
         self.lock = lock
+        self.ledger = Ledger(store, clock)
         self._stopping = False
         self._idle = asyncio.Event()
         self._idle.set()
@@ -203,34 +209,20 @@ class Sender:
         for (until, reason), ids in defers.items():
             await self.store.outbox.defer(ids, until, reason, now)
             report.deferred += len(ids)
-        windows = [
-            sends[start : start + self.window] for start in range(0, len(sends), self.window)
-        ]
-        # Two windows are with the provider at a time: while the newer one is in flight, the
-        # older one is recorded and the next one claimed, so neither the database nor a slow
-        # answer holds the sends up. At most two windows are ever ``sending``.
-        flying: deque[tuple[list[_Send], asyncio.Future[list[str | Exception]]]] = deque()
-        for window in windows:
-            if self._stopping:
-                break
-            mine = await self._claim(window)
-            flying.append((mine, asyncio.gather(*(self._send(send) for send in mine))))
-            if len(flying) == 2:
-                await self._land(*flying.popleft(), report, progress)
-        while flying:
-            await self._land(*flying.popleft(), report, progress)
+        # Two windows' worth of sends are with the provider at a time, each worker taking the
+        # next row when its send is recorded: a slow answer holds up one worker, not the rest.
+        waiting = deque(sends)
+        workers = min(len(sends), 2 * self.window)
+        await asyncio.gather(*(self._work(waiting, report, progress) for _ in range(workers)))
 
-    async def _land(
-        self,
-        sends: list[_Send],
-        outcomes: asyncio.Future[list[str | Exception]],
-        report: DrainReport,
-        progress: Progress | None,
+    async def _work(
+        self, waiting: deque[_Send], report: DrainReport, progress: Progress | None
     ) -> None:
-        """Waits for a window's sends and records them."""
-        await self._record(sends, await outcomes, report)
-        if progress is not None:
-            progress(report)
+        """Sends the waiting rows one after another until none is left or the sender stops."""
+        while waiting and not self._stopping:
+            await self._deliver(waiting.popleft(), report)
+            if progress is not None:
+                progress(report)
 
     def _route(
         self, row: OutboxRow, reach: Reach | None, now: datetime
@@ -262,35 +254,36 @@ class Sender:
             return _Send(row, route.address, Reply(row.body))
         return _Settle("needs_template", "outside WhatsApp's 24-hour window and no template")
 
-    async def _claim(self, sends: list[_Send]) -> list[_Send]:
-        """Marks a window's rows ``sending``; returns the sends whose rows were claimed."""
-        claimed = await self.store.outbox.claim(
-            [(send.row.id, send.address) for send in sends], self.clock.now()
-        )
-        return [send for send in sends if send.row.id in claimed]
-
-    async def _record(
-        self, sends: list[_Send], outcomes: list[str | Exception], report: DrainReport
-    ) -> None:
-        """Marks what went out ``sent`` (one statement) and deals with what did not."""
-        now = self.clock.now()
-        sent = [
-            (send.row.id, outcome)
-            for send, outcome in zip(sends, outcomes, strict=True)
-            if isinstance(outcome, str)
-        ]
-        await self.store.outbox.record_sent(sent, now)
-        report.sent += len(sent)
-        for send, outcome in zip(sends, outcomes, strict=True):
-            if not isinstance(outcome, str):
-                await self._failed(send, outcome, now, report)
-
-    async def _send(self, send: _Send) -> str | Exception:
+    async def _deliver(self, send: _Send, report: DrainReport) -> None:
+        """Takes the rate-limit ticket and claims the row, then calls the provider and records
+        what came of it; a row cancelled, erased or taken meanwhile is left alone."""
         channel_name = channel_of(send.address)
         limiter = self.limits.get(channel_name)
-        ticket = await limiter.acquire(send.address) if limiter is not None else None
+        slot = limiter.slot(send.address) if limiter is not None else nullcontext(None)
+        ticket: Ticket | None = None
         try:
-            return await self.channels[channel_name].send(send.address, send.reply)
+            # Claimed only once the limiter lets it go: a row waiting for its turn (or for a
+            # 429's pause) is still queued, and a crash then leaves it to be sent later.
+            async with slot as ticket:
+                claimed = await self.ledger.claim(send.row.id, send.address)
+            if not claimed:
+                return
+            outcome = await self._call(self.channels[channel_name], send, limiter)
+        finally:
+            if limiter is not None and ticket is not None:
+                limiter.done(ticket)
+        if isinstance(outcome, str):
+            await self.ledger.sent(send.row.id, outcome)
+            report.sent += 1
+        else:
+            await self._failed(send, outcome, self.clock.now(), report)
+
+    async def _call(
+        self, channel: Channel, send: _Send, limiter: RateLimiter | None
+    ) -> str | Exception:
+        """The provider's message id, or the error it answered with."""
+        try:
+            return await channel.send(send.address, send.reply)
         except RateLimited as error:
             if limiter is not None:
                 limiter.pause(error.retry_after)
@@ -299,9 +292,6 @@ class Sender:
             if not isinstance(error, TemporaryDeliveryError | PermanentDeliveryError):
                 log.error("sending outbox row %d failed unexpectedly", send.row.id, exc_info=error)
             return error
-        finally:
-            if limiter is not None and ticket is not None:
-                limiter.done(ticket)
 
     async def _failed(
         self, send: _Send, error: Exception, now: datetime, report: DrainReport

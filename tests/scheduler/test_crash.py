@@ -131,3 +131,82 @@ async def test_a_send_killed_midway_loses_nothing_silently_and_duplicates_nothin
     )
     assert all(count == 1 for count in got.values())
     assert all(got[chat] == 1 for chat, state in final.items() if state == "sent")
+
+
+LIMITED_MEMBERS = 30
+# The platform allows 5 messages a second; the sender, set for Telegram's usual 25, learns it
+# from 429 answers (retry_after 1 s) and waits. Rows waiting so must not look sent.
+PLATFORM_RATE = 5
+SENDER_RATE = "25"
+# Two windows of ceil(0.3 × 25 / 2) = 4 sends are in flight at most.
+IN_FLIGHT_AT_MOST = 8
+
+
+async def test_a_send_killed_under_a_platform_limit_leaves_unknown_only_what_was_in_flight(
+    tmp_path: Path,
+) -> None:
+    """kill -9 while a 5 msg/s platform keeps answering 429: every row left unknown is a
+    request the platform had received (one at most may be on its way, claimed an instant before
+    the kill); rows that waited for the limiter are still queued and are sent afterwards."""
+    database = tmp_path / "diaspora.sqlite3"
+    async with Store(database) as store:
+        for number in range(1, LIMITED_MEMBERS + 1):
+            await add_member(store, f"telegram:{FIRST_CHAT + number}", name=f"Member {number}")
+
+    async with FakeBotApi(send_limit=PLATFORM_RATE, send_delay=0.05) as fake:
+
+        def received(status: int | None = None) -> Counter[int]:
+            return Counter(
+                int(call.params["chat_id"])
+                for call in fake.calls_to("sendMessage")
+                if status is None or call.status == status
+            )
+
+        env = _environment(database, f"{fake.url}/bot") | {"TELEGRAM_RATE": SENDER_RATE}
+        sender = await _cli(
+            env, tmp_path, "broadcast", "--text", "News from home", "--yes", "--wait"
+        )
+        # Killed during a pause: a third delivered, then a 429, and the sender has had 100 ms
+        # to hear it (and to stop sending for the second it was told to wait).
+        async with asyncio.timeout(60):
+            while (
+                sum(received(200).values()) < LIMITED_MEMBERS // 3
+                or fake.calls_to("sendMessage")[-1].status != 429
+            ):
+                if sender.returncode is not None:
+                    raise AssertionError(await sender.communicate())
+                await asyncio.sleep(0.005)
+        await asyncio.sleep(0.1)
+        sender.send_signal(signal.SIGKILL)
+        answered_before_kill = len(fake.calls)
+        await sender.communicate()
+        await asyncio.sleep(0.3)  # requests that reached the fake before the kill are answered
+        in_flight = len(fake.calls) - answered_before_kill
+
+        status = await _cli(env, tmp_path, "outbox", "status")  # sending -> unknown
+        assert 0 == (await status.wait())
+        at_kill, got, delivered = await _rows(database), received(), received(200)
+        unknown = {chat for chat, state in at_kill.items() if state == "unknown"}
+        never_received = unknown - set(got)
+        assert len(never_received) <= 1, (sorted(never_received), in_flight, at_kill)
+        assert len(unknown) <= min(in_flight + 1, IN_FLIGHT_AT_MOST), (unknown, in_flight)
+        assert all(delivered[chat] == 1 for chat, state in at_kill.items() if state == "sent")
+        assert all(delivered[chat] == 0 for chat, state in at_kill.items() if state == "queued")
+
+        # What waited for the limiter is sent now, once; unknown rows are not resent.
+        settings = make_settings(
+            tmp_path,
+            database_path=database,
+            telegram_bot_token=TOKEN,
+            telegram_api_base_url=f"{fake.url}/bot",
+            telegram_rate=PLATFORM_RATE,
+        )
+        async with App(settings) as app, app.sending():
+            await app.sender.drain()
+        final, delivered = await _rows(database), received(200)
+
+    assert Counter({"sent": LIMITED_MEMBERS - len(unknown), "unknown": len(unknown)}) == Counter(
+        final.values()
+    )
+    assert all(delivered[chat] == 1 for chat, state in final.items() if state == "sent")
+    assert all(delivered[chat] <= 1 for chat in final)

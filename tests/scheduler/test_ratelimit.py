@@ -207,3 +207,29 @@ async def test_chats_past_ten_thousand_are_forgotten_once_their_interval_is_over
         kept_at_the_limit,
         set(limits._chats),
     )
+
+
+async def test_the_next_ticket_waits_until_the_block_of_a_slot_ends(fake_time: FakeTime) -> None:
+    """What the sender does inside :meth:`RateLimiter.slot` (claiming its row) comes before the
+    next send's ticket, however long it takes; the pace then continues from the planned start,
+    not from the end of the block."""
+    limits = limiter(fake_time, 4)
+    start = fake_time.monotonic()
+    async with limits.slot("telegram:1"):
+        second = asyncio.create_task(send(limits, fake_time, "telegram:2"))
+        for _ in range(50):
+            await asyncio.sleep(0)
+        held_back = not second.done()
+        fake_time.clock.advance(seconds=0.1)
+
+    assert held_back
+    assert 0.25 == pytest.approx(await second - start)
+
+
+async def test_a_slot_without_a_limit_holds_nobody_back(fake_time: FakeTime) -> None:
+    """Unlimited and not paused, slots are taken side by side (the sender's fast path: claims
+    of many rows then share one write)."""
+    limits = limiter(fake_time, 0)
+    async with asyncio.timeout(1), limits.slot("telegram:1"), limits.slot("telegram:2") as ticket:
+        assert float("inf") == ticket.answered
+    assert [] == fake_time.slept

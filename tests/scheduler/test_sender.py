@@ -13,6 +13,7 @@ from bot.clock import FixedClock
 from bot.errors import RateLimited, TemporaryDeliveryError, Unreachable
 from bot.messages import Reply, Template
 from bot.store import Outgoing, Store
+from scheduler.ratelimit import RateLimiter
 from scheduler.report import outbox_status
 from scheduler.sender import Sender
 from scheduler.sendlock import SendLock
@@ -229,11 +230,12 @@ async def test_the_rate_limits_pace_sends_overall_and_per_chat(
     assert (to_first[1] - to_first[0]).total_seconds() >= 1.0
 
 
-async def test_two_windows_are_in_flight_and_only_they_are_sending(
+async def test_two_windows_of_sends_are_in_flight_and_only_their_rows_are_sending(
     store: Store, clock: FixedClock, telegram: FakeChannel
 ) -> None:
-    """A slow provider does not stall the queue: the next window goes out while one waits for
-    its answers, and no more than two windows' rows are ever ``sending`` (what a crash leaves)."""
+    """A slow provider does not stall the queue: two windows' worth of sends are with the
+    provider at a time, each answer lets the next row go, and only the rows whose requests are
+    out are ``sending`` (what a crash leaves)."""
     members = [await add_member(store, f"telegram:{n}") for n in range(20)]
     await _queue(store, *members)
     waiting: list[asyncio.Event] = []
@@ -246,7 +248,7 @@ async def test_two_windows_are_in_flight_and_only_they_are_sending(
         await answer.wait()
 
     async def sends(count: int) -> None:
-        """Waits (five seconds at most) until ``count`` sends are with the provider."""
+        """Waits (five seconds at most) until ``count`` sends reached the provider."""
         async with asyncio.timeout(5):
             while len(waiting) < count:
                 arrived.clear()
@@ -255,22 +257,58 @@ async def test_two_windows_are_in_flight_and_only_they_are_sending(
     telegram.before_send = slow
     draining = asyncio.create_task(make_sender(store, clock, telegram, window=4).drain())
     await sends(8)
-    await asyncio.sleep(0.05)  # time for a third window, were it to be sent
+    await asyncio.sleep(0.05)  # time for a ninth send, were it to go
     assert (8, {"sending": 8, "queued": 12}) == (len(waiting), await states(store))
 
-    waiting[0].set()  # one answer is not enough to land the first window
+    waiting[0].set()  # one answer: its row is recorded and the next row goes
+    await sends(9)
     await asyncio.sleep(0.05)
-    assert 8 == len(waiting)
-    for answer in waiting[:4]:
-        answer.set()
-    await sends(12)
-    assert {"sent": 4, "sending": 8, "queued": 8} == await states(store)
+    assert (9, {"sent": 1, "sending": 8, "queued": 11}) == (len(waiting), await states(store))
 
     telegram.before_send = None
     for answer in waiting:
         answer.set()
     report = await draining
     assert (20, {"sent": 20}) == (report.sent, await states(store))
+
+
+async def test_a_crash_while_the_channel_is_paused_leaves_unknown_only_the_requests_out(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """Killed while a 429 pauses the channel: the three requests with the provider are the only
+    rows left ``sending`` (then unknown); the rows waiting for the limiter are still queued, and
+    a later drain sends them."""
+    members = [await add_member(store, f"telegram:{n}") for n in range(12)]
+    await _queue(store, *members)
+    telegram.fail["telegram:3"] = [RateLimited(60.0)]
+    provider_got: list[str] = []
+    flooded = asyncio.Event()
+
+    async def hang(address: str) -> None:
+        provider_got.append(address)
+        if address == "telegram:3":
+            flooded.set()
+            return
+        await asyncio.Event().wait()  # no answer: the request is in flight when it dies
+
+    telegram.before_send = hang
+    limits = {"telegram": RateLimiter(25)}  # real time: 40 ms between sends
+    crashed = asyncio.create_task(make_sender(store, clock, telegram, limits=limits).drain())
+    async with asyncio.timeout(5):
+        await flooded.wait()
+    await asyncio.sleep(0.2)  # five more sends' time, were any to go during the pause
+    crashed.cancel()
+    assert ["telegram:0", "telegram:1", "telegram:2", "telegram:3"] == provider_got
+    assert {"sending": 3, "queued": 9} == await states(store)
+
+    telegram.before_send = None
+    restarted = make_sender(store, clock, telegram)
+    assert 3 == await restarted.recover()
+    clock.advance(seconds=60)
+    assert 9 == (await restarted.drain()).sent
+    assert {"unknown": 3, "sent": 9} == await states(store)
+    unknown = await store.db.fetchall("SELECT address FROM outbox WHERE state = 'unknown'")
+    assert set(provider_got[:3]) == {row[0] for row in unknown}
 
 
 # Routing: which channel, and rows settled without sending.

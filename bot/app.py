@@ -57,6 +57,7 @@ from scheduler.render import Links
 from scheduler.sender import Sender
 from scheduler.sendlock import SendLock
 from staff import dashboard
+from staff.questions import StaffGroup
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,8 @@ class App:
             flows={**handlers.FLOWS, **staff.FLOWS},
             commands=handlers.COMMANDS,
             menu=handlers.menu,
+            fallback=handlers.fallback,
+            arrival=handlers.arrival,
             hidden_commands=staff.STAFF_COMMANDS,
             staff_commands=staff.STAFF_HANDLERS,
             roles=Roles.from_ids(
@@ -153,6 +156,15 @@ class App:
             shortcuts=handlers.SHORTCUTS,
             keyword_channels=frozenset({"whatsapp"}),
             phone_channels=frozenset({"whatsapp"}),
+        )
+        # Members' questions in the staff Telegram group: posted by a job, a reply answers.
+        self.staff_group = StaffGroup(
+            self.store,
+            self._content,
+            self.clock,
+            self.channels,
+            self.settings.staff_telegram_chat_id,
+            self.engine.roles,
         )
         if self.settings.telegram_bot_token is not None:
             self.telegram = TelegramChannel(
@@ -169,9 +181,12 @@ class App:
                 if self.settings.telegram_webhook_secret
                 else None,
                 commands=self.command_menus(),
+                staff_chat=self.settings.staff_telegram_chat_id,
+                on_staff_reply=self.staff_group.on_reply,
             )
             self.channels.setdefault("telegram", self.telegram)
-            self._supervise("telegram", self.telegram.start)
+            supervisor = self._supervise("telegram", self.telegram.start, self.telegram.ping)
+            self.telegram.on_lost = supervisor.lost
         if self.settings.whatsapp_enabled:
             self._open_whatsapp()
         settings = self.settings
@@ -234,10 +249,16 @@ class App:
         self._supervise("whatsapp", self.whatsapp.start)
         self.relay = Relay(self.store, self.whatsapp, self.engine.handle, self.clock)
 
-    def _supervise(self, name: str, start: Callable[[], Awaitable[None]]) -> None:
-        self.supervisors[name] = Supervisor(
-            name, start, sleep=self.retry_sleep, backoff=self.backoff
+    def _supervise(
+        self,
+        name: str,
+        start: Callable[[], Awaitable[None]],
+        probe: Callable[[], Awaitable[None]] | None = None,
+    ) -> Supervisor:
+        supervisor = self.supervisors[name] = Supervisor(
+            name, start, probe=probe, sleep=self.retry_sleep, backoff=self.backoff
         )
+        return supervisor
 
     def channel_states(self) -> dict[str, str]:
         """Each platform channel's state, for /healthz: up, starting, retrying, refused or off."""
@@ -386,6 +407,7 @@ class App:
                 self.reporter,
                 self.housekeeper,
                 introductions=self.introductions,
+                post_questions=self.staff_group.post,
             )
             try:
                 await self.jobs.start()
@@ -435,6 +457,7 @@ class App:
             self.reporter,
             self.housekeeper,
             introductions=self.introductions,
+            post_questions=self.staff_group.post,
         )
         await self.jobs.start()
         try:

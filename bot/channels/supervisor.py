@@ -5,8 +5,9 @@ A start that raises :class:`bot.errors.ChannelUnavailable` (or anything unexpect
 again after 1 s, 2 s, 4 s … up to 5 minutes, each wait shortened by a random part of up to a
 quarter so that bots restarted together do not knock in step. :class:`bot.errors.ChannelRefused`
 (a token the platform refuses) ends the attempts: settings are read once, so only a restart
-with the setting fixed can change the answer. The log says each change once — down, up,
-refused — never each attempt.
+with the setting fixed can change the answer. A channel that was up and loses its platform
+(:meth:`Supervisor.lost`) counts as retrying until a probe answers again. The log says each
+change once — down, up, refused — never each attempt.
 
 :class:`Serving` is the view of the channels the outbox sends on: a channel known to be down
 is left out, so its messages wait queued instead of failing their attempts.
@@ -66,12 +67,16 @@ class Supervisor:
         name: str,
         start: Callable[[], Awaitable[None]],
         *,
+        probe: Callable[[], Awaitable[None]] | None = None,
         sleep: Sleep = asyncio.sleep,
         backoff: Backoff | None = None,
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self.name = name
         self.start = start
+        # A cheap call that proves the platform answers again after a channel that was up lost
+        # it (Telegram: getMe); the start itself when there is none.
+        self.probe = probe or start
         self.sleep = sleep
         self.backoff = backoff or Backoff()
         self.jitter = jitter
@@ -91,6 +96,35 @@ class Supervisor:
             self._task = asyncio.get_running_loop().create_task(
                 self._run(), name=f"start-{self.name}"
             )
+
+    def lost(self, error: Exception) -> None:
+        """The channel was up and its platform stopped answering (Telegram's polling failed):
+        it counts as retrying — said once — until :attr:`probe` gets an answer again. The
+        channel's own retries go on meanwhile (python-telegram-bot keeps polling)."""
+        if self.state is not State.UP or self._task is None:
+            return
+        self._down(error)
+        self._task = asyncio.get_running_loop().create_task(
+            self._recover(), name=f"recover-{self.name}"
+        )
+
+    async def _recover(self) -> None:
+        failures = 1
+        while True:
+            await self.sleep(self.backoff.wait(failures, self.jitter()))
+            try:
+                await self.probe()
+            except ChannelRefused as error:
+                self.state = State.REFUSED
+                log.error("%s: %s", self.name, error)
+                return
+            except Exception as error:
+                failures += 1
+                self._down(error)
+                continue
+            self.state = State.UP
+            log.info("%s: reached again", self.name)
+            return
 
     async def stop(self) -> None:
         """Stops trying (an attempt under way is cancelled; the channel cleans up after it)."""

@@ -37,7 +37,7 @@ from bot.errors import (
     TemporaryDeliveryError,
     Unreachable,
 )
-from bot.messages import Inbound, Kind, Option, Reply, address_id
+from bot.messages import GroupReply, Inbound, Kind, Option, Reply, address_id
 from bot.text import split_message
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,8 @@ MESSAGE_LIMIT = 4096
 CALLBACK_LIMIT = 64
 
 Handler = Callable[[Inbound], Awaitable[list[Reply]]]
+# Replies in the staff group to the bot's messages there (the answers go back to the group).
+GroupHandler = Callable[[GroupReply], Awaitable[list[Reply]]]
 JSON = dict[str, Any]
 REMOVE_KEYBOARD: JSON = {"remove_keyboard": True}
 
@@ -133,6 +135,29 @@ def to_inbound(update: Update, received_at: dtm.datetime) -> Inbound | None:
     return Inbound(kind=Kind.MEDIA, text=message.caption or "", **common)  # type: ignore[arg-type]
 
 
+def to_group_reply(
+    update: Update, received_at: dtm.datetime, chat_id: int | None
+) -> GroupReply | None:
+    """A text message in the staff group ``chat_id`` that replies to one of the bot's messages
+    (None for anything else: every other update from a group is dropped)."""
+    message = update.message
+    user = update.effective_user
+    if chat_id is None or message is None or user is None or message.chat.id != chat_id:
+        return None
+    replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    if replied is None or author is None or not author.is_bot or not message.text:
+        return None
+    return GroupReply(
+        chat=f"telegram:{chat_id}",
+        sender=f"telegram:{user.id}",
+        replied_to=str(replied.message_id),
+        text=message.text,
+        received_at=received_at,
+        provider_id=f"tg-{update.update_id}",
+    )
+
+
 def translate(error: TelegramError) -> DeliveryError:
     """Turns a python-telegram-bot error into the project's own."""
     if isinstance(error, Forbidden):
@@ -188,8 +213,13 @@ class TelegramChannel:
         webhook_secret: str | None = None,
         commands: Iterable[tuple[str, dict[str, str]]] = (),
         concurrency: int = 64,
+        staff_chat: int | None = None,
+        on_staff_reply: GroupHandler | None = None,
     ) -> None:
         self.handle = handle
+        # The staff group (STAFF_TELEGRAM_CHAT_ID): replies there to the bot's posts are staff's.
+        self.staff_chat = staff_chat
+        self.on_staff_reply = on_staff_reply
         self.clock = clock
         self.webhook = webhook
         self.webhook_url = webhook_url
@@ -213,6 +243,8 @@ class TelegramChannel:
         self.application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
+        # Told when polling loses the Bot API after the channel was up (the supervisor's lost).
+        self.on_lost: Callable[[Exception], None] | None = None
         self._phone_keyboard: set[int] = set()
         # Messages sent under a Reply.key, by (chat, key), so a later reply with the key edits
         # them in place.
@@ -248,7 +280,24 @@ class TelegramChannel:
                 allowed_updates=Update.ALL_TYPES,
             )
         if not self.webhook and self.application.updater is not None:
-            await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            await self.application.updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, error_callback=self._polling_failed
+            )
+
+    def _polling_failed(self, error: TelegramError) -> None:
+        """A getUpdates that failed while polling (python-telegram-bot tries again by itself):
+        told to whoever watches the channel, instead of a traceback each time."""
+        if self.on_lost is not None:
+            self.on_lost(start_error(error, self.base_url))
+        else:
+            log.warning("telegram: polling failed: %s", error.message)
+
+    async def ping(self) -> None:
+        """getMe: raises ChannelUnavailable or ChannelRefused unless the Bot API answers."""
+        try:
+            await self.application.bot.get_me()
+        except TelegramError as error:
+            raise start_error(error, self.base_url) from None
 
     async def _starting(self, steps: Awaitable[None]) -> None:
         """Runs start-up steps; on any failure (or cancellation) undoes what they opened and
@@ -308,6 +357,11 @@ class TelegramChannel:
                 await answering
 
     async def _reply(self, update: Update) -> None:
+        if self.on_staff_reply is not None:
+            staff = to_group_reply(update, self.clock.now(), self.staff_chat)
+            if staff is not None:
+                await self._staff_reply(staff)
+                return
         inbound = to_inbound(update, self.clock.now())
         if inbound is None:
             return
@@ -323,6 +377,16 @@ class TelegramChannel:
                     await self._deliver(chat_id, reply)
             except TelegramError as error:
                 log.warning("telegram: reply to %s failed: %s", inbound.address, error.message)
+                break
+
+    async def _staff_reply(self, reply: GroupReply) -> None:
+        """Hands a reply in the staff group over, and posts what comes back in the group."""
+        assert self.on_staff_reply is not None and self.staff_chat is not None
+        for answer in await self.on_staff_reply(reply):
+            try:
+                await self._deliver(self.staff_chat, answer)
+            except TelegramError as error:
+                log.warning("telegram: reply in the staff group failed: %s", error.message)
                 break
 
     async def _answer_query(self, query: CallbackQuery) -> None:

@@ -285,3 +285,46 @@ async def test_messages_for_a_channel_out_of_reach_wait_queued_and_go_once_it_an
 
     assert (0, "waiting for a channel this process serves (telegram)") == waiting
     assert ("Hello Ana", {"sent": 1}) == (message.text, counts)
+
+
+async def test_telegram_lost_after_it_was_up_is_retrying_until_it_answers_again(
+    tmp_path: Path, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The Bot API goes away while Telegram serves: /healthz says retrying (one warning, no
+    traceback per failed poll) and WhatsApp still answers; when the Bot API is back on its
+    port, the channel is up again and serves a member."""
+    port = closed_port()
+    async with FakeTwilioApi() as twilio:
+        settings = settings_for(tmp_path, f"http://127.0.0.1:{port}", twilio.url)
+        first = FakeBotApi(port=port)
+        await first.__aenter__()
+        again = FakeBotApi(port=port)
+        try:
+            async with (
+                App(settings, clock=clock, retry_sleep=quick) as app,
+                serving(app) as client,
+            ):
+                telegram = app.supervisors["telegram"]
+                await until(lambda: telegram.state is State.UP)
+                await first.__aexit__()
+                await until(lambda: telegram.state is State.RETRYING, timeout=30)
+                down = await states(client)
+                greeting, _ = await WhatsAppMember(twilio, client, PHONE).send("start", replies=2)
+
+                await again.__aenter__()
+                await until(lambda: telegram.state is State.UP, timeout=30)
+                up = await states(client)
+                hello, _ = await TelegramUser(again, ANA).send("/start", replies=2)
+        finally:
+            await again.__aexit__()
+
+    assert ({"telegram": "retrying", "whatsapp": "up"}, {"telegram": "up", "whatsapp": "up"}) == (
+        down,
+        up,
+    )
+    assert (greeting.body or "").startswith("Welcome to Diaspora Connect")
+    assert "Diaspora Connect" in hello.text
+    warnings = [line for line in logged(caplog) if line.startswith("telegram")]
+    assert 1 == len(warnings), warnings
+    assert warnings[0].startswith(f"telegram: cannot reach the Bot API at http://127.0.0.1:{port}")
+    assert [] == [record for record in caplog.records if record.exc_info]

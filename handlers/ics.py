@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import icalendar
-
 from bot.content.events import Event
 from bot.messages import Attachment
 
@@ -14,6 +12,8 @@ PRODUCT = "-//Diaspora Connect//Events//EN"
 
 def event_file(event: Event, language: str, default_language: str, now: datetime) -> Attachment:
     """One VEVENT: title and description in ``language``, times in UTC, venue and link."""
+    import icalendar  # 3 MB: loaded when a member first asks for a calendar file
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")

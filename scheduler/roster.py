@@ -21,8 +21,10 @@ from bot.content.audience import Audience
 from bot.store import Recipients
 from bot.zones import member_zone
 
-# Members read in one trip to the database during the first load.
-PAGE = 5_000
+# Members read in one trip to the database during the first load. A page's rows are garbage
+# once read, but the memory they took stays with the process: pages of 5,000 left 4 MB more
+# behind than pages of 2,000 (10,000 members), and loaded no faster.
+PAGE = 2_000
 _INDEXED = ("language", "country", "municipality", "sector", "zone")
 
 

@@ -1,6 +1,8 @@
 """Charts as PNG images (matplotlib's Agg backend, no display needed), for ``/stats``.
 
 Callers pass panels already labelled in the reader's language; this module only draws.
+matplotlib (with numpy, some 45 MB and half a second) is imported by :func:`png`, the first
+time a chart is drawn, never at start-up.
 """
 
 from __future__ import annotations
@@ -8,10 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 BLUE = "#1f5fa8"
 GREY = "#5f6b7a"
@@ -31,6 +29,10 @@ class Panel:
 
 def png(title: str, panels: Sequence[Panel]) -> bytes:
     """The panels two a row under ``title``, as a PNG image."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     rows = max(1, -(-len(panels) // 2))
     figure = Figure(figsize=(11, 4.2 * rows), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)

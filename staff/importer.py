@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from openpyxl import load_workbook
 
 from bot.content import Content
 from bot.countries import CountryIndex
@@ -76,6 +75,8 @@ def read_rows(path: Path, encoding: str | None = None) -> tuple[list[list[str]],
     """The file's rows as text (heading first) and the encoding it was read in."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook  # with numpy, 19 MB: only for a workbook
+
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]

@@ -2,18 +2,20 @@
 
 Telegram's link is a deep link (``t.me/<bot>?start=ev_<slug>``); WhatsApp has none, so its link
 opens a chat with the text ``EVENT <slug>`` typed in, which the bot reads as the same deep link.
+qrcode and Pillow load with the first poster.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import qrcode
-from PIL import Image, ImageDraw, ImageFont
-
 from bot.errors import DiasporaError
+
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 # Pixels a module, and the quiet zone in modules the QR standard asks for around the code.
 _BOX = 12
@@ -54,6 +56,10 @@ def whatsapp_link(number: str | None, slug: str) -> str:
 
 def poster(link: str, caption: str = "") -> bytes:
     """A PNG of the link's QR code, with the caption (the link, by default) printed below."""
+    # qrcode and Pillow are loaded by the first poster, not by every command that starts.
+    import qrcode
+    from PIL import Image, ImageDraw, ImageFont
+
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=_BOX, border=_BORDER
     )

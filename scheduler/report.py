@@ -33,6 +33,13 @@ async def outbox_status(store: Store, *, jobs: int = 15, errors: int = 10) -> li
             f" on {channel_of(row.address) if row.address else '?'}"
             for row in unknown
         ]
+        lines.append("  By job (`outbox resend --unknown --job JOB` sends them again: a possible")
+        lines.append("  duplicate rather than a miss):")
+        lines += [
+            f"  {job}: {states['unknown']}"
+            for job, states in by_job.items()
+            if states.get("unknown")
+        ]
     missed = await store.runs.missed(errors)
     if missed:
         lines += ["", "Missed — due while the bot was down for longer than the grace period:"]

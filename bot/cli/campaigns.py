@@ -62,12 +62,25 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "outbox",
         help="the outbox: messages by state, unknown ones, last errors",
         description="Show the outbox: messages by state and job, messages left unknown by a "
-        "crash (never resent), missed campaign occurrences, and the last errors.",
+        "crash (never resent unless staff choose to: resend --unknown), missed campaign "
+        "occurrences, and the last errors.",
     )
     outbox_what = outbox.add_subparsers(dest="what", required=True, metavar="WHAT")
     outbox_what.add_parser(
         "status", help="counts by state, unknown rows, last errors", description="Show the outbox."
     )
+    resend = outbox_what.add_parser(
+        "resend",
+        help="queue a job's unknown messages again (a possible duplicate over a miss)",
+        description="Queue again the messages of one job whose fate is unknown (the bot stopped "
+        "while sending them): members who did get one get it twice. Asks for confirmation "
+        "unless --yes; recorded in the audit log.",
+    )
+    resend.add_argument(
+        "--unknown", action="store_true", required=True, help="the unknown messages (required)"
+    )
+    resend.add_argument("--job", required=True, help="the job, e.g. broadcast:12 (outbox status)")
+    resend.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     sent = commands.add_parser(
         "broadcast",
         help="send one text to an audience through the outbox",
@@ -153,9 +166,47 @@ async def outbox(settings: Settings, args: argparse.Namespace) -> int:
                 await store.outbox.recover(common.now())
             finally:
                 lock.release()
+        if args.what == "resend":
+            return await _resend_unknown(store, args.job, args.yes)
         lines = await outbox_status(store)
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
+
+
+async def _resend_unknown(store: Store, job: str, yes: bool) -> int:
+    """``outbox resend --unknown --job JOB``: queues the job's unknown rows again, once staff
+    confirmed that a duplicate is better than a miss; audited."""
+    counts = await store.outbox.counts(job)
+    if not counts:
+        print(f"diaspora-bot outbox resend: error: no job {job!r} in the outbox", file=sys.stderr)
+        return 2
+    unknown = counts.get("unknown", 0)
+    if not unknown:
+        print(f"{job} has no message of unknown fate: nothing to resend.")
+        return 0
+    print(
+        f"{job}: {counted(unknown, 'message', 'messages')} of unknown fate (the bot stopped"
+        " while sending them). Some may have arrived: those members will get the message twice."
+    )
+    if not yes and not _confirm_resend(unknown):
+        print("Cancelled: nothing resent.")
+        return 1
+    now = common.now()
+    resent = await store.outbox.resend_unknown(job, now)
+    await store.audit.record(common.actor(), "outbox.resend", now, subject=job, unknown=resent)
+    print(
+        f"Queued {counted(resent, 'message', 'messages')} of {job} again: the running service"
+        " (`diaspora-bot run`) sends them; `diaspora-bot outbox status` shows progress."
+    )
+    return 0
+
+
+def _confirm_resend(count: int) -> bool:
+    try:
+        answer = input(f"Resend {counted(count, 'message', 'messages')}? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 async def broadcast(settings: Settings, args: argparse.Namespace) -> int:

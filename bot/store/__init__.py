@@ -18,7 +18,7 @@ from bot.store.inbox import Inbox, InboxRow
 from bot.store.matches import Match, Matches
 from bot.store.members import PROFILE_FIELDS, Address, Member, Members
 from bot.store.offers import Offer, Offers
-from bot.store.outbox import FINAL_STATES, STATES, Outbox, OutboxRow, Outgoing
+from bot.store.outbox import FINAL_STATES, STATES, JobCounts, Outbox, OutboxRow, Outgoing
 from bot.store.outcomes import FollowUp, Outcomes
 from bot.store.questions import Questions
 from bot.store.recipients import Reach, Recipients, Route
@@ -51,6 +51,7 @@ __all__ = [
     "Imports",
     "Inbox",
     "InboxRow",
+    "JobCounts",
     "Match",
     "Matches",
     "Member",

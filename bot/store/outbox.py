@@ -7,14 +7,16 @@ States::
        │  └────────┤ (temporary failure: back to queued with a later not_before)
        │           ├──> failed            (permanent, or out of attempts)
        │           └──> unknown           (the process died between sending and sent)
+       │                   └──> queued    (staff resend it: ``outbox resend --unknown``)
        ├──> needs_template  (WhatsApp member outside the 24-hour window, no template)
        ├──> skipped         (member stopped, or no reachable address)
        ├──> missed          (planned too late to be sent)
        └──> cancelled       (a broadcast was cancelled)
 
-A row is marked ``sending`` before the provider is called and ``sent`` after, so a crash in
-between leaves it ``sending``; at start-up such rows become ``unknown`` and are reported, never
-resent.
+A row is marked ``sending`` once its rate-limit turn has come, just before the provider is
+called, and ``sent`` as soon as the provider answers, so a crash in between leaves it
+``sending``; at start-up such rows become ``unknown`` and are reported, never resent — unless
+staff choose a possible duplicate over a miss (:meth:`Outbox.resend_unknown`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -96,6 +98,24 @@ class OutboxRow:
             error=row["error"],
             channels=tuple(row["channels"].split(",")) if row["channels"] else (),
         )
+
+
+@dataclass
+class JobCounts:
+    """One job's rows by state, when its first row was queued and its last one changed."""
+
+    job: str
+    kind: str
+    created_at: str
+    updated_at: str
+    states: dict[str, int] = field(default_factory=dict)
+
+    def count(self, state: str) -> int:
+        return self.states.get(state, 0)
+
+    @property
+    def total(self) -> int:
+        return sum(self.states.values())
 
 
 def _template_json(template: Template | None) -> str | None:
@@ -272,6 +292,37 @@ class Outbox:
             " resent', updated_at = ? WHERE state = 'sending'",
             (now.isoformat(),),
         )
+
+    async def resend_unknown(self, job: str, now: datetime) -> int:
+        """Queues a job's ``unknown`` rows again, to be sent now; returns how many.
+
+        Staff choose this knowing that a member whose message did arrive gets it twice.
+        """
+        return await self.db.execute(
+            "UPDATE outbox SET state = 'queued', not_before = ?1, updated_at = ?1,"
+            " error = 'resent by staff after an unknown outcome'"
+            " WHERE job = ?2 AND state = 'unknown'",
+            (now.isoformat(), job),
+        )
+
+    async def jobs(self, limit: int = 50) -> list[JobCounts]:
+        """Jobs with rows of unknown fate first (they need a person's decision), then the
+        latest activity first: each one's rows by state."""
+        rows = await self.db.fetchall(
+            "SELECT job, kind, state, count(*), min(created_at), latest FROM outbox JOIN"
+            " (SELECT job AS j, max(updated_at) AS latest, max(state = 'unknown') AS lost"
+            " FROM outbox GROUP BY job ORDER BY lost DESC, latest DESC, job LIMIT ?) ON j = job"
+            " GROUP BY job, state ORDER BY lost DESC, latest DESC, job",
+            (limit,),
+        )
+        found: dict[str, JobCounts] = {}
+        for job, kind, state, count, created_at, latest in rows:
+            counts = found.setdefault(
+                str(job), JobCounts(str(job), str(kind), str(created_at), str(latest))
+            )
+            counts.states[str(state)] = int(count)
+            counts.created_at = min(counts.created_at, str(created_at))
+        return list(found.values())
 
     async def cancel_job(self, job: str, now: datetime) -> int:
         """Cancels what is still queued of a job (a cancelled broadcast)."""

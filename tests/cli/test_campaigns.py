@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import os
 import shutil
@@ -15,11 +16,14 @@ import pytest
 
 from bot.cli import campaigns as console
 from bot.cli import main
+from bot.clock import SystemClock
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Outgoing, Store
+from scheduler.sender import Sender
 from scheduler.sendlock import SendLock
 from tests.conftest import ROOT, make_settings, whatsapp_settings
 from tests.fakes.bot_api import TOKEN, FakeBotApi
+from tests.fakes.channel import FakeChannel
 from tests.fakes.twilio_api import FakeTwilioApi
 from tests.hostile import laughs, within
 from tests.scheduler.conftest import add_member, write_campaign
@@ -416,3 +420,162 @@ async def test_broadcast_wait_reports_at_the_end_what_whatsapp_members_got(
             "Sent 1 (WhatsApp 1), failed 0, skipped 0 (stopped or no address), still queued 0.",
             "1 on WhatsApp got nothing: outside the 24-hour window, and no template.",
         ]
+
+
+# outbox resend --unknown: a possible duplicate rather than a miss, when staff say so.
+
+
+async def _crashed(path: Path) -> None:
+    """broadcast:1 to three members and broadcast:2 to one, all of whose rows a crash left
+    ``sending`` except broadcast:1's third, which went out."""
+    now = datetime.now(UTC)
+    async with Store(path) as store:
+        members = [await add_member(store, f"telegram:{n}", registered_at=now) for n in (1, 2, 3)]
+        await store.outbox.enqueue(
+            [Outgoing("broadcast:1", "broadcast", m, "News", now) for m in members]
+            + [Outgoing("broadcast:2", "broadcast", members[0], "More news", now)],
+            now,
+        )
+        await store.outbox.claim([(n, f"telegram:{n}") for n in (1, 2, 3)], now)
+        await store.outbox.claim([(4, "telegram:1")], now)
+        await store.outbox.record_sent([(3, "telegram-3")], now)
+
+
+async def _outbox(
+    path: Path,
+) -> tuple[dict[str, int], dict[str, int], list[tuple[str, str, str, str]]]:
+    async with Store(path) as store:
+        audit = [
+            (e.actor.split(":")[0], e.action, e.subject or "", str(e.detail))
+            for e in await store.audit.entries()
+        ]
+        return (
+            await store.outbox.counts("broadcast:1"),
+            await store.outbox.counts("broadcast:2"),
+            audit,
+        )
+
+
+def test_resend_unknown_queues_one_jobs_unknown_rows_again_once_confirmed_and_audits_it(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a crash, `outbox resend --unknown --job broadcast:1` says how many may arrive twice,
+    asks, queues that job's two unknown rows (not the sent one, not the other job's) and records
+    who did it; the sender then sends them."""
+    asyncio.run(_crashed(env))
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+
+    assert 0 == main(["outbox", "resend", "--unknown", "--job", "broadcast:1"])
+
+    out = capsys.readouterr().out
+    assert (
+        "broadcast:1: 2 messages of unknown fate (the bot stopped while sending them). Some may"
+        " have arrived: those members will get the message twice." in out
+    )
+    assert "Resend 2 messages? [y/N] Queued 2 messages of broadcast:1 again" in out
+    assert (
+        {"queued": 2, "sent": 1},
+        {"unknown": 1},
+        [("cli", "outbox.resend", "broadcast:1", "{'unknown': 2}")],
+    ) == asyncio.run(_outbox(env))
+
+    async def send() -> tuple[int, list[tuple[str, str]]]:
+        async with Store(env) as store:
+            telegram = FakeChannel("telegram")
+            report = await Sender(store, {"telegram": telegram}, SystemClock()).drain()
+            rows = await store.db.fetchall(
+                "SELECT state, error FROM outbox WHERE job = 'broadcast:1' ORDER BY id"
+            )
+            return report.sent, [(row[0], row[1] or "") for row in rows]
+
+    assert (2, [("sent", "")] * 3) == asyncio.run(send())
+
+
+@pytest.mark.parametrize("answer", ["n\n", "", "yes please\n"])
+def test_resend_unknown_does_nothing_unless_the_answer_is_yes(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    """No, no answer at all (stdin closed) or anything but y/yes: nothing resent, nothing
+    audited, exit 1."""
+    asyncio.run(_crashed(env))
+    monkeypatch.setattr("sys.stdin", io.StringIO(answer))
+
+    assert 1 == main(["outbox", "resend", "--unknown", "--job", "broadcast:1"])
+
+    assert "Cancelled: nothing resent." in capsys.readouterr().out
+    assert ({"unknown": 2, "sent": 1}, {"unknown": 1}, []) == asyncio.run(_outbox(env))
+
+
+def test_resend_unknown_with_yes_asks_nothing(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--yes (for scripts) resends without a question, and a second run finds nothing left."""
+    asyncio.run(_crashed(env))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+
+    assert 0 == main(["outbox", "resend", "--unknown", "--job", "broadcast:2", "--yes"])
+    assert "[y/N]" not in capsys.readouterr().out
+    assert 0 == main(["outbox", "resend", "--unknown", "--job", "broadcast:2", "--yes"])
+
+    assert "broadcast:2 has no message of unknown fate: nothing to resend." in (
+        capsys.readouterr().out
+    )
+    _, other, audit = asyncio.run(_outbox(env))
+    assert ({"queued": 1}, ["outbox.resend"]) == (other, [entry[1] for entry in audit])
+
+
+def test_resend_leaves_alone_rows_a_running_sender_has_in_flight(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """While the service sends, rows ``sending`` are its requests in flight, not a crash's:
+    there is nothing unknown to resend."""
+    asyncio.run(_crashed(env))
+    service = SendLock.of(env)
+    assert service.acquire()
+    try:
+        assert 0 == main(["outbox", "resend", "--unknown", "--job", "broadcast:1", "--yes"])
+    finally:
+        service.release()
+    assert "nothing to resend" in capsys.readouterr().out
+    assert ({"sending": 2, "sent": 1}, {"sending": 1}, []) == asyncio.run(_outbox(env))
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["--unknown", "--job", "broadcast:9"], "error: no job 'broadcast:9' in the outbox"),
+        (["--job", "broadcast:1"], "error: the following arguments are required: --unknown"),
+        (["--unknown"], "error: the following arguments are required: --job"),
+    ],
+)
+def test_resend_refuses_a_job_that_is_not_there_or_a_missing_option_in_one_line(
+    env: Path, capsys: pytest.CaptureFixture[str], args: list[str], error: str
+) -> None:
+    """A mistyped job or a missing option: one line on stderr, exit 2, nothing changed."""
+    asyncio.run(_crashed(env))
+    try:
+        code = main(["outbox", "resend", *args])
+    except SystemExit as exit_:
+        code = int(str(exit_.code))
+    err = capsys.readouterr().err
+    assert (2, 1) == (code, len(err.strip().splitlines())), err
+    assert error in err
+    counts, other, audit = asyncio.run(_outbox(env))
+    assert (0, 0, []) == (counts.get("queued", 0), other.get("queued", 0), audit)
+
+
+def test_outbox_status_counts_unknown_rows_per_job_and_says_how_to_resend_them(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After a crash, `outbox status` names each job with unknown rows and how many, beside the
+    command that resends them."""
+    asyncio.run(_crashed(env))
+    assert 0 == main(["outbox", "status"])
+    out = capsys.readouterr().out
+    assert "  unknown                 3" in out
+    assert (
+        "  By job (`outbox resend --unknown --job JOB` sends them again: a possible\n"
+        "  duplicate rather than a miss):\n"
+        "  broadcast:1: 2\n"
+        "  broadcast:2: 1\n"
+    ) in out

@@ -59,6 +59,10 @@ _LONG_QUESTION = 160
 _CONTROL_WORDS = {SKIP: "skip", BACK: "back", CANCEL: "cancel"}
 
 Menu = Callable[[Context], Awaitable[Question]]
+# Free text outside a flow (the wiring's: handlers.questions reads it as a question), and what
+# every message of a member sets off first (answers held by WhatsApp's window go out).
+Fallback = Callable[[Context, str], Awaitable[Go | None]]
+Arrival = Callable[[Context], Awaitable[None]]
 
 
 class Engine:
@@ -81,6 +85,8 @@ class Engine:
         phone_channels: frozenset[str] = frozenset(),
         staff_commands: Mapping[str, Restricted] | None = None,
         roles: Roles | None = None,
+        fallback: Fallback | None = None,
+        arrival: Arrival | None = None,
     ) -> None:
         self.store = store
         self.content = content
@@ -102,6 +108,8 @@ class Engine:
         # attempt is logged), like the names in hidden_commands.
         self.staff_commands = dict(staff_commands or {})
         self.roles = roles or Roles()
+        self.fallback = fallback
+        self.arrival = arrival
         self.keywords = choices.Keywords(content, commands)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -156,6 +164,8 @@ class Engine:
         )
         if linked:
             ctx.say(ctx.t("engine.linked"))
+        if self.arrival is not None and member is not None:
+            await self.arrival(ctx)
         await self._dispatch(ctx, conversation)
         if ctx.forget:
             await conversations.delete(inbound.address)
@@ -210,6 +220,16 @@ class Engine:
             elif inbound.kind is Kind.CHOICE:
                 # A button of a question that is over: say so rather than ignore the press.
                 ctx.say(ctx.t("engine.stale_button"))
+            elif inbound.kind is Kind.TEXT and self.fallback is not None and inbound.text.strip():
+                # Free text is never ignored: the fallback reads it (as a question); when it
+                # says nothing (a greeting), the menu answers.
+                said = len(ctx.notes)
+                taken = await self.fallback(ctx, inbound.text)
+                if isinstance(taken, Go):
+                    await self._start(ctx, conversation, taken)
+                    return
+                if len(ctx.notes) > said:
+                    return
             await self._show_menu(ctx, conversation)
             return
         flow = self.flows.get(conversation.flow or "")

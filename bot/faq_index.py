@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Mapping
 
 from bot import faq, lemmas
@@ -77,3 +78,15 @@ class FaqIndex:
                 log.exception("the FAQ's word forms could not be made; matching words as spelled")
                 return {}
         return _FORMS[key]
+
+
+# One index per content folder in use (the service has one; tests have several).
+_INDEXES: weakref.WeakKeyDictionary[Content, FaqIndex] = weakref.WeakKeyDictionary()
+
+
+def index_for(content: Content) -> FaqIndex:
+    """The service's index of a content folder's FAQ (made on first use, kept with it)."""
+    index = _INDEXES.get(content)
+    if index is None:
+        index = _INDEXES[content] = FaqIndex(content)
+    return index

@@ -48,6 +48,23 @@ class Inbound:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupReply:
+    """A reply, in a staff group, to one of the bot's messages there (Telegram).
+
+    ``sender`` is the address of who wrote it as the platform gives it (Telegram's own
+    ``from.id``, which proves who it is: a display name or a signature proves nothing);
+    ``replied_to`` is the id of the bot's message it replies to, in the group ``chat``.
+    """
+
+    chat: str
+    sender: str
+    replied_to: str
+    text: str
+    received_at: datetime
+    provider_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Option:
     """A choice offered to the member: a stable id (at most 40 ASCII bytes) and its label."""
 

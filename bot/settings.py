@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     staff_telegram_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     coordinator_telegram_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     staff_whatsapp_numbers: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # A Telegram group where members' new questions are posted; a reply to one by staff or a
+    # coordinator answers the member. Group ids are negative (-1001234567890).
+    staff_telegram_chat_id: int | None = None
     dashboard_password: SecretStr | None = None
     # Signs the dashboard's session cookies; unset, a random key per process (sign-ins end when
     # the bot restarts).
@@ -88,6 +91,7 @@ class Settings(BaseSettings):
         "dashboard_secret_key",
         "twilio_api_base_url",
         "public_base_url",
+        "staff_telegram_chat_id",
         mode="before",
     )
     @classmethod

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from bot.flow import Command, Flow, Shortcut
 from handlers import account, business, events, fellowship, introductions, offer, registration
 from handlers.menu import menu
+from handlers.questions import FLOW as QUESTION_FLOW
+from handlers.questions import arrival, ask, fallback
 
 FLOWS: Mapping[str, Flow] = {
     flow.name: flow
@@ -18,6 +20,7 @@ FLOWS: Mapping[str, Flow] = {
         account.DELETE_FLOW,
         events.FLOW,
         fellowship.FLOW,
+        QUESTION_FLOW,
         business.FLOW,
         offer.FLOW,
         introductions.FLOW,
@@ -37,6 +40,7 @@ COMMANDS: Mapping[str, Command] = {
     "events": events.events,
     "myevents": events.my_events,
     "fellowship": fellowship.fellowship,
+    "ask": ask,
     "business": business.business,
     "offer": offer.offer,
     "intro": introductions.intro,
@@ -60,6 +64,7 @@ MENU_COMMANDS = (
     "events",
     "myevents",
     "fellowship",
+    "ask",
     "offer",
     "business",
     "intro",
@@ -76,5 +81,7 @@ __all__ = [
     "FLOWS",
     "MENU_COMMANDS",
     "SHORTCUTS",
+    "arrival",
+    "fallback",
     "menu",
 ]

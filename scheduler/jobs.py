@@ -7,6 +7,7 @@
 | ``send-outbox`` | every 2 seconds | drains the outbox (in the background; one drain at a time) |
 | ``report-broadcasts`` | every 3 seconds | edits the progress of chat broadcasts, then reports |
 | ``housekeeping`` | daily | erases profiles past their retention, forgets old message ids |
+| ``post-questions`` | every 3 seconds | shows the staff group members' new questions |
 | ``introductions`` | every 10 minutes | expires unanswered proposals, queues follow-ups |
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -32,6 +34,7 @@ WATCH_JOB = "watch-content"
 SEND_JOB = "send-outbox"
 REPORT_JOB = "report-broadcasts"
 HOUSEKEEPING_JOB = "housekeeping"
+POST_QUESTIONS_JOB = "post-questions"
 INTRODUCTIONS_JOB = "introductions"
 
 
@@ -72,6 +75,11 @@ async def follow_introductions(introductions: Introductions, sender: Sender) -> 
         sender.kick()
 
 
+async def post_questions(post: Callable[[], Awaitable[int]]) -> None:
+    """Shows the staff group the members' new questions and follow-ups."""
+    await post()
+
+
 async def keep_house(housekeeper: Housekeeper) -> None:
     """Erases profiles past their retention and forgets old message ids."""
     await housekeeper.sweep()
@@ -86,12 +94,15 @@ class Jobs:
         sender: Sender,
         reporter: BroadcastReporter | None = None,
         housekeeper: Housekeeper | None = None,
+        post_questions: Callable[[], Awaitable[int]] | None = None,
         introductions: Introductions | None = None,
     ) -> None:
         self.planner = planner
         self.sender = sender
         self.reporter = reporter
         self.housekeeper = housekeeper
+        # Posts members' questions to the staff group (staff.questions.StaffGroup.post).
+        self.post_questions = post_questions
         self.introductions = introductions
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
@@ -149,6 +160,14 @@ class Jobs:
                 args=(self.introductions, self.sender),
                 id=INTRODUCTIONS_JOB,
                 next_run_time=datetime.now(UTC) + timedelta(minutes=1),
+                **options,
+            )
+        if self.post_questions is not None:
+            self.scheduler.add_job(
+                post_questions,
+                IntervalTrigger(seconds=3),
+                args=(self.post_questions,),
+                id=POST_QUESTIONS_JOB,
                 **options,
             )
         self.scheduler.start()

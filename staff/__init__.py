@@ -8,12 +8,15 @@ from collections.abc import Mapping
 
 from bot.flow import Flow
 from bot.roles import COORDINATOR, STAFF, Restricted
-from staff import broadcast, commands
+from staff import broadcast, commands, questions
 
-FLOWS: Mapping[str, Flow] = {broadcast.FLOW.name: broadcast.FLOW}
+FLOWS: Mapping[str, Flow] = {
+    broadcast.FLOW.name: broadcast.FLOW,
+    questions.FLOW.name: questions.FLOW,
+}
 
 # Staff commands: unknown to anyone who is not staff, and their attempts are logged.
-STAFF_COMMANDS = frozenset({"broadcast", "stats", "signups", "export"})
+STAFF_COMMANDS = frozenset({"broadcast", "stats", "signups", "export", "questions"})
 
 # What each staff command runs and who may run it (staff can do everything coordinators can).
 STAFF_HANDLERS: Mapping[str, Restricted] = {
@@ -21,6 +24,7 @@ STAFF_HANDLERS: Mapping[str, Restricted] = {
     "stats": Restricted(commands.stats, COORDINATOR),
     "signups": Restricted(commands.signups, COORDINATOR),
     "export": Restricted(commands.export_files, COORDINATOR),
+    "questions": Restricted(questions.questions, COORDINATOR),
 }
 
 __all__ = ["FLOWS", "STAFF_COMMANDS", "STAFF_HANDLERS"]

@@ -95,6 +95,15 @@ def html(report: MappingReport, content: Content, language: str) -> str:
         f'<p class="note">{escape(t(language, "report.skills_note", threshold=report.threshold))}'
         f"</p>{skills_chart}<table>{skills}</table></section>"
     )
+    if report.businesses:
+        parts = [
+            f"<h2>{escape(t(language, 'report.businesses'))}</h2>"
+            f'<p class="note">{escape(t(language, "report.businesses_note"))}</p>'
+        ]
+        for kind, table in report.businesses:
+            heading = t(language, f"report.business_tables.{kind}_{table.name}")
+            parts.append(_table_html(table, heading, content, language, "h3"))
+        sections.append(f"<section>{''.join(parts)}</section>")
     method = t(
         language,
         "report.method",
@@ -148,6 +157,12 @@ def xlsx(report: MappingReport, content: Content, language: str) -> bytes:
     _append(skills, stats.title(content, language, "skills"), "")
     for term, count in report.skills:
         _append(skills, term, count)
+    if report.businesses:
+        businesses = sheet(t(language, "report.businesses"))
+        for kind, table in report.businesses:
+            heading = t(language, f"report.business_tables.{kind}_{table.name}")
+            _fill(businesses, table, heading, content, language)
+            _append(businesses)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -48,6 +48,14 @@ YEARS_ABROAD = (
     ("30+", 30, None),
 )
 SKILL_TERMS = 30
+# Local businesses' requests for help, and those introduced to a member who offered help, by
+# the business's municipality and sector: (what is counted, by what), in report order.
+BUSINESS_TABLES = (
+    ("requests", "municipality"),
+    ("requests", "sector"),
+    ("introduced", "municipality"),
+    ("introduced", "sector"),
+)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # Words too common in skills texts (English and Montenegrin) to say anything about a skill.
 _STOP_WORDS = frozenset(
@@ -90,6 +98,8 @@ class Statistics:
     # linked to a registered member who proved the same phone number.
     imported: int = 0
     imported_linked: int = 0
+    # "requests.municipality" … (see BUSINESS_TABLES) → {value: businesses}, NOT_GIVEN for none.
+    businesses: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
     def dimension(self, name: str) -> Mapping[str, int]:
         return self.dimensions.get(name, {})
@@ -168,9 +178,19 @@ async def collect(
         skills=tuple(skill_terms(await stats.skills(), limit=skill_terms_limit)),
         rsvps=tuple(await stats.rsvps()),
         applications=await stats.applications(),
+        businesses=await _businesses(store),
         imported=imported,
         imported_linked=imported_linked,
     )
+
+
+async def _businesses(store: Store) -> dict[str, dict[str, int]]:
+    """Requests and introduced requests by the business's municipality and by its sector."""
+    found: dict[str, dict[str, int]] = {}
+    for by in ("municipality", "sector"):
+        for kind, counts in (await store.outcomes.by_business_field(by)).items():
+            found[f"{kind}.{by}"] = _ranked(counts)
+    return found
 
 
 def _ranked(counts: Mapping[str | None, int] | Mapping[str, int]) -> dict[str, int]:
@@ -330,6 +350,8 @@ class MappingReport:
     cities: tuple[Table, ...]
     skills: tuple[tuple[str, int], ...]
     threshold: int = THRESHOLD
+    # (what is counted, its table by municipality or sector): see BUSINESS_TABLES.
+    businesses: tuple[tuple[str, Table], ...] = ()
 
     def table(self, name: str) -> Table:
         return next(table for table in self.tables if table.name == name)
@@ -371,8 +393,21 @@ def mapping_report(statistics: Statistics, *, threshold: int = THRESHOLD) -> Map
             )
         )
     skills = tuple((term, count) for term, count in statistics.skills if count >= threshold)
+    businesses = []
+    for kind, by in BUSINESS_TABLES:
+        # A business counts in one cell of each table, so its total is known: both steps apply.
+        counts = statistics.businesses.get(f"{kind}.{by}", {})
+        total = sum(counts.values())
+        shown = str(total) if total >= threshold or total == 0 else "<" + str(threshold)
+        businesses.append((kind, _table(by, counts, shown, partition=True, threshold=threshold)))
     return MappingReport(
-        statistics.at, published, tuple(tables), tuple(city_tables), skills, threshold
+        statistics.at,
+        published,
+        tuple(tables),
+        tuple(city_tables),
+        skills,
+        threshold,
+        tuple(businesses),
     )
 
 

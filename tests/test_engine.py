@@ -176,9 +176,10 @@ async def test_typed_cancel_works_like_the_button(chat: Chat) -> None:
     ] == chat.replies()
 
 
-@pytest.mark.parametrize("typed", ["hello", "What is this?", "2015"])
-async def test_outside_a_flow_any_text_gets_the_menu(chat: Chat, typed: str) -> None:
-    """With no question open, whatever is typed is answered with the menu."""
+@pytest.mark.parametrize("typed", ["hello", "Dobar dan", "thanks!", "👍"])
+async def test_outside_a_flow_a_greeting_gets_the_menu(chat: Chat, typed: str) -> None:
+    """With no question open, a greeting, a thank-you or an emoji is answered with the menu
+    (any other text is a question: tests/handlers/test_questions.py)."""
     await chat.send(typed)
 
     assert [MENU] == chat.replies()

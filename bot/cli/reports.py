@@ -18,7 +18,7 @@ from bot.settings import Settings
 from bot.store import MemberQuery, Store
 from bot.store.rsvps import STATUSES as RSVP_STATUSES
 from bot.zones import zone
-from staff import export, report
+from staff import business_stats, export, report
 from staff import stats as figures
 from staff.words import Words
 
@@ -93,6 +93,7 @@ async def show_stats(settings: Settings, args: argparse.Namespace) -> int:
     now = common.now()
     async with Store(settings.database_path) as store:
         counted = await figures.collect(store, now)
+        funnel = await business_stats.funnel(store)
         today = now.astimezone(zone(settings.timezone)).date()
         week = await store.directory.count(MemberQuery(registered_from=today - timedelta(days=6)))
         month = await store.directory.count(MemberQuery(registered_from=today - timedelta(days=29)))
@@ -100,10 +101,25 @@ async def show_stats(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         data = dataclasses.asdict(counted)
         data["at"] = words.machine(counted.at)
+        data["business_funnel"] = funnel
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    print("\n".join(stats_lines(counted, words, week=week, month=month)))
+    lines = stats_lines(counted, words, week=week, month=month)
+    print("\n".join([*lines, *business_lines(counted, funnel, words)]))
     return 0
+
+
+def business_lines(counted: figures.Statistics, funnel: dict[str, int], words: Words) -> list[str]:
+    """Local businesses in ``stats``: the funnel, then requests by municipality and sector."""
+    lines = ["", words.text("staff.stats_businesses")]
+    lines += [f"  {words.text(f'funnel.{step}'):<32} {funnel[step]:>6}" for step in funnel]
+    for by in ("municipality", "sector"):
+        lines += ["", words.text(f"report.business_tables.requests_{by}")]
+        lines += [
+            f"  {figures.label(words.content, words.language, by, key):<32} {count:>6}"
+            for key, count in counted.businesses.get(f"requests.{by}", {}).items()
+        ]
+    return lines
 
 
 def stats_lines(counted: figures.Statistics, words: Words, *, week: int, month: int) -> list[str]:

@@ -33,6 +33,8 @@ ENDED = "ended"
 STATUSES = (PROPOSED, INTRODUCED, DECLINED, EXPIRED, WITHDRAWN, ENDED)
 # A match that takes some of the member's time: proposed or introduced.
 ACTIVE = (PROPOSED, INTRODUCED)
+# The state each closing state may be reached from.
+_CLOSES_FROM = {EXPIRED: PROPOSED, WITHDRAWN: PROPOSED, ENDED: INTRODUCED}
 ACCEPTED = "accepted"
 BUSINESS = "business"
 MEMBER = "member"
@@ -262,18 +264,18 @@ class Matches:
         *,
         actor: str,
         reason: str,
-        only_from: tuple[str, ...] = (PROPOSED,),
     ) -> Match | None:
-        """Moves a match to ``status`` (expired, withdrawn, ended) with the reason, if it is in
-        one of ``only_from``; None otherwise."""
-        if status not in (EXPIRED, WITHDRAWN, ENDED):
+        """Moves a proposal to expired or withdrawn, or an introduction to ended, with the
+        reason; None when the match is not in the state that allows it."""
+        before = _CLOSES_FROM.get(status)
+        if before is None:
             raise ValueError(f"a match cannot be closed as {status}")
         at = now.isoformat()
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE matches SET status = ?, closed_at = ?, reason = ?, updated_at = ?"
-                " WHERE id = ? AND status IN (SELECT value FROM json_each(?))",
-                (status, at, reason, at, match_id, json.dumps(list(only_from))),
+                " WHERE id = ? AND status = ?",
+                (status, at, reason, at, match_id, before),
             )
             if cursor.rowcount == 0:
                 return None

@@ -237,6 +237,7 @@ async def test_mydata_shows_everything_as_text_and_as_a_json_file(chat: Chat) ->
         "introductions",
         "member",
         "offer",
+        "questions",
         "rsvps",
     ] == sorted(data)
     member = data["member"]

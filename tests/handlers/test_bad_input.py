@@ -102,11 +102,12 @@ async def test_a_message_with_no_text_outside_a_flow_gets_the_menu(chat: Chat) -
     assert [MENU] == chat.replies()
 
 
-async def test_a_5000_character_text_outside_a_flow_gets_the_menu(chat: Chat) -> None:
-    """A very long text with no question open is answered with the menu, not echoed."""
+async def test_a_5000_character_text_outside_a_flow_is_refused_as_too_long(chat: Chat) -> None:
+    """A very long text with no question open is not a question the team can take: the
+    member is told the limit, and it is not echoed."""
     await chat.send("blah " * 1000)
 
-    assert [MENU] == chat.replies()
+    assert ["That is a long message: please keep it under 3000 characters."] == chat.replies()
 
 
 @pytest.mark.parametrize(

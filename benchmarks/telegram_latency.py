@@ -28,9 +28,7 @@ from dataclasses import dataclass
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
-from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
-
+from benchmarks import _echo as echo
 from benchmarks._measure import Load, children_cpu, load_of, load_table, ms, percentile, spawned
 from bot.app import App
 from bot.settings import Settings
@@ -64,26 +62,12 @@ def settings_for(token: str, base_url: str, folder: Path) -> Settings:
 # The bot processes.
 
 
-async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.message is not None and update.message.text is not None
-    await update.message.reply_text(update.message.text)
-
-
 async def _serve(
     kind: str, token: str, base_url: str, folder: Path, ready: Event, stop: Event
 ) -> None:
     """Runs one bot, long polling ``base_url``, from ``ready`` until ``stop`` is set."""
     if kind == "echo":
-        application = Application.builder().token(token).base_url(base_url).build()
-        application.add_handler(MessageHandler(filters.TEXT, _echo))
-        async with application:
-            assert application.updater is not None
-            await application.start()
-            await application.updater.start_polling()
-            ready.set()
-            await asyncio.to_thread(stop.wait)
-            await application.updater.stop()
-            await application.stop()
+        await echo.serve(token, base_url, ready.set, asyncio.to_thread(stop.wait))
         return
     async with App(settings_for(token, base_url, folder)) as app:
         assert app.telegram is not None

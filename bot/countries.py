@@ -21,6 +21,23 @@ from bot.text import fold
 # Montenegrin country names are not in iso-codes; Bosnian and Croatian use the same ijekavian
 # forms ("Njemačka"), Serbian Latin the ekavian ones that many members type too.
 _NAME_LOCALES = {"cnr": ("bs", "hr", "sr@latin")}
+# Where those catalogues give the Croatian word, or a formal name no one says, the name
+# Montenegrins use (the index knows them as typed names too).
+_OWN_NAMES = {
+    "cnr": {
+        "AM": "Jermenija",
+        "CH": "Švajcarska",
+        "IR": "Iran",
+        "KP": "Sjeverna Koreja",
+        "KR": "Južna Koreja",
+        "MD": "Moldavija",
+        "NL": "Holandija",
+        "RU": "Rusija",
+        "SY": "Sirija",
+        "TZ": "Tanzanija",
+        "VE": "Venecuela",
+    }
+}
 _MO_MAGIC = 0x950412DE
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _ALPHA_2 = re.compile(r'"alpha_2":\s*"([a-z]{2})"')
@@ -73,6 +90,8 @@ def country_name(code: str, language: str) -> str:
     if country is None:
         return code
     english = getattr(country, "common_name", None) or country.name
+    if code in _OWN_NAMES.get(language, {}):
+        return _OWN_NAMES[language][code]
     for locale in _NAME_LOCALES.get(language, (language,)):
         translated = _translation(locale).gettext(country.name)
         if translated != country.name:
@@ -130,7 +149,8 @@ class CountryIndex:
     every index in the process."""
 
     def __init__(self, aliases: dict[str, str] | None = None) -> None:
-        self._aliases = {fold(alias): code for alias, code in (aliases or {}).items()}
+        own = {fold(name): code for names in _OWN_NAMES.values() for code, name in names.items()}
+        self._aliases = own | {fold(alias): code for alias, code in (aliases or {}).items()}
         self._choices: list[str] | None = None
         self._lock = threading.Lock()
 

@@ -29,21 +29,22 @@ async def start(ctx: Context, payload: str) -> Go | None:
     member's offer of help.
     """
     member = ctx.member
-    if registration.in_progress(ctx):
-        ctx.say(ctx.t("registration.continue"))
-        return None
     link = payload if _PAYLOAD.match(payload) else ""
     if member is not None and member.stopped_at:
+        # Whatever else is open: /start is how a member turns announcements back on.
         await ctx.store.members.update(member.id, ctx.now(), stopped_at=None)
         member.stopped_at = None
         ctx.say(ctx.t("stop.resumed"))
         if not link:
             return None
+    if registration.in_progress(ctx):
+        ctx.say(ctx.t("registration.continue"))
+        return None
     if link == business.LINK:
         # A local business, not a member of the diaspora: a greeting of its own.
         return await business.open_link(ctx)
     if member is None:
-        ctx.say(ctx.t("start.greeting"))
+        ctx.say(labels.before_language(ctx, "start.greeting"))
     if link == offer.LINK:
         return await offer.open_link(ctx)
     if link.startswith(events.LINK_PREFIX):
@@ -96,11 +97,16 @@ async def mydata(ctx: Context, payload: str) -> Go | None:
         await _guest_data(ctx)
         return None
     data = await ctx.store.personal_data(member.id)
+    # Answers of a registration under way are held too (with the conversation): shown apart,
+    # since the profile does not hold them until the member confirms.
+    given = registration.unsaved(ctx)
+    pending = ["", ctx.t("mydata.unsaved"), labels.profile_text(ctx, given)] if given else []
     text = "\n".join(
         [
             ctx.t("mydata.heading"),
             "",
             labels.profile_text(ctx, member.profile()),
+            *pending,
             "",
             ctx.t(
                 "mydata.record",
@@ -183,6 +189,7 @@ async def ask_delete(ctx: Context) -> Question:
     return Question(
         ctx.t("delete.confirm" if ctx.member is not None else "delete.confirm_guest"),
         options=[Option(YES, ctx.t("delete.yes")), Option(NO, ctx.t("delete.no"))],
+        aliases=labels.yes_no(ctx, YES, NO),
         back=False,
         cancel=False,
     )

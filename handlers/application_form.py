@@ -28,7 +28,11 @@ from handlers.fellowship_states import (
 from handlers.programmes import chosen_programme
 
 ANY_HOST = "any"
+# How long a member could take part is a number of months within the programme's duration
+# ("3" … "6"); applications filed before held one of these ranges, still labelled.
 DURATIONS = ("up_to_1", "1_to_3", "3_to_6", "6_to_12")
+# At most this many numbers of months are offered (evenly spread over a long programme).
+MOST_DURATIONS = 12
 START_MONTHS = 12
 FIELD_LIMIT = 100
 MOTIVATION_SHORTEST = 20
@@ -85,15 +89,35 @@ async def got_host_kind(ctx: Context, answer: Answer) -> str | Retry:
     return ASK_DURATION
 
 
+def _durations(ctx: Context) -> tuple[str, ...]:
+    """The numbers of months within the programme's duration ("3" … "6" for 3 to 6 months)."""
+    programme = chosen_programme(ctx)
+    if programme is None:
+        return ()
+    shortest, longest = programme.duration_months
+    step = max(1, -(-(longest - shortest) // (MOST_DURATIONS - 1)))
+    months = [*range(shortest, longest + 1, step)]
+    if months[-1] != longest:
+        months.append(longest)
+    return tuple(str(count) for count in months)
+
+
+def _duration_text(ctx: Context, code: str) -> str:
+    """``4 months`` (a code of older applications: its range, ``3–6 months``)."""
+    if code.isdigit():
+        return ctx.t("fellowship.month_count", count=int(code))
+    return ctx.t(f"fellowship.durations.{code}")
+
+
 async def ask_duration(ctx: Context) -> Question:
-    """Asks how long the member could take part."""
-    options = [Option(code, ctx.t(f"fellowship.durations.{code}")) for code in DURATIONS]
+    """Asks how long the member could take part, within the programme's duration."""
+    options = [Option(code, _duration_text(ctx, code)) for code in _durations(ctx)]
     return Question(ctx.t("fellowship.ask_duration"), options=options, columns=2)
 
 
 async def got_duration(ctx: Context, answer: Answer) -> str | Retry:
     """Stores how long, and asks from when."""
-    if answer.choice not in DURATIONS:
+    if answer.choice not in _durations(ctx):
         return Retry(ctx.t("registration.pick_from_list"))
     ctx.answers["duration"] = answer.choice
     return ASK_START
@@ -185,7 +209,7 @@ def _value(ctx: Context, name: str, value: Any) -> str:
     if name == "host_kind":
         return ctx.t("fellowship.any_host" if value == ANY_HOST else f"host_kinds.{value}")
     if name == "duration":
-        return ctx.t(f"fellowship.durations.{value}")
+        return _duration_text(ctx, str(value))
     if name == "available_from" and _MONTH.match(str(value)):
         year, month = str(value).split("-")
         return dates.month_year(ctx.content, ctx.language, int(year), int(month))

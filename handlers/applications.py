@@ -12,7 +12,7 @@ from bot.flow import END, Answer, Context, Question, Retry
 from bot.messages import Option
 from bot.store import Application
 from bot.store.fellowship import WITHDRAWN
-from handlers import dates
+from handlers import dates, labels
 from handlers.fellowship_states import ASK_PROGRAMME, ASK_WITHDRAW
 from handlers.programmes import member_applications, open_programmes, status_text, title_of
 
@@ -81,6 +81,7 @@ async def ask_withdraw(ctx: Context) -> Question:
             Option(WITHDRAW, ctx.t("fellowship.withdraw_yes")),
             Option(KEEP, ctx.t("fellowship.withdraw_no")),
         ],
+        aliases=labels.yes_no(ctx, WITHDRAW, KEEP),
     )
 
 

@@ -19,7 +19,8 @@ DECLINE = "decline"
 async def ask_language(ctx: Context) -> Question:
     """Asks which language the member wants to use."""
     options = labels.language_options(ctx)
-    return Question(ctx.t("registration.ask_language"), options=options, back=False, columns=2)
+    text = labels.before_language(ctx, "registration.ask_language")
+    return Question(text, options=options, back=False, columns=2)
 
 
 async def got_language(ctx: Context, answer: Answer) -> str | Retry:
@@ -39,6 +40,7 @@ async def ask_consent(ctx: Context) -> Question:
     return Question(
         ctx.t("consent.text", version=ctx.settings.consent_version),
         options=[Option(AGREE, ctx.t("consent.agree")), Option(DECLINE, ctx.t("consent.decline"))],
+        aliases=labels.yes_no(ctx, AGREE, DECLINE),
     )
 
 

@@ -21,6 +21,7 @@ async def ask_contact(ctx: Context) -> Question:
     return Question(
         ctx.t("registration.ask_contact"),
         options=[Option(channel, ctx.t(f"channels.{channel}")) for channel in labels.CHANNELS],
+        aliases={"email": labels.words(ctx, "email")},
     )
 
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel import UnknownLocaleError
+from babel.dates import get_timezone_location
+
 from bot.content import Content
 from bot.zones import zone
 
@@ -66,6 +69,11 @@ def same_clock(first: str, second: str, moment: datetime) -> bool:
     return moment.astimezone(zone(first)).utcoffset() == moment.astimezone(zone(second)).utcoffset()
 
 
-def zone_label(zone_name: str) -> str:
-    """A zone as people name it: ``America/New_York`` is ``New York``."""
-    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
+def zone_label(zone_name: str, language: str) -> str:
+    """A zone as people name it in ``language`` (its city, from the Unicode CLDR through
+    Babel): ``America/New_York`` is "New York", in Montenegrin "Njujork"; a zone or language
+    CLDR does not know reads as its own city part ("New York")."""
+    try:
+        return str(get_timezone_location(zone_name, locale=language, return_city=True))
+    except (LookupError, UnknownLocaleError, ValueError):
+        return zone_name.rsplit("/", 1)[-1].replace("_", " ")

@@ -16,7 +16,7 @@ from bot.messages import Option
 from bot.store import Outgoing, Rsvp
 from bot.store.rsvps import GOING, MAYBE, NOT_GOING, WAITLISTED, Outcome
 from bot.zones import member_zone
-from handlers import dates, ics, registration
+from handlers import dates, ics, labels, registration
 
 ASK_EVENT = "ask_event"
 ASK_RSVP = "ask_rsvp"
@@ -28,8 +28,9 @@ ALL_EVENTS = "all"
 WITHDRAW = "withdraw"
 MAX_GUESTS = 4
 LINK_PREFIX = "ev_"
-# Guests as options, "+1" … "+4" first, so that a typed number means that many guests on
-# channels that number the options; "just me" comes last.
+# Guests as options: "just me" first, as members look for it, then "+1" … "+4". A typed number
+# picks from the numbered list like on every other question (WhatsApp shows the numbers); a
+# typed 0, on no list, means just me.
 _GUEST = "guests:"
 
 
@@ -81,8 +82,16 @@ def _when(ctx: Context, event: Event) -> list[str]:
         own = member_zone(member.timezone, member.country, home)
         if not dates.same_clock(own, home, event.starts_at):
             local = dates.span_text(ctx.content, ctx.language, event.starts_at, event.ends_at, own)
-            lines.append(ctx.t("events.when_yours", when=local, zone=dates.zone_label(own)))
+            zone_name = dates.zone_label(own, ctx.language)
+            lines.append(ctx.t("events.when_yours", when=local, zone=zone_name))
     return lines
+
+
+def _where(ctx: Context, event: Event) -> str:
+    """Where the event is, in the member's language: the venue and city, or online."""
+    if event.online:
+        return ctx.t("events.where_online")
+    return ctx.t("events.where", place=event.place(ctx.language, ctx.settings.default_language))
 
 
 async def _mine(ctx: Context) -> dict[str, Rsvp]:
@@ -152,7 +161,7 @@ async def ask_event(ctx: Context) -> Question:
     lines = [ctx.t("events.heading")]
     for event in coming:
         lines += ["", f"🗓 {_title(ctx, event)}", *_when(ctx, event)]
-        lines.append(ctx.t("events.where", venue=event.venue, city=event.city))
+        lines.append(_where(ctx, event))
     options = [Option(event.slug, _title(ctx, event)) for event in coming]
     if await _mine(ctx):
         options.append(Option(MY_EVENTS, ctx.t("events.mine")))
@@ -179,7 +188,7 @@ async def ask_rsvp(ctx: Context) -> Question:
         "",
         event.text("description", ctx.language, ctx.settings.default_language),
     ]
-    lines += ["", *_when(ctx, event), ctx.t("events.where", venue=event.venue, city=event.city)]
+    lines += ["", *_when(ctx, event), _where(ctx, event)]
     if event.online_url:
         lines.append(ctx.t("events.online", url=event.online_url))
     if event.capacity is not None:
@@ -207,7 +216,14 @@ async def ask_rsvp(ctx: Context) -> Question:
     ]
     if rsvp is not None:
         options.append(Option(WITHDRAW, ctx.t("events.withdraw")))
-    return Question("\n".join([*lines, "", ctx.t("events.ask_rsvp")]), options=options)
+    aliases = {
+        GOING: labels.words(ctx, "going"),
+        MAYBE: labels.words(ctx, "maybe"),
+        NOT_GOING: labels.words(ctx, "not_going"),
+    }
+    return Question(
+        "\n".join([*lines, "", ctx.t("events.ask_rsvp")]), options=options, aliases=aliases
+    )
 
 
 async def got_rsvp(ctx: Context, answer: Answer) -> str | Retry | Go:
@@ -222,10 +238,11 @@ async def got_rsvp(ctx: Context, answer: Answer) -> str | Retry | Go:
         return Retry(ctx.t("registration.pick_from_list"))
     if not registration.has_minimum(ctx.member):
         ctx.say(ctx.t("events.register_first", title=_title(ctx, event)))
-        state = ASK_GUESTS if answer.choice == GOING else ASK_RSVP
+        state = ASK_GUESTS if answer.choice == GOING and not event.online else ASK_RSVP
         return registration.minimal(ctx, Go(FLOW.name, state, {"event": event.slug}))
     if answer.choice == GOING:
-        return ASK_GUESTS
+        # Guests take seats; an online event has none, so nobody is asked about guests.
+        return await _going(ctx, event, 0) if event.online else ASK_GUESTS
     assert ctx.member is not None
     now = ctx.now()
     if answer.choice == WITHDRAW:
@@ -243,12 +260,12 @@ async def got_rsvp(ctx: Context, answer: Answer) -> str | Retry | Go:
 
 
 async def ask_guests(ctx: Context) -> Question:
-    """Asks how many guests come along."""
-    options = [
+    """Asks how many guests come along: "just me" first, then +1 … +4."""
+    options = [Option(f"{_GUEST}0", ctx.t("events.just_me"))]
+    options += [
         Option(f"{_GUEST}{count}", ctx.t("events.guests_count", count=count))
         for count in range(1, MAX_GUESTS + 1)
     ]
-    options.append(Option(f"{_GUEST}0", ctx.t("events.just_me")))
     return Question(ctx.t("events.ask_guests", most=MAX_GUESTS), options=options, columns=2)
 
 
@@ -270,6 +287,12 @@ async def got_guests(ctx: Context, answer: Answer) -> str | Retry:
     guests = _guests(answer)
     if guests is None or guests > MAX_GUESTS:
         return Retry(ctx.t("events.invalid_guests", most=MAX_GUESTS))
+    return await _going(ctx, event, guests)
+
+
+async def _going(ctx: Context, event: Event, guests: int) -> str | Retry:
+    """Records "going" with ``guests`` (or a place on the waitlist) and sends a calendar
+    file."""
     if ctx.member is None:
         ctx.say(ctx.t("registration.consent_missing"))
         return END

@@ -21,7 +21,7 @@ from bot.flow import END, Answer, Context, Flow, Go, Question, Retry, State
 from bot.messages import Option
 from bot.store import Application, Member, Outgoing
 from bot.store.fellowship import WITHDRAWN
-from handlers import application_form, applications, changes, registration
+from handlers import application_form, applications, changes, labels, registration
 from handlers.applications import WITHDRAW
 from handlers.fellowship_states import (
     ASK_APPLICATION,
@@ -168,7 +168,8 @@ async def ask_confirm(ctx: Context) -> Question:
     text = "\n".join([ctx.t("fellowship.summary_heading", title=title), "", given])
     options = [Option(SUBMIT, ctx.t("fellowship.submit"))]
     options += changes.change_options(ctx, FIELD_STATES, "application_fields")
-    return Question(text, options=options, back=False, columns=2)
+    aliases = {SUBMIT: labels.words(ctx, "yes")}
+    return Question(text, options=options, back=False, columns=2, aliases=aliases)
 
 
 async def got_confirm(ctx: Context, answer: Answer) -> str | Retry:

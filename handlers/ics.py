@@ -26,7 +26,7 @@ def event_file(event: Event, language: str, default_language: str, now: datetime
     entry.add("dtend", event.ends_at.astimezone(UTC))
     entry.add("summary", event.text("title", language, default_language))
     entry.add("description", event.text("description", language, default_language))
-    entry.add("location", f"{event.venue}, {event.city}")
+    entry.add("location", event.place(language, default_language) or event.online_url or "")
     if event.online_url:
         entry.add("url", event.online_url)
     calendar.add_component(entry)

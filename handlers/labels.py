@@ -4,12 +4,47 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.choices import words as locale_words
 from bot.countries import country_name
 from bot.flow import Context
 from bot.messages import Option
 from bot.text import fold
 
 CHANNELS = ("telegram", "whatsapp", "email")
+
+
+def words(ctx: Context, name: str) -> tuple[str, ...]:
+    """Every language's answer words ``words.<name>`` ("yes", "da", "slažem se" …)."""
+    return locale_words(ctx.content, name)
+
+
+def yes_no(ctx: Context, yes: str, no: str) -> dict[str, tuple[str, ...]]:
+    """The aliases that let "yes" and "no" (in any language) answer a confirmation whose
+    options are ``yes`` and ``no``."""
+    return {yes: words(ctx, "yes"), no: words(ctx, "no")}
+
+
+def language_chosen(ctx: Context) -> bool:
+    """Whether the member has chosen a language (a member always has; someone new once they
+    picked one, even in a flow put aside meanwhile)."""
+    if ctx.member is not None:
+        return True
+    answers: dict[str, Any] = ctx.answers
+    while answers:
+        if answers.get("_lang"):
+            return True
+        answers = (answers.get("_resume") or {}).get("answers") or {}
+    return False
+
+
+def before_language(ctx: Context, key: str) -> str:
+    """The text for ``key`` in every language, the likely one first, until a language is
+    chosen (someone new may not read the one their app suggests); after that, in theirs."""
+    if language_chosen(ctx):
+        return ctx.t(key)
+    others = [language for language in ctx.content.languages if language != ctx.language]
+    texts = [ctx.content.text(language, key) for language in [ctx.language, *others]]
+    return "\n\n".join(dict.fromkeys(texts))
 
 
 def option_id(name: str) -> str:

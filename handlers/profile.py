@@ -28,7 +28,8 @@ async def ask_summary(ctx: Context) -> Question:
     options = [Option(CONFIRM, ctx.t("registration.save" if editing else "registration.confirm"))]
     options += changes.change_options(ctx, FIELD_STATES, "fields")
     text = f"{heading}\n\n{labels.profile_text(ctx, _profile(ctx))}"
-    return Question(text, options=options, back=False, columns=2)
+    aliases = {CONFIRM: labels.words(ctx, "yes")}
+    return Question(text, options=options, back=False, columns=2, aliases=aliases)
 
 
 async def got_summary(ctx: Context, answer: Answer) -> str | Retry | Go:

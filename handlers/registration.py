@@ -22,7 +22,7 @@ import pycountry
 
 from bot.flow import END, Answer, Context, Flow, Go, Question, Retry, State
 from bot.messages import Option
-from bot.store import Member
+from bot.store import PROFILE_FIELDS, Member
 from bot.text import clean
 from handlers import answers, checklist, consent, contact, labels, profile
 from handlers.answers import Problem
@@ -301,11 +301,52 @@ async def on_cancel(ctx: Context) -> None:
     ctx.forget = True
 
 
+def unsaved(ctx: Context) -> dict[str, Any]:
+    """The answers of a registration (or profile change) under way that the stored profile does
+    not hold yet, by field; also while a flow such as the language is put in between."""
+    answers: dict[str, Any] = {}
+    if ctx.flow == FLOW.name:
+        answers = ctx.answers
+    elif (ctx.answers.get("_resume") or {}).get("flow") == FLOW.name:
+        answers = ctx.answers["_resume"].get("answers") or {}
+    stored = ctx.member.profile() if ctx.member is not None else {}
+    return {
+        field: answers[field]
+        for field in PROFILE_FIELDS
+        if answers.get(field) not in (None, "", []) and answers[field] != stored.get(field)
+    }
+
+
+def _changed(ctx: Context) -> bool:
+    """Whether the answers so far differ from the profile as stored (new answers, or changes)."""
+    return bool(unsaved(ctx))
+
+
+def confirm_cancel(ctx: Context) -> str | None:
+    """What cancelling would throw away, asked about first; None when nothing is lost."""
+    if not _changed(ctx):
+        return None
+    editing = bool(ctx.answers.get("_profile"))
+    return ctx.t("registration.confirm_discard" if editing else "registration.confirm_cancel")
+
+
+def left_by_commands(ctx: Context) -> bool:
+    """A command leaves the profile (opened by /profile) rather than coming back to it, saying
+    so when changes not saved yet are dropped; a registration under way waits for the member."""
+    if not ctx.answers.get("_profile"):
+        return False
+    if _changed(ctx):
+        ctx.say(ctx.t("registration.edit_cancelled"))
+    return True
+
+
 FLOW = Flow(
     name="registration",
     start=ASK_LANGUAGE,
     summary=SUMMARY,
     on_cancel=on_cancel,
+    confirm_cancel=confirm_cancel,
+    left_by_commands=left_by_commands,
     states={
         ASK_LANGUAGE: State(consent.ask_language, consent.got_language),
         ASK_CONSENT: State(consent.ask_consent, consent.got_consent),

@@ -68,8 +68,8 @@ def event_values(
         "event_title": event.text("title", language, default_language),
         "event_date": calendar.date(event),
         "event_time": f"{event.starts_at:%H:%M}",
-        "event_venue": event.venue,
-        "event_city": event.city,
+        "event_venue": event.text("venue", language, default_language),
+        "event_city": event.text("city", language, default_language),
         "event_url": event.online_url or "",
     }
 

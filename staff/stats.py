@@ -473,7 +473,11 @@ def label(content: Content, language: str, dimension: str, key: str) -> str:
     if dimension == "language":
         return content.text(key, "language_name") if key in content.locales else key
     if dimension == "years_abroad":
-        return content.text(language, "stats.years_abroad_bucket", years=key)
+        # "0–4 godine", "5–9 godina": the noun agrees with the bucket's last number.
+        last = int(key.rstrip("+").rpartition("-")[2])
+        return content.text(
+            language, "stats.years_abroad_bucket", years=key.replace("-", "–"), count=last
+        )
     group = groups.get(dimension)
     if group is not None and content.has(language, f"{group}.{key}"):
         return content.text(language, f"{group}.{key}")

@@ -10,7 +10,7 @@ from bot.messages import Inbound
 from tests.chat import Chat
 
 MENU = "What would you like to do?"
-ASK_LANGUAGE = "Please choose your language."
+ASK_LANGUAGE = "Please choose your language.\n\nMolimo izaberite jezik."
 ASK_NAME = "What is your name?"
 ASK_CITY = "Which city or town do you live in?"
 ASK_MUNICIPALITY = "Which municipality in Montenegro do you or your family come from? (optional)"
@@ -166,10 +166,15 @@ async def test_typed_control_words_work_like_the_buttons(
 
 
 async def test_typed_cancel_works_like_the_button(chat: Chat) -> None:
-    """Typing "cancel" halfway through cancels the registration."""
+    """Typing "cancel" halfway through cancels the registration (after asking whether the
+    answers given are to be thrown away: /cancel again says yes)."""
     await say(chat, *TO_MUNICIPALITY)
 
     await chat.send("Cancel")
+    assert [
+        "Cancel the registration? The answers you have given so far will be thrown away."
+    ] == chat.replies()
+    await chat.send("/cancel")
 
     assert [
         "Registration cancelled — nothing has been kept. Send /start whenever you like."

@@ -31,20 +31,22 @@ KEYS = {
     "online_url",
     "timezone",
 }
-REQUIRED = ("title", "description", "starts_at", "ends_at", "venue", "city")
+# An event with an online_url may leave venue and city out: it is held online only.
+REQUIRED = ("title", "description", "starts_at", "ends_at")
 
 
 @dataclass(frozen=True)
 class Event:
-    """One event; texts are per language."""
+    """One event; texts (title, description, venue, city) are per language, ``"*"`` for one
+    text in every language; an online-only event has no venue and no city."""
 
     slug: str
     title: dict[str, str]
     description: dict[str, str]
     starts_at: datetime
     ends_at: datetime
-    venue: str
-    city: str
+    venue: dict[str, str]
+    city: dict[str, str]
     capacity: int | None = None
     rsvp_deadline: datetime | None = None
     online_url: str | None = None
@@ -53,9 +55,20 @@ class Event:
     timezone: str = "UTC"
 
     def text(self, field: str, language: str, default_language: str) -> str:
-        """The title or description in ``language``, else the default, else any."""
+        """The title, description, venue or city in ``language``, else the default, else any
+        ("" for a venue or city an online event has not)."""
         texts: dict[str, str] = getattr(self, field)
-        return texts.get(language) or texts.get(default_language) or next(iter(texts.values()))
+        return texts.get(language) or texts.get(default_language) or next(iter(texts.values()), "")
+
+    def place(self, language: str, default_language: str) -> str:
+        """Venue and city in ``language`` ("Hotel Avala, kongresna sala, Budva"); "" online."""
+        parts = (self.text(key, language, default_language) for key in ("venue", "city"))
+        return ", ".join(part for part in parts if part)
+
+    @property
+    def online(self) -> bool:
+        """Held online only: a link and no venue (no seats for guests to take)."""
+        return self.online_url is not None and not self.venue
 
     def closes_at(self) -> datetime:
         """When RSVPs close: the deadline if set, else the start."""
@@ -206,9 +219,12 @@ def event_problems(
         parsed = urlparse(str(online_url))
         if parsed.scheme != "https" or not parsed.netloc:
             found.append(located.error("online_url: expected an https:// link", "online_url"))
-    for key in ("venue", "city"):
-        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
-            found.append(located.error(f"{key}: expected text", key))
+    if online_url is None:
+        found += [
+            located.error(f"missing key {key!r}") for key in ("venue", "city") if key not in data
+        ]
+    venue = attempt(lambda: read_texts(located, data, "venue", languages), "venue") or {}
+    city = attempt(lambda: read_texts(located, data, "city", languages), "city") or {}
     title = attempt(lambda: read_texts(located, data, "title", languages), "title")
     description = attempt(
         lambda: read_texts(located, data, "description", languages), "description"
@@ -223,8 +239,8 @@ def event_problems(
         description=description,
         starts_at=starts_at,
         ends_at=ends_at,
-        venue=data["venue"].strip(),
-        city=data["city"].strip(),
+        venue=venue,
+        city=city,
         capacity=capacity,
         rsvp_deadline=deadline,
         online_url=str(online_url) if online_url else None,

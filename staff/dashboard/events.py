@@ -66,6 +66,7 @@ class Events:
             section="events",
             slug=slug,
             event=event,
+            language=language,
             title=event.text("title", language, language) if event else slug,
             groups=groups,
             members=members,

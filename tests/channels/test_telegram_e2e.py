@@ -54,7 +54,7 @@ async def walk_to_phone(ana: TelegramUser) -> tuple[Sent, Sent]:
     the message that carries the share button."""
     greeting, languages = await ana.send("/start", replies=2)
     assert "Diaspora Connect" in greeting.text
-    assert languages.text == "Please choose your language."
+    assert languages.text == "Please choose your language.\n\nMolimo izaberite jezik."
     [consent] = await ana.press("English")
     assert consent.text.startswith("Before we start")
     [name] = await ana.press("✅ I agree")
@@ -211,7 +211,7 @@ async def test_a_sticker_gets_a_sensible_reply(ana: TelegramUser) -> None:
     await ana.send("/start", replies=2)
     note, question = await ana.send_sticker(replies=2)
     assert note.text == "I can only read text and buttons here. Please answer the question:"
-    assert question.text == "Please choose your language."
+    assert question.text == "Please choose your language.\n\nMolimo izaberite jezik."
 
 
 async def test_a_5000_character_text_is_answered(ana: TelegramUser, fake: FakeBotApi) -> None:

@@ -105,12 +105,13 @@ async def test_menu_profile_and_mydata_words(app: App, clock: FixedClock, ana: C
 
 
 async def test_start_begins_registration_for_a_newcomer(ana: Chat, app: App) -> None:
-    """START from an unknown number greets and asks for the language."""
+    """START from an unknown number greets and asks for the language, in every language (a
+    WhatsApp number tells nothing of the member's language)."""
     await ana.send("start")
 
     assert [
-        app.content.text("en", "start.greeting"),
-        app.content.text("en", "registration.ask_language"),
+        "\n\n".join(app.content.text(code, "start.greeting") for code in ("en", "cnr")),
+        "\n\n".join(app.content.text(code, "registration.ask_language") for code in ("en", "cnr")),
     ] == ana.replies()
 
 

@@ -43,9 +43,10 @@ async def test_a_whole_registration_over_whatsapp(
     text = whatsapp_app.content.text
 
     greeting, languages = await ana.send("START", replies=2)
-    assert text("en", "start.greeting") == greeting.body
+    assert text("en", "start.greeting") + "\n\n" + text("cnr", "start.greeting") == greeting.body
     assert (
-        "Please choose your language.\n\n1. English\n2. Crnogorski\n3. ✖️ Cancel\n\n"
+        "Please choose your language.\n\nMolimo izaberite jezik.\n\n"
+        "1. English\n2. Crnogorski\n3. ✖️ Cancel\n\n"
         "_Reply with a number or the text of an option._"
     ) == languages.body
 
@@ -314,3 +315,44 @@ async def test_the_window_rule_over_whatsapp(
     )
     counts = await app.store.outbox.counts()
     assert {"sent": 2, "needs_template": 1} == counts
+
+
+async def test_a_typo_over_whatsapp_is_asked_about_as_a_numbered_list_in_montenegrin(
+    whatsapp_app: App, twilio: FakeTwilioApi, web_client: httpx.AsyncClient
+) -> None:
+    """ "turizm" at the sector comes back as "Da li ste mislili na …?" with the option numbered
+    first; "1" takes it. "preskoči" skips and "da" agrees, in Montenegrin words."""
+    ana = WhatsAppMember(twilio, web_client, PHONE, profile_name="Ana Marković")
+    await ana.send("START", replies=2)
+    await ana.send("2")
+    for answer in ("da", "1", "Njemačka", "Berlin", "preskoči", "preskoči"):
+        await ana.send(answer)
+
+    [question] = await ana.send("turizm")
+
+    assert (
+        "Da li ste mislili na „Turizam i ugostiteljstvo“?\n\n"
+        "1. Turizam i ugostiteljstvo\n2. ⏭ Preskoči\n3. ⬅️ Nazad\n4. ✖️ Odustani\n\n"
+    ) in (question.body or "")
+    [skills] = await ana.send("1")
+    assert (skills.body or "").startswith("Ukratko, šta znate i čime se bavite?")
+
+
+async def test_menu_inside_a_question_over_whatsapp_lists_the_way_back(
+    whatsapp_app: App, twilio: FakeTwilioApi, web_client: httpx.AsyncClient
+) -> None:
+    """MENU while the city is asked lists the menu with "Back to the question" numbered last;
+    its number asks the city again."""
+    ana = WhatsAppMember(twilio, web_client, PHONE, profile_name="Ana Marković")
+    await ana.send("START", replies=2)
+    for answer in ("1", "yes", "1", "Germany"):
+        await ana.send(answer)
+
+    [menu] = await ana.send("MENU")
+    body = menu.body or ""
+    assert body.startswith("What would you like to do?\n\n1. 📝 Register\n")
+    last = body.split("\n\n")[1].splitlines()[-1]
+    assert last.endswith(". ↩️ Back to the question")
+
+    [city] = await ana.send(last.split(".")[0])
+    assert (city.body or "").startswith("Which city or town do you live in?")

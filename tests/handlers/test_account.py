@@ -9,6 +9,7 @@ import pytest
 
 from bot.app import App
 from bot.clock import FixedClock
+from tests.bilingual import AGREE, chat_in, texts, to_consent
 from tests.chat import Chat
 
 MENU = "What would you like to do?"
@@ -526,3 +527,38 @@ async def test_a_staff_command_from_a_member_gets_the_unknown_command_answer(
     assert ["refused staff command /broadcast from telegram"] == [
         record.getMessage() for record in caplog.records
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "given"),
+    [
+        (
+            "en",
+            "Answers from the registration under way, kept with our conversation and saved to "
+            "your profile when you confirm:\nName: Ana Marković\nCountry: Germany\nCity: Berlin",
+        ),
+        (
+            "cnr",
+            "Odgovori iz registracije koja je u toku, sačuvani uz naš razgovor; u profil se "
+            "upisuju kada potvrdite:\nIme: Ana Marković\nDržava: Njemačka\nGrad: Berlin",
+        ),
+    ],
+)
+async def test_mydata_during_registration_shows_the_answers_given_so_far(
+    app: App, clock: FixedClock, language: str, given: str
+) -> None:
+    """/mydata halfway through the registration shows the answers given so far in the message
+    itself (not only "—" with them in the file), apart from the profile saved, and asks the
+    open question again."""
+    t = texts(app, language)
+    chat = chat_in(app, clock, language)
+    await to_consent(chat, language)
+    await chat.press(AGREE[language])
+    await say(chat, "Ana Marković", "Germany", "Berlin")
+
+    await chat.send("/mydata")
+
+    text, question = chat.replies()
+    assert given in text
+    assert f"\n{t('fields.name')}: —\n" in text
+    assert t("registration.ask_municipality") == question

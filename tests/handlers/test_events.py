@@ -29,9 +29,9 @@ SUPPER_DETAILS = (
     "⏳ Answer by 10 January 2027, 23:59 (Podgorica time)"
 )
 RSVP_OPTIONS = ["✅ Going", "🤔 Maybe", "❌ Not going"]
-GUEST_OPTIONS = ["👥 +1", "👥 +2", "👥 +3", "👥 +4", "👤 Just me"]
+GUEST_OPTIONS = ["👤 Just me", "👥 +1", "👥 +2", "👥 +3", "👥 +4"]
 BACK, CANCEL = "⬅️ Back", "✖️ Cancel"
-ASK_LANGUAGE = "Please choose your language."
+ASK_LANGUAGE = "Please choose your language.\n\nMolimo izaberite jezik."
 ASK_NAME = "What is your name?"
 ASK_COUNTRY = "Which country do you live in? Choose below or type its name."
 MENU = "What would you like to do, Ana?"
@@ -187,8 +187,9 @@ async def test_the_same_rsvp_on_whatsapp_in_montenegrin_by_typed_numbers(
     )
     await chat.send("1")
     assert ["Koliko gostiju dolazi s vama? (najviše 4)"] == chat.replies()
+    assert "👤 Samo ja" == chat.options()[0]
 
-    await chat.send("5")
+    await chat.send("1")
 
     assert [
         "Dolazite na „Večera dijaspore u Kotoru“! 🎉 Dodajte događaj u kalendar pomoću priložene "
@@ -227,7 +228,7 @@ async def test_maybe_then_not_going_then_cancel_from_my_events(app: App, clock: 
 
     await chat.press(SUPPER_TITLE)
     assert chat.question.startswith(details(answer="maybe"))
-    assert [*RSVP_OPTIONS, "🗑 Cancel my answer", BACK, CANCEL] == chat.options()
+    assert [*RSVP_OPTIONS, "🗑 Remove my answer", BACK, CANCEL] == chat.options()
     await chat.press("❌ Not going")
     assert (
         "Noted: you won't come to “Diaspora supper in Kotor”. Thank you for letting us know."
@@ -236,9 +237,9 @@ async def test_maybe_then_not_going_then_cancel_from_my_events(app: App, clock: 
 
     await chat.send("/myevents")
     await chat.press(SUPPER_TITLE)
-    await chat.press("🗑 Cancel my answer")
+    await chat.press("🗑 Remove my answer")
 
-    assert ["Your answer for “Diaspora supper in Kotor” is cancelled.", MENU] == chat.replies()
+    assert ["Your answer for “Diaspora supper in Kotor” is removed.", MENU] == chat.replies()
     assert await app.store.rsvps.get(SUPPER, ana.id) is None
     await chat.send("/myevents")
     assert "You haven't answered for any upcoming event yet." == chat.replies()[0]
@@ -348,7 +349,7 @@ async def test_a_full_event_waitlists_and_a_cancellation_promotes_and_tells_in_t
     await marko.send("/myevents")
     await marko.press(SUPPER_TITLE)
     assert "🎟 Fully booked — new answers join the waitlist" in marko.question
-    await marko.press("🗑 Cancel my answer")
+    await marko.press("🗑 Remove my answer")
 
     rsvp = await app.store.rsvps.get(SUPPER, jelena.id)
     assert rsvp is not None
@@ -363,10 +364,11 @@ async def test_a_full_event_waitlists_and_a_cancellation_promotes_and_tells_in_t
 
 
 async def jelena_chat_goes(chat: Chat) -> None:
+    """Jelena, on WhatsApp, answers by number: the supper, going, just her."""
     await chat.send("/events")
     await chat.send("1")
     await chat.send("1")
-    await chat.send("5")
+    await chat.send("1")
 
 
 async def test_more_guests_than_seats_left_is_refused_with_the_seats_left(
@@ -452,7 +454,9 @@ async def test_a_newcomer_from_a_deep_link_gives_the_minimum_then_rsvps_on_the_t
 
     await chat.send(f"/start ev_{SUPPER}")
     assert [
-        app.content.text("en", "start.greeting"),
+        app.content.text("en", "start.greeting")
+        + "\n\n"
+        + app.content.text("cnr", "start.greeting"),
         "To answer for “Diaspora supper in Kotor”, we first need your consent, your name and the "
         "country you live in — it takes a minute.",
         ASK_LANGUAGE,
@@ -564,3 +568,98 @@ async def test_typing_event_and_a_real_slug_in_the_middle_of_a_question_opens_it
     await chat.send(f"Event {SUPPER}")
 
     assert [details() + "\n\nWill you come?"] == chat.replies()
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "not_shown"),
+    [
+        (
+            "en",
+            ["📍 Hotel Avala, congress hall, Budva", "💻 Online", "(your time, New York)"],
+            ["Zoom, Online"],
+        ),
+        (
+            "cnr",
+            ["📍 Hotel Avala, kongresna sala, Budva", "💻 Onlajn", "(po vašem vremenu, Njujork)"],
+            ["Zoom, Online", "congress hall", "New York"],
+        ),
+    ],
+)
+async def test_venues_and_the_members_city_read_in_the_members_language(
+    app: App, clock: FixedClock, language: str, shown: list[str], not_shown: list[str]
+) -> None:
+    """The events list names each venue in the member's language (an online event as online,
+    not "Zoom, Online") and the member's own time by their city's name in that language."""
+    await member(app, "telegram:1001", country="US", language=language)
+    chat = Chat(app.engine, clock, language_hint=None)
+
+    await chat.send("/events")
+
+    assert [True] * len(shown) == [text in chat.question for text in shown]
+    assert [False] * len(not_shown) == [text in chat.question for text in not_shown]
+
+
+@pytest.mark.parametrize(
+    ("language", "going", "saved"),
+    [
+        ("en", "✅ Going", "You're going to “Knowledge-transfer fellowship: online"),
+        ("cnr", "✅ Dolazim", "Dolazite na „Stipendijski program za transfer znanja: onlajn"),
+    ],
+)
+async def test_going_to_an_online_event_asks_no_guests(
+    app: App, clock: FixedClock, language: str, going: str, saved: str
+) -> None:
+    """An online event has no seats for guests: "going" is saved at once, without asking how
+    many guests come, and the calendar file carries the link."""
+    ana = await member(app, "telegram:1001", language=language)
+    chat = Chat(app.engine, clock, language_hint=None)
+    await chat.send("/events")
+    await chat.send("2")
+    assert "🔗 https://example.org/diaspora-fellowship-session" in chat.question
+
+    await chat.press(going)
+
+    assert chat.replies()[0].startswith(saved)
+    rsvp = await app.store.rsvps.get("fellowship-info-session-online", ana.id)
+    assert rsvp is not None
+    assert ("going", 0) == (rsvp.status, rsvp.guests)
+    attachment = chat.last[0].file
+    assert attachment is not None
+    entry = icalendar.Calendar.from_ical(attachment.content).events[0]
+    assert "https://example.org/diaspora-fellowship-session" == str(entry["location"])
+
+
+@pytest.mark.parametrize(
+    ("language", "options"),
+    [
+        ("en", ["✅ Going", "🤔 Maybe", "❌ Not going", "🗑 Remove my answer", BACK, CANCEL]),
+        (
+            "cnr",
+            [
+                "✅ Dolazim",
+                "🤔 Možda",
+                "❌ Ne dolazim",
+                "🗑 Ukloni moj odgovor",
+                "⬅️ Nazad",
+                "✖️ Odustani",
+            ],
+        ),
+    ],
+)
+async def test_removing_an_answer_is_not_called_cancel_beside_cancel(
+    app: App, clock: FixedClock, language: str, options: list[str]
+) -> None:
+    """Next to the Cancel that leaves the question, taking one's answer back says "remove", and
+    "just me" comes first among the guests."""
+    await member(app, "telegram:1001", language=language)
+    chat = Chat(app.engine, clock, language_hint=None)
+    await chat.send("/events")
+    await chat.send("1")
+    await chat.send("1")
+    assert {"en": "👤 Just me", "cnr": "👤 Samo ja"}[language] == chat.options()[0]
+    await chat.press({"en": "👤 Just me", "cnr": "👤 Samo ja"}[language])
+    await chat.send("/myevents")
+
+    await chat.send("1")
+
+    assert options == chat.options()

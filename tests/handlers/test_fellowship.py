@@ -40,7 +40,7 @@ SUMMARY = f"""Your application to “Digital public administration 2027” — p
 
 Field of expertise: Cybersecurity
 Preferred host: Ministry
-Available for: 3–6 months
+Available for: 4 months
 From: March 2027
 Way of working: 🔀 Hybrid
 Motivation: {MOTIVATION}
@@ -80,7 +80,7 @@ async def answer_up_to_the_summary(chat: Chat) -> None:
         "🙋 I'm interested",
         "Cybersecurity",
         "Ministry",
-        "3–6 months",
+        "4 months",
         "March 2027",
         "🔀 Hybrid",
     ):
@@ -137,7 +137,9 @@ async def test_happy_path_on_telegram_files_the_application(app: App, clock: Fix
     )
     await chat.press("Ministry")
     assert [ASK_DURATION] == chat.replies()
-    await chat.press("3–6 months")
+    # The programme lasts 3 to 6 months: nothing shorter or longer is offered.
+    assert ["3 months", "4 months", "5 months", "6 months", BACK, CANCEL] == chat.options()
+    await chat.press("4 months")
     assert [ASK_START] == chat.replies()
     assert ["December 2026", "January 2027"] == chat.options()[:2]
     assert ["November 2027", BACK, CANCEL] == chat.options()[-3:]
@@ -165,7 +167,7 @@ async def test_happy_path_on_telegram_files_the_application(app: App, clock: Fix
         ana.id,
         "cybersecurity",
         "ministry",
-        "3_to_6",
+        "4",
         "2027-03",
         "hybrid",
         MOTIVATION,
@@ -220,7 +222,7 @@ async def test_on_whatsapp_in_montenegrin_by_numbers_with_an_own_field_and_no_li
 
     assert chat.replies()[0].startswith("Hvala! Vaša prijava na „Zdravstvo i klinička praksa 2027“")
     application = await only_application(app)
-    assert ("Pedijatrijska kardiohirurgija", "any", "up_to_1", "2027-01", "on_site", None) == (
+    assert ("Pedijatrijska kardiohirurgija", "any", "1", "2027-01", "on_site", None) == (
         application.field,
         application.host_kind,
         application.duration,
@@ -254,7 +256,7 @@ async def test_an_invalid_link_and_a_short_motivation_are_re_asked(
     await chat.send("/fellowship")
     for label in (DIGITAL_TITLE, "🙋 I'm interested", "Cybersecurity", "Ministry"):
         await chat.press(label)
-    for label in ("3–6 months", "March 2027", "🔀 Hybrid"):
+    for label in ("4 months", "March 2027", "🔀 Hybrid"):
         await chat.press(label)
 
     await chat.send("I'd like to.")
@@ -288,7 +290,7 @@ async def test_back_walks_to_the_previous_question(app: App, clock: FixedClock) 
     await chat.send("/fellowship")
     for label in (DIGITAL_TITLE, "🙋 I'm interested", "Cybersecurity", "Ministry"):
         await chat.press(label)
-    for label in ("3–6 months", "March 2027", "🔀 Hybrid", BACK):
+    for label in ("4 months", "March 2027", "🔀 Hybrid", BACK):
         await chat.press(label)
 
     assert [ASK_MODE] == chat.replies()
@@ -314,21 +316,21 @@ async def test_the_deep_link_takes_a_newcomer_through_the_minimum_to_the_applica
     chat = Chat(app.engine, clock, address="terminal:local")
 
     await chat.send("/start fellowship")
-    assert app.content.text("en", "start.greeting") == chat.replies()[0]
+    assert chat.replies()[0].startswith(app.content.text("en", "start.greeting"))
     assert chat.replies()[1].startswith("Knowledge-transfer fellowship")
     await chat.send(UNIVERSITY_TITLE)
     await chat.send("I'm interested")
     assert [
         "To apply to “University teaching and research 2027”, we first need your consent, your "
         "name and the country you live in — it takes a minute.",
-        "Please choose your language.",
+        "Please choose your language.\n\nMolimo izaberite jezik.",
     ] == chat.replies()
     for answer in ("English", "I agree", "Ana Marković"):
         await chat.send(answer)
     await chat.send("Switzerland")
 
     assert ["Thank you, Ana — that is all we need for now.", ASK_FIELD] == chat.replies()
-    for answer in ("Guest lecturing", "University", "1–3 months", "October 2027", "Remote"):
+    for answer in ("Guest lecturing", "University", "3 months", "October 2027", "Remote"):
         await chat.send(answer)
     await chat.send(MOTIVATION)
     await chat.send("skip")
@@ -447,3 +449,31 @@ async def test_with_no_open_programme_fellowship_says_so(app: App, clock: FixedC
         "call here.",
         MENU,
     ] == chat.replies()
+
+
+async def test_durations_offered_fit_the_programme_in_montenegrin(
+    app: App, clock: FixedClock
+) -> None:
+    """A programme of 3 to 6 months offers 3 to 6 months, in Montenegrin forms ("3 mjeseca",
+    "5 mjeseci"), and the summary reads the choice the same way."""
+    await member(app, language="cnr")
+    chat = Chat(app.engine, clock, language_hint=None)
+    await chat.send("/fellowship")
+    for answer in ("1", "1", "2", "1"):
+        await chat.send(answer)
+    assert ["Koliko dugo biste mogli da učestvujete?"] == chat.replies()
+
+    assert ["3 mjeseca", "4 mjeseca", "5 mjeseci", "6 mjeseci", "⬅️ Nazad", "✖️ Odustani"] == (
+        chat.options()
+    )
+    for answer in ("5 mjeseci", "1", "1", MOTIVATION, "preskoči"):
+        await chat.send(answer)
+    assert "\nDostupnost: 5 mjeseci\n" in chat.question
+
+
+def test_the_fellowship_has_one_name_in_montenegrin(app: App) -> None:
+    """Members and staff read one name for the fellowship in Montenegrin: "stipendijski program
+    (za transfer znanja)", never "program razmjene znanja"."""
+    texts = app.content.locales["cnr"]
+    assert [] == [key for key, text in texts.items() if "razmjene znanja" in text.lower()]
+    assert "Stipendijski program za transfer znanja" == texts["interests.fellowship"]

@@ -10,12 +10,13 @@ import pytest
 from bot.app import App
 from bot.clock import FixedClock
 from bot.store import Member
+from tests.bilingual import AGREE, chat_in, texts, to_consent
 from tests.chat import Chat
 from tests.conftest import make_settings
 
 CONSENT_VERSION = "2026-11-v2"
 NOW = "2026-11-27T10:00:00+00:00"
-ASK_LANGUAGE = "Please choose your language."
+ASK_LANGUAGE = "Please choose your language.\n\nMolimo izaberite jezik."
 ASK_NAME = "What is your name?"
 ASK_COUNTRY = "Which country do you live in? Choose below or type its name."
 ASK_CITY = "Which city or town do you live in?"
@@ -32,6 +33,8 @@ ASK_CONTACT = "How would you prefer us to contact you?"
 ASK_EMAIL = "What is your e-mail address? (optional)"
 ASK_PHONE = "What is your phone number, with the country code? (optional, e.g. +49 170 1234567)"
 CANCELLED = "Registration cancelled — nothing has been kept. Send /start whenever you like."
+CONFIRM_CANCEL = "Cancel the registration? The answers you have given so far will be thrown away."
+DISCARD, GO_ON = "🗑 Yes, throw them away", "↩️ No, go on"
 
 BACK, SKIP, CANCEL, DONE = "⬅️ Back", "⏭ Skip", "✖️ Cancel", "✔️ Done"
 COUNTRIES = [
@@ -167,10 +170,13 @@ async def register(chat: Chat) -> None:
 async def test_start_greets_a_newcomer_and_asks_for_the_language_first(
     chat: Chat, app: App
 ) -> None:
-    """/start greets a newcomer and asks for the language before anything else, without Back."""
+    """/start greets a newcomer and asks for the language before anything else, without Back;
+    both in English and in Montenegrin, since no language is chosen yet (English first, as the
+    app suggests)."""
     await chat.send("/start")
 
-    assert [app.content.text("en", "start.greeting"), ASK_LANGUAGE] == chat.replies()
+    greeting = "\n\n".join(app.content.text(code, "start.greeting") for code in ("en", "cnr"))
+    assert [greeting, ASK_LANGUAGE] == chat.replies()
     assert ["English", "Crnogorski", CANCEL] == chat.options()
 
 
@@ -338,7 +344,7 @@ async def test_back_from_the_name_returns_to_consent_and_keeps_one_consent_recor
     assert [consent_text(app)] == chat.replies()
 
     await chat.press(BACK)
-    assert [ASK_LANGUAGE] == chat.replies()
+    assert ["Please choose your language."] == chat.replies()
 
     await chat.press("English")
     await chat.press("✅ I agree")
@@ -434,11 +440,14 @@ async def test_cancel_before_consent_stores_nothing(chat: Chat, app: App) -> Non
 
 
 async def test_cancel_after_consent_erases_the_member(chat: Chat, app: App) -> None:
-    """Cancelling after consent but before confirming erases the member and their answers."""
+    """Cancelling after consent but before confirming erases the member and their answers,
+    once the member confirms that the answers given are to be thrown away."""
     await say(chat, *REQUIRED)
     assert 1 == (await rows(app))["members"]
 
     await chat.press(CANCEL)
+    assert [CONFIRM_CANCEL] == chat.replies()
+    await chat.press(DISCARD)
 
     assert [CANCELLED] == chat.replies()
     assert NOTHING == await rows(app)
@@ -453,6 +462,8 @@ async def test_cancel_while_editing_the_profile_leaves_it_unchanged(chat: Chat, 
     assert "Country: France" in chat.question
 
     await chat.press(CANCEL)
+    assert ["Discard the changes you made to your profile?"] == chat.replies()
+    await chat.send("yes")
 
     assert [
         "Changes discarded; your profile is as it was.",
@@ -719,12 +730,14 @@ async def test_start_in_the_middle_of_registration_continues_at_the_same_questio
 
 
 async def test_a_serbian_app_language_greets_in_montenegrin(app: App, clock: FixedClock) -> None:
-    """A Telegram app set to Serbian ("sr") is greeted in Montenegrin."""
+    """A Telegram app set to Serbian ("sr") is greeted in Montenegrin first (then English, as no
+    language is chosen yet)."""
     chat = Chat(app.engine, clock, language_hint="sr")
 
     await chat.send("/start")
 
-    assert [app.content.text("cnr", "start.greeting"), "Molimo izaberite jezik."] == chat.replies()
+    greeting = "\n\n".join(app.content.text(code, "start.greeting") for code in ("cnr", "en"))
+    assert [greeting, "Molimo izaberite jezik.\n\nPlease choose your language."] == chat.replies()
     assert ["English", "Crnogorski", "✖️ Odustani"] == chat.options()
 
 
@@ -752,3 +765,28 @@ async def test_changing_the_language_after_consent_switches_the_member_too(
 
     assert ["Kako se zovete?"] == chat.replies()
     assert "cnr" == (await only_member(app)).language
+
+
+@pytest.mark.parametrize(
+    ("language", "switzerland", "netherlands"),
+    [("en", "Switzerland", "Netherlands"), ("cnr", "Švajcarska", "Holandija")],
+)
+async def test_countries_are_named_as_members_say_them(
+    app: App, clock: FixedClock, language: str, switzerland: str, netherlands: str
+) -> None:
+    """The country buttons say Švajcarska in Montenegrin (not the Croatian Švicarska), and a
+    country typed so is stored and shown by that name."""
+    t = texts(app, language)
+    chat = chat_in(app, clock, language)
+    await to_consent(chat, language)
+    await chat.press(AGREE[language])
+    await chat.send("Ana Marković")
+    assert switzerland in chat.options()
+    assert "Švicarska" not in chat.options()
+
+    await chat.send(netherlands)
+    await chat.send("Amsterdam")
+
+    assert [t("registration.ask_municipality")] == chat.replies()
+    answers = (await app.store.conversations.load(chat.address)).answers
+    assert "NL" == answers["country"]

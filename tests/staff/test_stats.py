@@ -216,7 +216,15 @@ def test_labels_name_keys_in_each_language() -> None:
     assert "Germany" == stats.label(content, "en", "country", "DE")
     assert "Njemačka" == stats.label(content, "cnr", "country", "DE")
     assert "Not given" == stats.label(content, "en", "sector", NOT_GIVEN)
-    assert "10-19 godina" == stats.label(content, "cnr", "years_abroad", "10-19")
+    assert "10–19 godina" == stats.label(content, "cnr", "years_abroad", "10-19")
+    # The noun agrees with the last number: "0–4 godine", "30+ godina"; Švajcarska, as
+    # Montenegrins write it (not the Croatian Švicarska).
+    assert ("0–4 godine", "30+ godina", "0–4 years") == (
+        stats.label(content, "cnr", "years_abroad", "0-4"),
+        stats.label(content, "cnr", "years_abroad", "30+"),
+        stats.label(content, "en", "years_abroad", "0-4"),
+    )
+    assert "Švajcarska" == stats.label(content, "cnr", "country", "CH")
     assert "Country of residence" == stats.title(content, "en", "country")
     assert "Kotor" == stats.label(content, "en", "municipality", "Kotor")
     assert ("Other cities", "Ostali gradovi") == (

@@ -14,7 +14,17 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from bot import logs
-from bot.cli import businesses, campaigns, demo, events, exports, members, reports, service
+from bot.cli import (
+    businesses,
+    campaigns,
+    demo,
+    events,
+    exports,
+    members,
+    questions,
+    reports,
+    service,
+)
 from bot.errors import DiasporaError
 from bot.settings import Settings, problems
 
@@ -30,7 +40,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 # A module per area; each adds its commands to the parser and says which function runs each.
-_AREAS = (service, exports, campaigns, events, members, reports, demo, businesses)
+_AREAS = (service, exports, campaigns, events, members, reports, demo, businesses, questions)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -284,11 +284,9 @@ class Index:
         offered = self._has(self.sectors, (request.sector,))
         own = self._has(self.own_sector, (request.sector,)) & ~offered
         score = score + np.where(offered, SECTOR_POINTS, np.where(own, OWN_SECTOR_POINTS, 0))
-        shared = np.zeros_like(self.gives)
-        for term in terms(request.description):
-            rows = self.skills.get(term)
-            if rows is not None:
-                shared[rows] += 1
+        # Each row once per word it shares with the description, counted in one pass.
+        found = [self.skills[term] for term in terms(request.description) if term in self.skills]
+        shared = np.bincount(np.concatenate(found), minlength=len(self.helpers)) if found else 0
         score = score + SKILL_POINTS * np.minimum(MOST_SKILL_WORDS, shared)
         score = score + LANGUAGE_POINTS * self._has(self.languages, request.languages)
         score = score + MUNICIPALITY_POINTS * self._has(self.municipality, (request.municipality,))

@@ -48,7 +48,7 @@ class Applications:
             programme=programme,
             status=status,
             statuses=STATUSES,
-            titles=self._titles(),
+            titles=self._titles(self.deps.language(request)),
         )
 
     async def application(self, request: Request) -> Response:
@@ -62,17 +62,18 @@ class Applications:
             return self._missing(request)
         await self.deps.content.poll()
         programme = self.deps.content.fellowships.get(application.programme)
-        language = self.deps.content.default_language
+        language = self.deps.language(request)
+        default = self.deps.content.default_language
         field = application.field
         if programme is not None and field:
-            field = programme.field_name(field, language, language)
+            field = programme.field_name(field, language, default)
         return self.deps.pages.render(
             request,
             "application.html",
             section="fellowship",
             application=application,
             field=field,
-            title=self._titles().get(application.programme, application.programme),
+            title=self._titles(language).get(application.programme, application.programme),
             member=await store.members.get(application.member_id),
             notes=await store.applications.notes(application_id),
             statuses=[status for status in STATUSES if status != WITHDRAWN],
@@ -87,8 +88,10 @@ class Applications:
         form = parse_form(await request.body())
         status = form.get("status", "")
         back = f"/fellowship/{application_id}"
+        _ = self.deps.gettext(request)
+        words = self.deps.words(request)
         if status not in STATUSES or status == WITHDRAWN:
-            return redirect(request, back, "Choose one of the statuses offered.")
+            return redirect(request, back, _("Choose one of the statuses offered."))
         note = clean(form.get("note", ""), limit=NOTE_LIMIT) or None
         try:
             change = await decisions.change_status(
@@ -101,16 +104,21 @@ class Applications:
                 note=note,
             )
         except decisions.DecisionRefused as refused:
-            return redirect(request, back, f"Not changed: {refused}.")
+            return redirect(request, back, _("Not changed: %s.") % refused)
         told = (
-            "the applicant will be told in their language"
+            _("the applicant will be told in their language")
             if change.member is not None
-            else "the applicant's data has been erased, so nobody is told"
+            else _("the applicant's data has been erased, so nobody is told")
         )
         return redirect(
             request,
             back,
-            f"Status changed from {change.before.status} to {change.after.status}; {told}.",
+            _("Status changed from %(before)s to %(after)s; %(told)s.")
+            % {
+                "before": words.label("application_status", change.before.status),
+                "after": words.label("application_status", change.after.status),
+                "told": told,
+            },
         )
 
     async def add_note(self, request: Request) -> Response:
@@ -120,16 +128,17 @@ class Applications:
             return self._missing(request)
         form = parse_form(await request.body())
         back = f"/fellowship/{application_id}"
+        _ = self.deps.gettext(request)
         note = clean(form.get("note", ""), limit=NOTE_LIMIT)
         if not note:
-            return redirect(request, back, "The note is empty.")
+            return redirect(request, back, _("The note is empty."))
         try:
             await decisions.add_note(
                 self.deps.store, application_id, note, self.deps.now(), actor=ACTOR
             )
         except decisions.DecisionRefused as refused:
-            return redirect(request, back, f"Not kept: {refused}.")
-        return redirect(request, back, "Note kept (coordinators only; not sent).")
+            return redirect(request, back, _("Not kept: %s.") % refused)
+        return redirect(request, back, _("Note kept (coordinators only; not sent)."))
 
     def _missing(self, request: Request) -> Response:
         """404: no application has this number (or one SQLite could not even hold)."""
@@ -137,12 +146,13 @@ class Applications:
             request,
             "missing.html",
             status_code=404,
-            what=f"fellowship application #{request.path_params['application_id']}",
+            what=self.deps.gettext(request)("fellowship application #%s")
+            % request.path_params["application_id"],
         )
 
-    def _titles(self) -> dict[str, str]:
-        language = self.deps.content.default_language
+    def _titles(self, language: str) -> dict[str, str]:
+        default = self.deps.content.default_language
         return {
-            slug: programme.text("title", language, language)
+            slug: programme.text("title", language, default)
             for slug, programme in self.deps.content.fellowships.items()
         }

@@ -31,13 +31,16 @@ class Downloads:
         """What can be downloaded."""
         content = self.deps.content
         await content.poll()
-        language = content.default_language
+        language = self.deps.language(request)
         events = sorted(content.events.values(), key=lambda event: event.starts_at)
         return self.deps.pages.render(
             request,
             "downloads.html",
             section="downloads",
-            events=[(event.slug, event.text("title", language, language)) for event in events],
+            events=[
+                (event.slug, event.text("title", language, content.default_language))
+                for event in events
+            ],
         )
 
     async def download(self, request: Request) -> Response:
@@ -45,13 +48,17 @@ class Downloads:
         form = parse_form(await request.body())
         what, kind = form.get("what", ""), form.get("format", "")
         if what not in WHAT or kind not in FORMATS:
-            return redirect(request, "/downloads", "Choose what to download, as CSV or XLSX.")
+            return redirect(
+                request,
+                "/downloads",
+                self.deps.gettext(request)("Choose what to download, as CSV or XLSX."),
+            )
         store, content = self.deps.store, self.deps.content
         await content.poll()
         words = self.deps.words(request)
         detail: dict[str, Any] = {}
         if what == "members":
-            chosen = selection(form)
+            chosen = selection(form, self.deps.gettext(request))
             if chosen.errors:
                 return redirect(request, "/members", " ".join(chosen.errors))
             found = await store.directory.matching(chosen.query)

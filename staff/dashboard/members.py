@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.store import MemberQuery
+from staff.dashboard.i18n import N_
 from staff.dashboard.pages import Deps, query_string, record_id
 
 PAGE_SIZE = 25
@@ -18,12 +19,12 @@ FILTERS = ("country", "municipality", "sector", "interest", "language", "channel
 # Columns that sort when their heading is clicked or are chosen under "Sort by" (all in the
 # directory's SORTS).
 SORTS_OFFERED = (
-    ("registered_at", "Registration"),
-    ("name", "Name"),
-    ("country", "Country"),
-    ("city", "City"),
-    ("municipality", "Municipality"),
-    ("sector", "Sector"),
+    ("registered_at", N_("Registration")),
+    ("name", N_("Name")),
+    ("country", N_("Country")),
+    ("city", N_("City")),
+    ("municipality", N_("Municipality")),
+    ("sector", N_("Sector")),
 )
 SORTABLE = tuple(column for column, _ in SORTS_OFFERED)
 DEFAULT_SORT = "registered_at"
@@ -38,23 +39,33 @@ class Selection:
     errors: tuple[str, ...] = ()
 
 
-def selection(params: Mapping[str, str]) -> Selection:
-    """Reads the filters from a query string or a form; bad dates are reported, not used."""
+def selection(
+    params: Mapping[str, str], gettext: Callable[[str], str] = lambda text: text
+) -> Selection:
+    """Reads the filters from a query string or a form; bad dates are reported (in the
+    coordinator's language, through ``gettext``), not used."""
+    _ = gettext
     values = {name: params.get(name, "").strip() for name in FILTERS}
     values["q"] = params.get("q", "").strip()[:200]
     dates: dict[str, date | None] = {}
     errors = []
-    for name, said in (("from", "registered from"), ("to", "registered to")):
+    for name, said in (("from", _("registered from")), ("to", _("registered to"))):
         text = values[name] = params.get(name, "").strip()
         try:
             dates[name] = date.fromisoformat(text) if text else None
         except ValueError:
             dates[name] = None
-            errors.append(f"“{text}” is not a date ({said}); use YYYY-MM-DD.")
+            errors.append(
+                _("“%(text)s” is not a date (%(said)s); use YYYY-MM-DD.")
+                % {"text": text, "said": said}
+            )
         # A day is searched up to the next day's start, which the calendar's last day lacks.
         if dates[name] == date.max:
             dates[name] = None
-            errors.append(f"“{text}” is out of range ({said}); use a date before {date.max}.")
+            errors.append(
+                _("“%(text)s” is out of range (%(said)s); use a date before %(last)s.")
+                % {"text": text, "said": said, "last": date.max}
+            )
     query = MemberQuery(
         country=values["country"] or None,
         municipality=values["municipality"] or None,
@@ -78,7 +89,7 @@ class Members:
     async def table(self, request: Request) -> Response:
         """One page of the members the filters match."""
         params = request.query_params
-        chosen = selection(params)
+        chosen = selection(params, self.deps.gettext(request))
         sort = params.get("sort", DEFAULT_SORT)
         if sort not in SORTABLE:
             sort = DEFAULT_SORT
@@ -126,13 +137,14 @@ class Members:
                 request,
                 "missing.html",
                 status_code=404,
-                what=f"member #{request.path_params['member_id']}",
+                what=self.deps.gettext(request)("member #%s") % request.path_params["member_id"],
             )
         content = self.deps.content
         await content.poll()
         rsvps = await store.rsvps.of_member(member_id)
         applications = await store.applications.of_member(member_id)
-        language = content.default_language
+        language = self.deps.language(request)
+        default = content.default_language
         return self.deps.pages.render(
             request,
             "member.html",
@@ -142,12 +154,13 @@ class Members:
             addresses=await store.members.addresses(member_id),
             rsvps=rsvps,
             event_titles={
-                slug: event.text("title", language, language)
+                slug: event.text("title", language, default)
                 for slug, event in content.events.items()
             },
             applications=applications,
             programme_titles={
-                slug: programme.text("title", language, language)
+                slug: programme.text("title", language, default)
                 for slug, programme in content.fellowships.items()
             },
+            imported=await store.imports.of_member(member_id),
         )

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from staff import report, stats
 from staff import svg as charts
 from staff.dashboard.auth import parse_form
+from staff.dashboard.i18n import translations
 from staff.dashboard.pages import ACTOR, Deps, redirect
 from staff.suppression import Cell
 from staff.svg import Bar
@@ -37,7 +38,10 @@ class Overview:
         applications."""
         content = self.deps.content
         await content.poll()
-        language = content.default_language
+        language = self.deps.language(request)
+        translated = translations(language)
+        _ = translated.gettext
+        empty = _("No data yet.")
         counts = await stats.collect(self.deps.store, self.deps.now())
 
         def drawn(dimension: str, values: Mapping[str, int], limit: int | None = None) -> str:
@@ -48,13 +52,18 @@ class Overview:
             ]
             if limit is not None and len(items) > limit + 1:
                 rest = sum(item.count or 0 for item in items[limit:])
-                items = [*items[:limit], Bar(f"{len(items) - limit} other", rest, str(rest))]
-            return charts.bars(items, title=title)
+                others = len(items) - limit
+                label = translated.ngettext("%(num)d other", "%(num)d others", others) % {
+                    "num": others
+                }
+                items = [*items[:limit], Bar(label, rest, str(rest))]
+            return charts.bars(items, title=title, empty=empty)
 
         weekly = len(counts.by_week) <= MAX_WEEKS
         over_time = counts.by_week if weekly else counts.by_month
         event_titles = {
-            slug: event.text("title", language, language) for slug, event in content.events.items()
+            slug: event.text("title", language, content.default_language)
+            for slug, event in content.events.items()
         }
         return self.deps.pages.render(
             request,
@@ -65,7 +74,9 @@ class Overview:
             sectors=drawn("sector", counts.by_sector),
             interests=drawn("interest", counts.by_interest),
             registrations=charts.columns(
-                over_time, title="Registrations by " + ("week" if weekly else "month")
+                over_time,
+                title=_("Registrations by week") if weekly else _("Registrations by month"),
+                empty=empty,
             ),
             period="week" if weekly else "month",
             event_titles=event_titles,
@@ -75,7 +86,7 @@ class Overview:
         """The mapping report: every dimension's suppressed counts, as charts and tables."""
         content = self.deps.content
         await content.poll()
-        language = content.default_language
+        language = self.deps.language(request)
         report = stats.mapping_report(await stats.collect(self.deps.store, self.deps.now()))
 
         def bars_of(dimension: str, cells: tuple[Cell, ...]) -> list[Bar]:
@@ -92,6 +103,7 @@ class Overview:
                 "chart": charts.bars(
                     bars_of(table.name, table.cells),
                     title=stats.title(content, language, table.name),
+                    empty=translations(language).gettext("No data yet."),
                 ),
             }
             for table in report.tables
@@ -117,10 +129,15 @@ class Overview:
         """The mapping report as a file to share (HTML or XLSX, the CLI's); audited."""
         kind = parse_form(await request.body()).get("format", "")
         if kind not in REPORT_FORMATS:
-            return redirect(request, "/mapping", "Choose the report as HTML or XLSX.")
+            return redirect(
+                request,
+                "/mapping",
+                self.deps.gettext(request)("Choose the report as HTML or XLSX."),
+            )
         content, store = self.deps.content, self.deps.store
         await content.poll()
-        language = content.default_language
+        # The file is in the language the coordinator reads the dashboard in.
+        language = self.deps.language(request)
         now = self.deps.now()
         mapped = stats.mapping_report(await stats.collect(store, now))
         body: str | bytes = (

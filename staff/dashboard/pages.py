@@ -1,14 +1,16 @@
 """What every dashboard page needs: the app's parts it reads (:class:`Deps`), the Jinja2
-templates (autoescaped, strict) and the labels that turn stored codes into words.
+templates (autoescaped, strict) and the words of the coordinator's language.
 
-Stored codes read in the programme's default language, with the labels the flows show members
-(countries, sectors, interests, languages, host institutions); the dashboard's own words are
-in its templates, for staff only.
+A coordinator chooses the dashboard's language (``?lang=cnr`` from the switch in the header,
+kept in the session; the programme's default language until then). The dashboard's own words
+are translated by :mod:`staff.dashboard.i18n`; stored codes read as the flows show them to
+members (countries, sectors, interests, languages, host institutions) and times in programme
+time with the zone's name, through :class:`staff.words.Words`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -25,8 +27,8 @@ from starlette.templating import Jinja2Templates
 from bot.clock import Clock
 from bot.content import Content
 from bot.store import Store
-from staff import stats
 from staff.dashboard.auth import CSRF_FIELD, csrf_token
+from staff.dashboard.i18n import translations
 from staff.words import Words
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -56,71 +58,81 @@ class Deps:
 
     def language(self, request: Request) -> str:
         """The language the coordinator chose for the dashboard (the default one until then)."""
-        chosen = request.session.get(LANGUAGE_KEY)
-        if isinstance(chosen, str) and chosen in self.content.locales:
-            return chosen
-        return self.content.default_language
+        return self.pages.language(request)
 
     def words(self, request: Request) -> Words:
         """Codes and times as this coordinator reads them."""
         return Words(self.content, self.language(request), self.timezone.key)
 
-
-class Labels:
-    """Stored codes as coordinators read them, in the programme's default language."""
-
-    def __init__(self, content: Content) -> None:
-        self.content = content
-
-    def __call__(self, dimension: str, code: object) -> str:
-        """``label("sector", "it")`` → ``IT and software``; blank for nothing. ``dimension``
-        is one of :data:`staff.stats.DIMENSIONS`, or a locale group (``host_kinds``)."""
-        if code in (None, "", []):
-            return ""
-        if isinstance(code, list | tuple):
-            return ", ".join(self(dimension, item) for item in code)
-        content, language, text = self.content, self.content.default_language, str(code)
-        if dimension in stats.DIMENSIONS:
-            return stats.label(content, language, dimension, text)
-        key = f"{dimension}.{text}"
-        return content.text(language, key) if content.has(language, key) else text
-
-    def text(self, key: str) -> str:
-        """A locale text (``fields.name``) in the default language."""
-        return self.content.text(self.content.default_language, key)
+    def gettext(self, request: Request) -> Callable[[str], str]:
+        """The dashboard's own words (flash messages) in this coordinator's language."""
+        return translations(self.language(request)).gettext
 
 
 class Pages:
-    """Renders the templates with what every page shows (the base path, the CSRF field, a
-    message left by the last action)."""
+    """Renders the templates in the coordinator's language, with what every page shows (the
+    base path, the CSRF field, a message left by the last action, the language switch)."""
 
     def __init__(self, content: Content, timezone: ZoneInfo) -> None:
+        self.content = content
+        self.timezone = timezone
+        self._templates: dict[str, Jinja2Templates] = {}
+
+    def language(self, request: Request) -> str:
+        """``?lang=`` when it names a language (kept for the session), else the one kept,
+        else the programme's default."""
+        asked = request.query_params.get("lang")
+        if asked in self.content.locales:
+            request.session[LANGUAGE_KEY] = asked
+        chosen = request.session.get(LANGUAGE_KEY)
+        if isinstance(chosen, str) and chosen in self.content.locales:
+            return chosen
+        return self.content.default_language
+
+    def templates(self, language: str) -> Jinja2Templates:
+        """The templates with ``language``'s translations, labels and times (made once)."""
+        found = self._templates.get(language)
+        if found is not None:
+            return found
         environment = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=True,
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=["jinja2.ext.i18n"],
         )
-        labels = Labels(content)
-        environment.globals["label"] = labels
-        environment.globals["t"] = labels.text
-        environment.filters["local"] = lambda value: local_time(value, timezone)
-        self.templates = Jinja2Templates(env=environment)
+        environment.install_gettext_translations(  # type: ignore[attr-defined]
+            translations(language), newstyle=True
+        )
+        words = Words(self.content, language, self.timezone.key)
+        environment.globals["label"] = words.label
+        environment.globals["t"] = words.text
+        environment.globals["language"] = language
+        environment.filters["local"] = words.time
+        found = self._templates[language] = Jinja2Templates(env=environment)
+        return found
 
     def render(
         self, request: Request, template: str, *, status_code: int = 200, **context: Any
     ) -> HTMLResponse:
         session = request.session
         token = csrf_token(session)
+        language = self.language(request)
         values = {
             "base": base(request),
             "csrf": Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token),
             "flash": session.pop("flash", None),
             "section": "",
+            "languages": [
+                (code, self.content.text(code, "language_name")) for code in self.content.languages
+            ],
+            "here": request.url.path,
             **context,
         }
-        return self.templates.TemplateResponse(request, template, values, status_code=status_code)
+        return self.templates(language).TemplateResponse(
+            request, template, values, status_code=status_code
+        )
 
 
 def record_id(request: Request, name: str) -> int | None:
@@ -139,19 +151,6 @@ def redirect(request: Request, path: str, flash: str | None = None) -> RedirectR
     if flash:
         request.session["flash"] = flash
     return RedirectResponse(base(request) + path, status_code=303)
-
-
-def local_time(value: object, timezone: ZoneInfo) -> str:
-    """An ISO time (or datetime) as ``2026-11-27 11:00`` in the programme's time zone."""
-    if value in (None, ""):
-        return ""
-    try:
-        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone)
-    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def query_string(values: Mapping[str, object], **changes: object) -> str:

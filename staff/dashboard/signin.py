@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from staff.dashboard.auth import Access, Keys, parse_form
+from staff.dashboard.i18n import N_, translations
 from staff.dashboard.lockout import BROWSER_COOKIE, REMEMBER, Lockout, Refusal
 from staff.dashboard.pages import ACTOR, Deps, base, redirect
 from staff.dashboard.proxies import Proxies
@@ -25,9 +26,9 @@ log = logging.getLogger(__name__)
 
 # What a refused client reads, by whose failures refused it.
 REFUSED = {
-    "address": "Too many failed sign-ins from your address.",
-    "browser": "Too many failed sign-ins from this browser.",
-    "everyone": "Too many failed sign-ins to the dashboard lately.",
+    "address": N_("Too many failed sign-ins from your address."),
+    "browser": N_("Too many failed sign-ins from this browser."),
+    "everyone": N_("Too many failed sign-ins to the dashboard lately."),
 }
 
 
@@ -74,8 +75,9 @@ class SignIn:
             if not self.keys.matches(form.get("password", "")):
                 await self.lockout.failed(client)
                 log.warning("dashboard: wrong password from %s", address)
+                _ = self.deps.gettext(request)
                 return self._form(
-                    request, next_page=next_page, error="Wrong password.", status_code=401
+                    request, next_page=next_page, error=_("Wrong password."), status_code=401
                 )
             browser = await self.lockout.succeeded(client)
         await self.access.sign_in(request.session)
@@ -100,18 +102,22 @@ class SignIn:
 
     async def sign_out(self, request: Request) -> Response:
         """Ends the session, on the server too."""
+        _ = self.deps.gettext(request)
         await self.access.sign_out(request.session)
-        return redirect(request, "/signin", "Signed out.")
+        return redirect(request, "/signin", _("Signed out."))
 
     def _refused(self, request: Request, next_page: str, refusal: Refusal) -> Response:
         """429, saying how long to wait."""
         seconds = max(1, math.ceil(refusal.seconds))
         minutes = max(1, math.ceil(seconds / 60))
+        translated = translations(self.deps.language(request))
+        wait = translated.ngettext(
+            "Try again in %(num)d minute.", "Try again in %(num)d minutes.", minutes
+        ) % {"num": minutes}
         return self._form(
             request,
             next_page=next_page,
-            error=f"{REFUSED[refusal.who]} Try again in {minutes} "
-            f"minute{'s' if minutes != 1 else ''}.",
+            error=f"{translated.gettext(REFUSED[refusal.who])} {wait}",
             status_code=429,
             headers={"Retry-After": str(seconds)},
         )

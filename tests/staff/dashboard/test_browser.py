@@ -27,7 +27,14 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from bot import web
 from bot.app import App
 from bot.clock import FixedClock
-from tests.staff.dashboard.conftest import PASSWORD, People, dashboard_settings, seed
+from tests.sample import SUPPER, add_member
+from tests.staff.dashboard.conftest import (
+    PASSWORD,
+    TODAY,
+    People,
+    dashboard_settings,
+    seed,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -245,6 +252,76 @@ async def test_changing_an_applications_status_tells_the_applicant(
     [notice] = await site.app.store.outbox.due(datetime(2100, 1, 1, tzinfo=UTC))
     assert ("notice", site.people.jelena.id) == (notice.kind, notice.member_id)
     assert "Digitalna javna uprava 2027" in notice.body
+
+
+def _overflow(driver: webdriver.Chrome) -> list[str]:
+    """The page's parts wider than the window, which a phone would have to scroll sideways."""
+    found: list[str] = driver.execute_script(
+        "const width = document.documentElement.clientWidth;"
+        "return [...document.querySelectorAll('main table, main form, main section')]"
+        ".filter(e => e.getBoundingClientRect().right > width + 1"
+        " || e.scrollWidth > e.clientWidth + 1)"
+        ".map(e => e.id || e.tagName);"
+    )
+    if driver.execute_script(
+        "return document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    ):
+        found.append("page")
+    return found
+
+
+async def test_an_events_page_fits_a_phone_and_finds_a_name_at_the_door(
+    browser: Browser, site: Site
+) -> None:
+    """At 390 px wide the going list and the waitlist fit the screen (no sideways scroll);
+    a typed name narrows the going list to that party, whom one tap checks in."""
+    now = site.app.clock.now()
+    for number in range(8):
+        member = await add_member(
+            site.app.store, f"telegram:9{number}", now,
+            name=f"Aleksandra Radulović-Vujošević {number}", country="DE",
+        )  # fmt: skip
+        await site.app.store.rsvps.answer(TODAY, member.id, "going", now, capacity=50)
+    for number in range(3):
+        member = await add_member(
+            site.app.store, f"telegram:8{number}", now,
+            name=f"Konstantin Dragićević-Šćekić {number}", country="DE",
+        )  # fmt: skip
+        await site.app.store.rsvps.answer(SUPPER, member.id, "going", now, capacity=3)
+
+    def steps() -> tuple[list[str], list[str], list[str], str]:
+        driver = browser.driver
+        driver.set_window_size(390, 844)
+        try:
+            driver.get(site.url + f"/dashboard/events/{SUPPER}")
+            _sign_in(browser, site, PASSWORD)
+            browser.wait().until(
+                expected_conditions.presence_of_element_located((By.ID, "waitlist"))
+            )
+            supper = _overflow(driver)
+            driver.get(site.url + f"/dashboard/events/{TODAY}")
+            door = _overflow(driver)
+            field = driver.find_element(By.ID, "q")
+            field.send_keys("ana MARKOVIC")
+            field.submit()
+            browser.wait().until(expected_conditions.url_contains("q=ana"))
+            names = [
+                cell.text
+                for cell in driver.find_elements(By.CSS_SELECTOR, "#going tbody td:first-child a")
+            ]
+            driver.find_element(By.CSS_SELECTOR, "#going button.checkin").click()
+            flash = browser.wait().until(
+                expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash"))
+            )
+            return supper, door, names, flash.text
+        finally:
+            driver.set_window_size(1280, 900)
+
+    supper, door, names, flash = await asyncio.to_thread(steps)
+
+    assert ([], []) == (supper, door)
+    assert ["Ana Marković"] == names
+    assert "Ana Marković is checked in." == flash
 
 
 def _downloaded(folder: Path, name: str) -> Path:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from bot.app import App
 from bot.store import OutboxRow
+from tests.sample import add_member
 from tests.staff.dashboard.conftest import Coordinator, People
 
 LATER = datetime(2100, 1, 1, tzinfo=UTC)
@@ -175,3 +176,30 @@ async def test_an_application_number_past_sqlites_range_is_not_found(
     assert (404, 404, 404) == (page.status_code, note.status_code, status.status_code)
     assert f"There is no fellowship application #{huge}." in page.text
     assert [] == await outbox(app)
+
+
+async def test_an_application_reads_in_words_without_empty_gaps(
+    app: App, signed_in: Coordinator, people: People
+) -> None:
+    """Host kind ``any`` reads "No preference", the duration and status in words; an applicant
+    with no sector leaves no empty "· ·" in the line about them."""
+    now = app.clock.now()
+    member = await add_member(
+        app.store, "telegram:41", now, name="Nina Lakić", country="BA", city="Sarajevo"
+    )
+    application = await app.store.applications.submit(
+        "digital-public-administration-2027",
+        member.id,
+        now,
+        {"field": "law", "host_kind": "any", "duration": "6_to_12"},
+    )
+    assert application is not None
+    page = await signed_in.get(f"/dashboard/fellowship/{application.id}")
+
+    assert '<dd id="host-kind">No preference</dd>' in page.text
+    assert "6–12 months" in page.text and "6_to_12" not in page.text
+    applicant = page.text.split('<p id="applicant">')[1].split("</p>")[0]
+    assert applicant.endswith(
+        "Nina Lakić</a> · Bosnia and Herzegovina, Sarajevo · speaks with the bot in English"
+    )
+    assert "· ·" not in page.text

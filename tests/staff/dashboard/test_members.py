@@ -156,7 +156,7 @@ async def test_a_members_page_shows_everything_held(signed_in: Coordinator, peop
         "Fellowship and knowledge transfer",
         "whatsapp:+38267111222",
         "Diaspora supper in Kotor",
-        "waitlisted (no. 1 on the waitlist)",
+        "On the waitlist (no. 1)",
         f'href="/dashboard/events/{SUPPER}"',
         'href="/dashboard/fellowship/1"',
         "submitted",

@@ -1,0 +1,140 @@
+"""The dashboard in Montenegrin: every text of the templates and the code translated, the
+switch in the header, codes and plurals in the chosen language, ISO dates in the filters."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po
+
+from bot.app import App
+from staff.dashboard import i18n
+from tests.staff.dashboard.conftest import Coordinator, People
+
+DASHBOARD = Path(i18n.__file__).parent
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+_FORMATTER = string.Formatter()
+
+
+def _texts() -> set[str | tuple[str, ...]]:
+    """Every text the dashboard's templates and modules mark for translation."""
+    found: set[str | tuple[str, ...]] = set()
+    for path in sorted((DASHBOARD / "templates").glob("*.html")):
+        options = {"extensions": "jinja2.ext.i18n"}
+        for _line, text, *_rest in extract_from_file(
+            "jinja2.ext:babel_extract", str(path), keywords=KEYWORDS, options=options
+        ):
+            found.add(text if isinstance(text, str) else tuple(text))
+    for path in sorted(DASHBOARD.glob("*.py")):
+        for _line, text, *_rest in extract_from_file("python", str(path), keywords=KEYWORDS):
+            found.add(text if isinstance(text, str) else tuple(text))
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return set(re.findall(r"%\((\w+)\)[sd]|%[sd]", text))
+
+
+@pytest.mark.parametrize("language", i18n.catalogued())
+def test_every_text_of_the_dashboard_is_translated_with_the_same_placeholders(
+    language: str,
+) -> None:
+    """No English left in a catalogued language: each text (and each plural form) has a
+    translation that fills exactly the placeholders of the English."""
+    with (DASHBOARD / "locales" / f"{language}.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    missing, mismatched = [], []
+    for text in sorted(_texts(), key=str):
+        message = catalog.get(text if isinstance(text, str) else text[0])
+        translated = message.string if message is not None else None
+        forms = [translated] if isinstance(translated, str) else list(translated or [])
+        if not forms or not all(forms):
+            missing.append(text)
+            continue
+        english = _fields(text if isinstance(text, str) else text[1])
+        if any(_fields(form) - english - {"%(num)d"} for form in forms) or (
+            isinstance(text, str) and _fields(forms[0]) != english
+        ):
+            mismatched.append(text)
+    assert ([], []) == (missing, mismatched)
+    assert "cnr" in i18n.catalogued()
+
+
+async def test_the_switch_shows_the_dashboard_in_montenegrin_for_the_session(
+    signed_in: Coordinator, people: People
+) -> None:
+    """``?lang=cnr``: the page's language, its words, the codes (countries, sectors) and
+    plurals in Montenegrin — and the next page too, until English is chosen again."""
+    page = await signed_in.get("/dashboard/members", lang="cnr")
+    text = page.text
+    assert '<html lang="cnr">' in text
+    assert ">Članovi</a>" in text and "Odjava" in text
+    assert "Njemačka" in text and "IT i softver" in text
+    assert re.search(r'id="total">4 člana<', text)
+    assert '<a href="/dashboard/members?lang=en"' in text
+
+    following = await signed_in.get("/dashboard/events")
+    assert '<html lang="cnr">' in following.text and "Lista čekanja" in following.text
+    assert "Događaji" in following.text
+    back = await signed_in.get("/dashboard/", lang="en")
+    assert '<html lang="en">' in back.text and ">Members</a>" in back.text
+
+
+async def test_a_flash_message_is_in_the_chosen_language(
+    signed_in: Coordinator, people: People
+) -> None:
+    """What an action says back (an empty note) is Montenegrin too."""
+    await signed_in.get("/dashboard/fellowship/1", lang="cnr")
+    await signed_in.post("/dashboard/fellowship/1/note", note=" ")
+    page = await signed_in.get("/dashboard/fellowship/1")
+    assert "Bilješka je prazna." in page.text
+
+
+async def test_the_date_filters_are_iso_text_fields_not_the_browsers_picker(
+    signed_in: Coordinator, people: People
+) -> None:
+    """An American browser's date picker shows mm/dd/yyyy: the filters are text fields that
+    ask for YYYY-MM-DD, and a date in another form is refused with the reason."""
+    page = await signed_in.get("/dashboard/members")
+    assert 'type="date"' not in page.text
+    for name in ("from", "to"):
+        field = re.search(rf'<input type="text" id="{name}"[^>]*>', page.text)
+        assert field is not None
+        assert 'placeholder="YYYY-MM-DD"' in field.group(0)
+        assert r'pattern="\d{4}-\d{2}-\d{2}"' in field.group(0)
+    refused = await signed_in.get("/dashboard/members", lang="cnr", **{"from": "11/27/2026"})
+    assert 400 == refused.status_code
+    assert "„11/27/2026” nije datum (registrovani od); koristite GGGG-MM-DD." in refused.text
+
+
+async def test_imported_contacts_show_on_the_overview_and_on_the_linked_members_page(
+    app: App, signed_in: Coordinator, people: People
+) -> None:
+    """Two imported contacts, one with the number Jelena proved on WhatsApp: the overview
+    counts both and the one linked; Jelena's page shows her contact and where it came from."""
+    await app.store.db.execute(
+        "INSERT INTO imported_contacts (name, phone, source, source_row, imported_at,"
+        " updated_at) VALUES ('J. Popović', '+38267111222', 'old.xlsx', 7, ?, ?),"
+        " ('Someone', '+38267999999', 'old.xlsx', 8, ?, ?)",
+        (app.clock.now().isoformat(),) * 4,
+    )
+    await app.store.imports.link(app.clock.now())
+    overview = await signed_in.get("/dashboard/")
+    assert "<strong>2</strong> imported contacts, 1 linked to a member" in overview.text
+    page = await signed_in.get(f"/dashboard/members/{people.jelena.id}")
+    contacts = page.text.split('<table id="imported-contacts">')[1].split("</table>")[0]
+    assert "old.xlsx, row 7" in contacts and "J. Popović" in contacts
+    other = await signed_in.get(f"/dashboard/members/{people.ana.id}")
+    assert "No imported contact is linked to this member." in other.text
+
+
+async def test_the_mapping_page_of_no_members_says_so(coordinator: Coordinator) -> None:
+    """Nobody registered yet: not "<5 registered members" but a sentence that says so."""
+    assert 303 == (await coordinator.sign_in()).status_code
+    page = await coordinator.get("/dashboard/mapping")
+    assert "No member has registered yet." in page.text
+    assert "&lt;5</strong> registered members" not in page.text

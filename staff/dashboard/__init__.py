@@ -16,6 +16,8 @@
 | ``POST /matches/<id>/withdraw`` · ``POST /businesses/download`` | withdraw; the exports |
 | ``GET /mapping`` | the mapping report (aggregates, small counts suppressed) |
 | ``POST /mapping/download`` | the mapping report as an HTML or XLSX file to share (audited) |
+| ``GET /questions`` · ``GET /questions/<id>`` | members' questions (open, answered, closed); one |
+| ``POST /questions/<id>/answer`` · ``/note`` · ``/close`` · ``/reopen`` | answer, note, status |
 | ``GET /downloads`` · ``POST /download`` | the CLI's exports as CSV or XLSX |
 | ``GET /static/dashboard.css`` | the one stylesheet |
 
@@ -60,6 +62,7 @@ from staff.dashboard.members import Members
 from staff.dashboard.overview import Overview
 from staff.dashboard.pages import Deps, Pages
 from staff.dashboard.proxies import Proxies
+from staff.dashboard.questions import Questions
 from staff.dashboard.signin import SignIn
 
 log = logging.getLogger(__name__)
@@ -112,6 +115,7 @@ def build(settings: Settings, store: Store, content: Content, clock: Clock) -> A
     businesses = Businesses(deps)
     matches = Matches(deps)
     downloads = Downloads(deps)
+    questions = Questions(deps)
     routes = [
         Route("/signin", signin.page, methods=["GET"]),
         Route("/signin", signin.submit, methods=["POST"]),
@@ -140,6 +144,12 @@ def build(settings: Settings, store: Store, content: Content, clock: Clock) -> A
         Route("/matches", matches.listing, methods=["GET"]),
         Route("/matches/{match_id:int}", matches.match, methods=["GET"]),
         Route("/matches/{match_id:int}/withdraw", matches.withdraw, methods=["POST"]),
+        Route("/questions", questions.listing, methods=["GET"]),
+        Route("/questions/{thread_id:int}", questions.question, methods=["GET"]),
+        Route("/questions/{thread_id:int}/answer", questions.answer, methods=["POST"]),
+        Route("/questions/{thread_id:int}/note", questions.note, methods=["POST"]),
+        Route("/questions/{thread_id:int}/close", questions.close, methods=["POST"]),
+        Route("/questions/{thread_id:int}/reopen", questions.reopen, methods=["POST"]),
         Route("/downloads", downloads.page, methods=["GET"]),
         Route("/download", downloads.download, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),

@@ -18,7 +18,7 @@ from bot.settings import Settings
 from bot.store import MemberQuery, Store
 from bot.store.rsvps import STATUSES as RSVP_STATUSES
 from bot.zones import zone
-from staff import business_stats, export, report
+from staff import answers, business_stats, export, report
 from staff import stats as figures
 from staff.words import Words
 
@@ -94,6 +94,7 @@ async def show_stats(settings: Settings, args: argparse.Namespace) -> int:
     async with Store(settings.database_path) as store:
         counted = await figures.collect(store, now)
         funnel = await business_stats.funnel(store)
+        questions = await answers.figures(store, now)
         today = now.astimezone(zone(settings.timezone)).date()
         week = await store.directory.count(MemberQuery(registered_from=today - timedelta(days=6)))
         month = await store.directory.count(MemberQuery(registered_from=today - timedelta(days=29)))
@@ -102,11 +103,40 @@ async def show_stats(settings: Settings, args: argparse.Namespace) -> int:
         data = dataclasses.asdict(counted)
         data["at"] = words.machine(counted.at)
         data["business_funnel"] = funnel
+        data["questions"] = dataclasses.asdict(questions)
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     lines = stats_lines(counted, words, week=week, month=month)
-    print("\n".join([*lines, *business_lines(counted, funnel, words)]))
+    print(
+        "\n".join(
+            [*lines, *business_lines(counted, funnel, words), *question_lines(questions, words)]
+        )
+    )
     return 0
+
+
+def question_lines(questions: answers.Figures, words: Words) -> list[str]:
+    """Questions in ``stats``: time to first answer, and the questions waiting by age."""
+    waiting = questions.waiting
+    return [
+        "",
+        words.text("staff_questions.stats_heading"),
+        "  "
+        + words.text(
+            "staff_questions.stats_first_answer",
+            median=answers.duration(questions.median),
+            p90=answers.duration(questions.p90),
+            count=str(questions.answered),
+        ),
+        "  "
+        + words.text(
+            "staff_questions.stats_waiting",
+            under_1=str(waiting["under_1"]),
+            days_1_3=str(waiting["1_3"]),
+            days_3_7=str(waiting["3_7"]),
+            over_7=str(waiting["over_7"]),
+        ),
+    ]
 
 
 def business_lines(counted: figures.Statistics, funnel: dict[str, int], words: Words) -> list[str]:

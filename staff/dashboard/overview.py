@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from starlette.requests import Request
 from starlette.responses import Response
 
-from staff import report, stats
+from staff import answers, report, stats
 from staff import svg as charts
 from staff.dashboard.auth import parse_form
 from staff.dashboard.i18n import translations
@@ -80,6 +80,8 @@ class Overview:
             ),
             period="week" if weekly else "month",
             event_titles=event_titles,
+            questions=await answers.figures(self.deps.store, self.deps.now()),
+            duration=answers.duration,
         )
 
     async def mapping(self, request: Request) -> Response:

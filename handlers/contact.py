@@ -9,6 +9,8 @@ as the member's phone and joins nobody.
 
 from __future__ import annotations
 
+import phonenumbers
+
 from bot.flow import EDITING, END, Answer, Context, Question, Retry
 from bot.messages import Option
 from bot.store import Member
@@ -57,11 +59,32 @@ async def got_email(ctx: Context, answer: Answer) -> str | Retry:
     return ASK_PHONE
 
 
+# The country whose example number is shown when the member's country is not known.
+_EXAMPLE_COUNTRY = "DE"
+
+
+def phone_example(country: str | None) -> str:
+    """A mobile number as someone in ``country`` writes it with the country code (``+1
+    201-555-0123`` in the United States), so a member abroad sees their own format."""
+    kind = phonenumbers.PhoneNumberType.MOBILE
+    example = phonenumbers.example_number_for_type(
+        country or _EXAMPLE_COUNTRY, kind
+    ) or phonenumbers.example_number_for_type(_EXAMPLE_COUNTRY, kind)
+    assert example is not None  # phonenumbers has an example mobile for every country it knows
+    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _example(ctx: Context) -> str:
+    country = ctx.answers.get("country") or (ctx.member.country if ctx.member else None)
+    return phone_example(country)
+
+
 async def ask_phone(ctx: Context) -> Question:
-    """Asks for a phone number, with a share button where the app has one."""
+    """Asks for a phone number (with an example in the member's country's format), with a
+    share button where the app has one."""
     required = ctx.answers.get("preferred_channel") == "whatsapp"
     key = "registration.ask_phone_required" if required else "registration.ask_phone"
-    return Question(ctx.t(key), skip=not required, request_phone=True)
+    return Question(ctx.t(key, example=_example(ctx)), skip=not required, request_phone=True)
 
 
 async def got_phone(ctx: Context, answer: Answer) -> str | Retry:
@@ -77,7 +100,7 @@ async def got_phone(ctx: Context, answer: Answer) -> str | Retry:
         typed = answer.contact_phone or answer.text
         phone = answers.normalise_phone(typed, ctx.answers.get("country"))
     if phone is None:
-        return Retry(ctx.t("registration.invalid_phone"))
+        return Retry(ctx.t("registration.invalid_phone", example=_example(ctx)))
     if answer.contact_phone and answer.contact_own and ctx.member is not None:
         # The app's own-contact button proves the number is theirs (a typed one or another
         # card proves nothing): a later chat from this number on WhatsApp joins this member.

@@ -31,7 +31,7 @@ ASK_LANGUAGES = "Which languages do you speak? Choose all that apply, then press
 ASK_INTERESTS = "What would you like to take part in? Choose all that apply, then press Done."
 ASK_CONTACT = "How would you prefer us to contact you?"
 ASK_EMAIL = "What is your e-mail address? (optional)"
-ASK_PHONE = "What is your phone number, with the country code? (optional, e.g. +49 170 1234567)"
+ASK_PHONE = "What is your phone number, with the country code? (optional, e.g. +49 1512 3456789)"
 CANCELLED = "Registration cancelled — nothing has been kept. Send /start whenever you like."
 CONFIRM_CANCEL = "Cancel the registration? The answers you have given so far will be thrown away."
 DISCARD, GO_ON = "🗑 Yes, throw them away", "↩️ No, go on"
@@ -506,13 +506,13 @@ async def test_cancel_while_editing_the_profile_leaves_it_unchanged(chat: Chat, 
             ASK_PHONE,
             "12345",
             "That is not a valid phone number. Please include the country code, "
-            "e.g. +49 170 1234567.",
+            "e.g. +49 1512 3456789.",
         ),
         (
             ASK_PHONE,
             "call me maybe",
             "That is not a valid phone number. Please include the country code, "
-            "e.g. +49 170 1234567.",
+            "e.g. +49 1512 3456789.",
         ),
     ],
 )
@@ -576,7 +576,7 @@ async def test_phone_is_required_when_whatsapp_is_the_preferred_channel(chat: Ch
     await say(chat, *REQUIRED, *OPTIONAL_SKIPS, "WhatsApp", "skip")
 
     assert [
-        "What is your WhatsApp number, with the country code? (e.g. +49 170 1234567)"
+        "What is your WhatsApp number, with the country code? (e.g. +49 1512 3456789)"
     ] == chat.replies()
     assert [BACK, CANCEL] == chat.options()
 
@@ -790,3 +790,17 @@ async def test_countries_are_named_as_members_say_them(
     assert [t("registration.ask_municipality")] == chat.replies()
     answers = (await app.store.conversations.load(chat.address)).answers
     assert "NL" == answers["country"]
+
+
+async def test_the_phone_example_is_in_the_format_of_the_members_country(chat: Chat) -> None:
+    """A member in the United States is shown +1 201-555-0123, not a German number; a
+    number that cannot be read is asked again with the same example."""
+    await say(chat, "/start", "English", "I agree", "Ana Marković", "United States", "Chicago")
+    await say(chat, *OPTIONAL_SKIPS, "WhatsApp", "skip")
+    assert [
+        "What is your WhatsApp number, with the country code? (e.g. +1 201-555-0123)"
+    ] == chat.replies()
+    await chat.send("12")
+    assert chat.replies()[0] == (
+        "That is not a valid phone number. Please include the country code, e.g. +1 201-555-0123."
+    )

@@ -261,6 +261,24 @@ class FakeBotApi:
         }
         return self._queue({"message": message})
 
+    def push_group_reply(self, chat_id: int, user_id: int, text: str, reply_to: int) -> int:
+        """Someone in the group ``chat_id`` (a negative id) replies with ``text`` to the
+        message ``reply_to`` there (the bot's, when it sent one with that id)."""
+        group = {"id": chat_id, "type": "supergroup", "title": "Staff"}
+        shown = self._messages.get((chat_id, reply_to))
+        replied: JSON = dict(shown) if shown is not None else {"message_id": reply_to, "date": 0}
+        replied.setdefault("from", self.bot_user)
+        replied["chat"] = group
+        message = {
+            "message_id": next(self._message_ids[chat_id]),
+            "date": int(time.time()),
+            "chat": group,
+            "from": self._user(user_id),
+            "text": text,
+            "reply_to_message": replied,
+        }
+        return self._queue({"message": message})
+
     # What tests look at.
 
     async def wait_for_messages(

@@ -47,6 +47,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "bot/text.py": ("tests/test_text.py",),
     "handlers/answers.py": ("tests/handlers/test_answers.py",),
     "staff/suppression.py": ("tests/staff/test_suppression.py",),
+    "bot/faq.py": ("tests/test_faq.py",),
     "staff/matching.py": ("tests/staff/test_matching.py",),
 }
 KILLED = {"killed", "timeout", "caught by type check"}

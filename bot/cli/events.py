@@ -41,6 +41,10 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default="both",
         help="which QR codes to write (default: both)",
     )
+    event.add_argument(
+        "--language",
+        help="the language of the event's title on the poster (default: DEFAULT_LANGUAGE)",
+    )
     fellowship = commands.add_parser(
         "fellowship",
         help="change a fellowship application's status",
@@ -70,6 +74,12 @@ async def qr_codes(settings: Settings, args: argparse.Namespace) -> int:
         raise common.CommandError(
             f"no event {args.slug!r} in {settings.content_dir}/events (known: {known})"
         )
+    language = getattr(args, "language", None) or content.default_language
+    if language not in content.locales:
+        raise common.CommandError(
+            f"no language {language!r} (known: {', '.join(content.languages)})"
+        )
+    title = event.text("title", language, content.default_language)
     channels = CHANNELS if args.channel == "both" else (args.channel,)
     links = {}
     # Every link first, so a missing setting writes nothing.
@@ -86,8 +96,8 @@ async def qr_codes(settings: Settings, args: argparse.Namespace) -> int:
     args.output_dir.mkdir(parents=True, exist_ok=True)
     for channel, (link, caption) in links.items():
         path = args.output_dir / f"{slug}-{channel}.png"
-        path.write_bytes(qr.poster(link, caption))
-        print(f"{path}: {link}")
+        path.write_bytes(qr.poster(link, caption, title))
+        print(f"{path}: {link} ({title})")
     return 0
 
 

@@ -69,7 +69,8 @@ async def _outbox(path: Path) -> list[OutboxRow]:
 def test_qr_event_writes_two_posters_that_scan_to_the_links(
     database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """One PNG for Telegram's deep link and one for WhatsApp's EVENT text, both readable."""
+    """One PNG for Telegram's deep link and one for WhatsApp's EVENT text, both readable,
+    each with the event's title (in the language asked for)."""
     folder = tmp_path / "posters"
 
     assert 0 == main(["qr", "event", SUPPER, "--output-dir", str(folder)])
@@ -79,9 +80,12 @@ def test_qr_event_writes_two_posters_that_scan_to_the_links(
     assert [telegram] == decoded((folder / "supper-kotor-telegram.png").read_bytes())
     assert [whatsapp] == decoded((folder / "supper-kotor-whatsapp.png").read_bytes())
     assert (
-        f"{folder / 'supper-kotor-telegram.png'}: {telegram}\n"
-        f"{folder / 'supper-kotor-whatsapp.png'}: {whatsapp}\n"
+        f"{folder / 'supper-kotor-telegram.png'}: {telegram} (Diaspora supper in Kotor)\n"
+        f"{folder / 'supper-kotor-whatsapp.png'}: {whatsapp} (Diaspora supper in Kotor)\n"
     ) == capsys.readouterr().out
+    only_whatsapp = ["--channel", "whatsapp", "--output-dir", str(folder)]
+    assert 0 == main(["qr", "event", SUPPER, "--language", "cnr", *only_whatsapp])
+    assert capsys.readouterr().out.endswith("(Večera dijaspore u Kotoru)\n")
 
 
 def test_qr_without_the_bot_username_names_the_setting_and_writes_nothing(

@@ -157,7 +157,11 @@ async def signups(ctx: Context, payload: str) -> Go | None:
                 name=member.name or "—",
                 place=place or "—",
                 sector=figures.label(ctx.content, ctx.language, "sector", member.sector or ""),
-                channels=", ".join(row.channels) or "—",
+                channels=", ".join(
+                    figures.label(ctx.content, ctx.language, "channel", channel)
+                    for channel in row.channels
+                )
+                or "—",
             )
         )
     ctx.say("\n".join(lines))

@@ -17,6 +17,7 @@ from bot.cli import common
 from bot.settings import Settings
 from bot.store import MemberQuery, Store
 from bot.store.rsvps import STATUSES as RSVP_STATUSES
+from bot.timestamps import machine, shown
 from bot.zones import zone
 from staff import answers, business_stats, export, report
 from staff import stats as figures
@@ -216,14 +217,16 @@ async def audit(settings: Settings, args: argparse.Namespace) -> int:
             detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
             writer.writerow(
                 [export.safe_cell(value) or "" for value in
-                 (entry.at, entry.actor, entry.action, entry.subject, detail)]
+                 (machine(entry.at, settings.timezone), entry.actor, entry.action,
+                  entry.subject, detail)]
             )  # fmt: skip
         return 0
     for entry in entries:
         detail = " ".join(
             f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in entry.detail.items()
         )
-        print(f"{entry.at}  {entry.actor}  {entry.action}  {entry.subject or '-'}  {detail}")
+        when = shown(entry.at, settings.timezone)
+        print(f"{when}  {entry.actor}  {entry.action}  {entry.subject or '-'}  {detail}")
     if not entries:
         print("no audit entries match", file=sys.stderr)
     return 0

@@ -140,7 +140,11 @@ def test_audit_lists_entries_with_filters(
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
 
     assert 1 == len(exports)
-    assert re.fullmatch(r"\S+  cli:\S+  export\.members  -  rows=9 output=\"stdout\"", exports[0])
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d CES?T  cli:\S+  export\.members  -  rows=9"
+        r" output=\"stdout\"",
+        exports[0],
+    )
     assert "" == later
     assert ["audit.view", "audit.view", "stats.view", "export.members"] == [
         row["action"] for row in rows

@@ -63,7 +63,8 @@ async def test_a_coordinator_cannot_broadcast_but_can_see_signups(
 async def test_signups_lists_the_latest_registrations_newest_first(
     tmp_path: Path, clock: FixedClock
 ) -> None:
-    """/signups 2 shows the two newest, one line each; a bad number says how to ask."""
+    """/signups 2 shows the two newest, one line each, channels by name (not codes); a bad
+    number says how to ask."""
     async with staff_app(tmp_path, clock, FakeChannel()) as app:
         await members(app.store, clock.now(), 1, city="München", sector="it")
         clock.advance(days=1)
@@ -78,8 +79,8 @@ async def test_signups_lists_the_latest_registrations_newest_first(
 
     assert [
         "🆕 The latest registrations (2):",
-        "#3 · 28 November 2026 · Member201 Test · United States · Not given · telegram",
-        "#2 · 28 November 2026 · Member200 Test · United States · Not given · telegram",
+        "#3 · 28 November 2026 · Member201 Test · United States · Not given · Telegram",
+        "#2 · 28 November 2026 · Member200 Test · United States · Not given · Telegram",
     ] == listed.splitlines()
     assert "Send /signups for the latest 10, or a number such as /signups 25 (at most 50)." == (
         refused

@@ -32,10 +32,6 @@ MONTENEGRIN_CSV = (
 )
 
 
-def _run(coroutine: object) -> object:
-    return asyncio.run(coroutine)  # type: ignore[arg-type]
-
-
 async def _seed(path: Path) -> dict[str, int]:
     """Ana offers mentoring and a business plan (tourism, from Kotor); Konoba Zora asks in the
     chat; a winery was imported and never wrote."""
@@ -72,7 +68,7 @@ def _actions(path: Path) -> list[str]:
         async with Store(path) as store:
             return [entry.action for entry in await store.audit.entries()][::-1]
 
-    return asyncio.run(read())  # type: ignore[no-any-return]
+    return asyncio.run(read())
 
 
 def test_importing_a_municipalitys_list_reports_every_row_and_messages_nobody(

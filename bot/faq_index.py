@@ -21,8 +21,10 @@ from bot.content import Content
 
 log = logging.getLogger(__name__)
 
-# Word forms by vocabulary, for the life of the process (see the module).
+# Word forms by vocabulary, for the life of the process (see the module): the latest few, so
+# a long-running bot whose FAQ staff edit often keeps no more than these.
 _FORMS: dict[frozenset[tuple[str, str]], dict[str, str]] = {}
+_KEPT = 4
 
 
 def _key(vocabulary: Mapping[str, set[str]]) -> frozenset[tuple[str, str]]:
@@ -71,12 +73,15 @@ class FaqIndex:
         if key not in _FORMS:
             try:
                 if self.apart:
-                    _FORMS[key] = await lemmas.forms_apart(vocabulary)
+                    made = await lemmas.forms_apart(vocabulary)
                 else:
-                    _FORMS[key] = await asyncio.to_thread(lemmas.forms, vocabulary)
+                    made = await asyncio.to_thread(lemmas.forms, vocabulary)
             except Exception:
                 log.exception("the FAQ's word forms could not be made; matching words as spelled")
                 return {}
+            while len(_FORMS) >= _KEPT:
+                del _FORMS[next(iter(_FORMS))]
+            _FORMS[key] = made
         return _FORMS[key]
 
 

@@ -241,3 +241,51 @@ def test_without_forms_words_stand_for_themselves() -> None:
     local = faq.build({"a": {"cnr": ["Obriši podatke"]}})
     assert ("obrisi", "podatke") == local.terms("obrisi podatke")
     assert "a" == local.ask("obriši podatke").answer
+
+
+def test_dice_weighs_unknown_terms_on_both_sides() -> None:
+    """Without a ``""`` weight an unknown term weighs nothing; with one, it counts wherever it
+    is — in the question, in the phrasing, or in both."""
+    assert 1.0 == faq.dice({"a", "zzz"}, {"a"}, {"a": 1.0})
+    assert 0.0 == faq.dice({"a"}, {"zzz"}, {"a": 1.0, "": 4.0})
+    assert 1.0 == faq.dice({"zzz"}, {"zzz"}, {"": 4.0})
+
+
+def test_every_phrasing_of_an_entry_is_in_its_document() -> None:
+    """A question matching an entry's first phrasing finds it (BM25 indexes them all)."""
+    local = faq.build({"a": {"en": ["alpha beta", "gamma delta"]}, "b": {"en": ["other"]}}, {})
+    assert "a" == local.ask("alpha beta").answer
+
+
+def test_terms_in_several_entries_weigh_less() -> None:
+    """A term's weight is the idf of the number of entries that have it."""
+    local = faq.build({"a": {"en": ["common x"]}, "b": {"en": ["common y"]}, "c": {"en": ["z"]}})
+    assert faq.idf(3, 2) == pytest.approx(local.weight["common"])
+    assert faq.idf(3, 1) == pytest.approx(local.weight["x"])
+
+
+def test_bm25s_best_entries_are_shortlisted_not_the_first_ones() -> None:
+    """With more entries than SHORTLIST sharing a word, the one BM25 ranks first (a rare word
+    too) is compared, wherever its slug sorts."""
+    entries: dict[str, dict[str, list[str]]] = {
+        f"e{number:02d}": {"en": [f"common filler{number}"]} for number in range(11)
+    }
+    entries["zz"] = {"en": ["common rare"]}
+    local = faq.build(entries, {})
+    assert "zz" == local.ask("common rare").answer
+
+
+def test_a_form_three_letters_shorter_is_no_candidate_either() -> None:
+    """Typed fifteen letters, a known form of twelve (fuzz.ratio 88.9) is not looked at."""
+    local = faq.build({"a": {"en": ["abcdefghijkl"]}}, {})
+    assert ("abcdefghijklmno",) == local.terms("abcdefghijklmno")
+    assert ("abcdefghijkl",) == local.terms("abcdefghijklm")
+
+
+def test_the_score_is_rounded_to_three_places() -> None:
+    """0.4444… reads 0.444; the terms come with a verdict that found nothing too."""
+    local = faq.build(
+        {"a": {"en": ["how do i delete my data"]}, "b": {"en": ["when is the next event"]}}, {}
+    )
+    assert 0.444 == local.ask("delete data please").score
+    assert ("zzzz",) == local.ask("zzzz").terms

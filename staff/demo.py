@@ -1,6 +1,7 @@
 """Sample data for trying the dashboard (``diaspora-bot demo``): members across the diaspora in
 both languages, RSVPs with waitlists, fellowship applications in every status with their notes,
-imported contacts (some linked by a proved phone) and the audit entries staff would have left.
+imported contacts (some linked by a proved phone), local businesses with offers and
+introductions (:mod:`staff.demo_businesses`) and the audit entries staff would have left.
 
 Everything is written through the store, as the bot would write it, and is the same from one
 seed and one moment. Who the people are is in :mod:`staff.demo_people`.
@@ -21,6 +22,7 @@ from bot.store import Contact, Store
 from bot.store.fellowship import STATUSES as APPLICATION_STATUSES
 from bot.store.rsvps import GOING, MAYBE, NOT_GOING
 from handlers.application_form import DURATIONS
+from staff import demo_businesses
 from staff import demo_people as people
 
 # Members registered over this time, most of them recently.
@@ -100,6 +102,11 @@ async def fill(
     rsvps = await _rsvps(rng, store, content, crowd, now)
     applications = await _applications(rng, store, content, crowd, now, audit)
     await _staff_activity(rng, store, now, audit, members)
+    # Local businesses: offers, requests (their contact persons are no diaspora members) and
+    # introductions in every state.
+    await demo_businesses.fill(
+        rng, store, content, now, phones, audit.record, requests=max(6, members // 25)
+    )
     registered = sum(person.registered for person in crowd)
     _, linked = await store.imports.counts()
     return Filled(members, registered, rsvps, applications, len(contacts), linked, audit.count)

@@ -289,3 +289,31 @@ def test_stats_counts_the_businesses_funnel(
         for key in ("requests", "suggested", "proposed", "introduced")
     }
     assert {"Kotor": 1, "": 1} == data["businesses"]["requests.municipality"]
+
+
+def test_the_demo_has_businesses_offers_and_introductions_in_many_states(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``demo`` writes offers, requests asked in the chat and imported, and matches proposed,
+    introduced and closed, with follow-ups — and queues nothing to its fictional people."""
+    assert 0 == main(["demo"])
+
+    async def read() -> tuple[int, list[Business], list[str], int, int]:
+        async with Store(database) as store:
+            matches = await store.matches.all()
+            follow_ups = sum([len(await store.outcomes.of_match(m.id)) for m in matches])
+            return (
+                len(await store.offers.all()),
+                await store.businesses.all(),
+                [match.status for match in matches],
+                follow_ups,
+                len(await store.outbox.due(LATER)),
+            )
+
+    offers, businesses, states, follow_ups, queued = asyncio.run(read())
+    assert offers >= 20
+    assert "chat" in {b.source for b in businesses}
+    assert any(b.member_id is None and b.source.endswith("-2026.xlsx") for b in businesses)
+    assert {"introduced", "declined"} <= set(states)
+    assert follow_ups > 0
+    assert 0 == queued

@@ -356,6 +356,9 @@ async def got_request(ctx: Context, answer: Answer) -> str | Retry:
     if status is None or status == found.status or found.status == CLOSED:
         return Retry(ctx.t("registration.pick_from_list"))
     await ctx.store.businesses.update(found.id, ctx.now(), status=status)
+    await ctx.store.audit.record(
+        f"member:{found.member_id}", f"business.{status}", ctx.now(), subject=f"business:{found.id}"
+    )
     if status != OPEN:
         open_ones = [
             match

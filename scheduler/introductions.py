@@ -89,6 +89,7 @@ class Introductions:
                 continue
             expired += 1
             await notices.tell_closed(self.store, self.content, closed, now, why=EXPIRED)
+            await self.store.audit.record(ACTOR, "match.expired", now, subject=f"match:{match.id}")
         return expired
 
     async def _follow_up(self, now: datetime) -> int:

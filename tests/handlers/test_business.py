@@ -330,3 +330,5 @@ async def test_the_contact_person_pauses_resumes_and_closes_the_request(
 
     [business] = await app.store.businesses.all()
     assert "closed" == business.status
+    actions = [entry.action for entry in await app.store.audit.entries()][::-1]
+    assert ["business.paused", "business.open", "business.closed"] == actions[-3:]

@@ -289,6 +289,8 @@ async def test_after_14_days_without_both_answers_the_proposal_expires(
     await vesnas.send("/intro")
     assert vesnas.replies()[0].startswith("Nijedno upoznavanje vas ne čeka.")
     assert 0 == (await job.tick()).expired
+    entries = [(e.actor, e.action, e.subject) for e in await app.store.audit.entries()]
+    assert ("scheduler", "match.expired", f"match:{match.id}") in entries
 
 
 async def introduce(app: App, clock: FixedClock) -> tuple[Member, Business, Match]:

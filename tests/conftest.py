@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot import cities
 from bot.app import App
 from bot.clock import FixedClock
 from bot.settings import Settings
@@ -19,6 +21,14 @@ CONTENT = ROOT / "content"
 
 # python-telegram-bot's non-deprecated time periods (as bot.cli sets for the real process).
 os.environ["PTB_TIMEDELTA"] = "1"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Starts building the GeoNames city table (seconds, in a process of its own) while the
+    first tests run: the app builds it when a member first needs it, and the first test to
+    finish a registration would otherwise wait for it past a fake's five-second reply deadline
+    on a busy machine. (tests/test_lazy_loading.py checks the laziness in fresh interpreters.)"""
+    threading.Thread(target=cities.table, daemon=True).start()
 
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:

@@ -11,6 +11,7 @@ member an answer is waiting, and the answer follows their next message
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -177,3 +178,50 @@ def profile_line(content: Content, language: str, member: Member) -> str:
     return " · ".join(
         part for part in (member.name or f"#{member.id}", place, sector, registered) if part
     )
+
+
+# How long questions have waited, in days: under 1, 1–3, 3–7, over 7.
+AGES = (1, 3, 7)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """How the team keeps up: time to a first answer (seconds, median and 90th percentile, of
+    the questions answered), and the questions waiting by age (keys: ``under_1``, ``1_3``,
+    ``3_7``, ``over_7`` days)."""
+
+    answered: int
+    median: float | None
+    p90: float | None
+    waiting: dict[str, int]
+
+
+def _nearest_rank(values: list[float], share: float) -> float:
+    """The value below which ``share`` of the values lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(len(ordered) * share) - 1))]
+
+
+async def figures(store: Store, now: datetime) -> Figures:
+    """Time to first answer and the questions waiting by age, from the store."""
+    seconds = await store.questions.first_answer_seconds()
+    waiting = {"under_1": 0, "1_3": 0, "3_7": 0, "over_7": 0}
+    keys = ("under_1", "1_3", "3_7")
+    for since in await store.questions.waiting_since():
+        days = (now - datetime.fromisoformat(since)).total_seconds() / 86400
+        key = next((k for k, limit in zip(keys, AGES, strict=True) if days < limit), "over_7")
+        waiting[key] += 1
+    if not seconds:
+        return Figures(0, None, None, waiting)
+    return Figures(len(seconds), _nearest_rank(seconds, 0.5), _nearest_rank(seconds, 0.9), waiting)
+
+
+def duration(seconds: float | None) -> str:
+    """``45 min``, ``5 h`` or ``3 d`` (a dash for none)."""
+    if seconds is None:
+        return "—"
+    if seconds < 3600:
+        return f"{round(seconds / 60)} min"
+    if seconds < 48 * 3600:
+        return f"{round(seconds / 3600)} h"
+    return f"{round(seconds / 86400)} d"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.choices import SELECTED, Keywords, command, resolve
+from bot.choices import SELECTED, Keywords, command, resolve, words
 from bot.content import Content
 from bot.flow import Answer
 from bot.messages import Inbound, Kind
@@ -129,3 +129,36 @@ def test_a_command_without_keywords_has_none() -> None:
     """A command the locales give no words to is reached only by its slash."""
     keywords = Keywords(Content.load(CONTENT, "en"), ["nosuch"])
     assert {} == keywords.table()
+
+
+def test_where_free_text_is_an_answer_only_exact_names_pick_options() -> None:
+    """With ``exact`` (a name, a country typed), "Ana" stays text beside the button "Ana
+    Marković", and commas do not split the text into several options."""
+    suggested = [["use_name", "Ana Marković"]]
+    assert Answer(text="Ana") == resolve(_text("Ana"), suggested, exact=True)
+    assert "use_name" == resolve(_text("ana markovic"), suggested, exact=True).choice
+    languages = [["en", "English"], ["de", "German"]]
+    assert Answer(text="German, English") == resolve(
+        _text("German, English"), languages, exact=True
+    )
+    assert ("de", "en") == resolve(_text("German, English"), languages).choices
+
+
+def test_aliases_kept_with_the_offer_name_their_option() -> None:
+    """An alias kept after the label ("da" for "I agree") picks the option like its label."""
+    offered = [["agree", "✅ I agree", "yes", "da"], ["decline", "❌ No, thanks", "no", "ne"]]
+    assert ("agree", "decline") == (
+        resolve(_text("Da"), offered).choice,
+        resolve(_text("ne"), offered).choice,
+    )
+
+
+def test_answer_words_come_from_every_language_once_each() -> None:
+    """``words`` joins a list from every locale, English first, each word once; a list no
+    locale has is empty."""
+    content = Content.load(CONTENT, "en")
+    found = words(content, "yes")
+    assert ("yes", "da") == (found[0], found[found.index("da")])
+    assert "slažem se" in found
+    assert len(found) == len(set(found))
+    assert () == words(content, "nosuch")

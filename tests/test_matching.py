@@ -183,3 +183,61 @@ def test_folding_is_the_texts_own() -> None:
     """Names are folded like typed text: case, accents and emoji do not count."""
     assert fold("✅ Doći ću") == fold("doci cu")
     assert Match(picked="1") == best("DOCI CU", RSVP_CNR)
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered", "expected"),
+    [
+        # A four-letter word counts as a word start or a typo; a shorter one must be equal.
+        ("tour", options("Tourism and hospitality", "Transport"), Match(picked="1")),
+        ("care", SECTORS, Match(picked="3")),
+        ("helo", options("Hello", "Goodbye"), Match(picked="1")),
+        # A typed word just as close as a word may be (80) counts; a name's word of three
+        # letters is too short to take a typo for it.
+        ("emial", options("Email address", "Phone"), Match(suggested=("1",))),
+        ("andd", SECTORS, Match()),
+        ("posts", options("Post office", "Bank"), Match(suggested=("1",))),
+        # Two-letter words the name lacks are let pass; three-letter ones are not.
+        ("go hybrid", options("🔀 Hybrid", "🏠 Remote"), Match(picked="1")),
+        ("the hybrid", options("🔀 Hybrid", "🏠 Remote"), Match(suggested=("1",))),
+        # The thresholds themselves: 70 is suggested, 88 is picked, 10 apart is clear.
+        ("abcdefgxyz", options("abcdefgpqr"), Match(suggested=("1",))),
+        ("abcdefghijkx", options("abcdefghijkyz"), Match(picked="1")),
+        ("abcdefghix", options("abcdefghiy", "abcdefghyz"), Match(picked="1")),
+        ("anything", [], Match()),
+    ],
+)
+def test_the_edges_of_each_rule(typed: str, offered: list[Choice], expected: Match) -> None:
+    """Each rule and threshold of the matcher holds exactly at its edge."""
+    assert expected == best(typed, offered)
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "expected"),
+    [
+        ("e mail", "email", 100.0),
+        ("engineer", "engineering", 90.25),
+        ("heath care", "health care", 95.24),
+        ("e mail adress", "email address", 95.65),
+    ],
+)
+def test_scores_take_the_best_of_whole_squeezed_and_word_by_word(
+    typed: str, name: str, expected: float
+) -> None:
+    """A score is the best of the whole text, the text without spaces, and word by word (a
+    word's start counting 95, part of a name worth 95% of all of it)."""
+    assert expected == round(score(typed, name), 2)
+
+
+def test_ranked_forgives_unless_told_to_be_exact() -> None:
+    """By default ``ranked`` forgives a typo; exact, it does not."""
+    assert (93.33, "2") == tuple(
+        round(value, 2) if isinstance(value, float) else value
+        for value in ranked("whatsap", CHANNELS)[0]
+    )
+    assert 0.0 == ranked("whatsap", CHANNELS, exact=True)[0][0]
+
+
+def test_several_labels_need_no_space_after_the_comma() -> None:
+    """ "English,German" is two options as much as "English, German"."""
+    assert ("1", "2") == several("English,German", options("English", "German"))

@@ -9,8 +9,8 @@ thing costs when first used.
     read, and the highest it reached (VmHWM). Target: Diaspora Connect at most twice the echo
     bot's.
 (b) Start to serving: from starting ``python -m bot run`` to ``/healthz`` answering with both
-    channels up and the fake Bot API long-polled. Target: at most 2 s. The echo bot's start
-    (to polling) beside it.
+    channels up (Telegram is up once it long-polls; WhatsApp once Twilio answered). Target: at
+    most 2 s. The echo bot's start (to polling) beside it, and the CPU seconds each used.
 (c) What each heavy thing costs — memory (RSS growth) and time — each measured in a fresh
     interpreter: what ``diaspora-bot run`` imports, then on top of it what the service builds
     as it starts and serves, and what it loads only when first used.
@@ -118,8 +118,8 @@ async def echo_bot(fake: FakeBotApi, folder: Path) -> Running:
 
 
 async def service(fake: FakeBotApi, twilio: FakeTwilioApi, database: Path) -> Running:
-    """Starts ``python -m bot run`` and waits until it serves: /healthz with both channels up,
-    and Telegram long-polled."""
+    """Starts ``python -m bot run`` and waits until it serves: /healthz with both channels up
+    (the fake records a long poll only when it returns, seconds later)."""
     port = free_port()
     environment = _environment(
         TELEGRAM_BOT_TOKEN=fake.token,
@@ -143,7 +143,7 @@ async def service(fake: FakeBotApi, twilio: FakeTwilioApi, database: Path) -> Ru
         while time.perf_counter() - started < START_TIMEOUT:
             if process.returncode is not None:
                 raise RuntimeError(f"the service exited with {process.returncode}")
-            if await _serving(client) and fake.calls_to("getUpdates"):
+            if await _serving(client):
                 seconds = time.perf_counter() - started
                 return Running("service", process, seconds, _cpu(process.pid))
             await asyncio.sleep(0.05)

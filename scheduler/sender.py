@@ -212,8 +212,15 @@ class Sender:
         # Two windows' worth of sends are with the provider at a time, each worker taking the
         # next row when its send is recorded: a slow answer holds up one worker, not the rest.
         waiting = deque(sends)
-        workers = min(len(sends), 2 * self.window)
-        await asyncio.gather(*(self._work(waiting, report, progress) for _ in range(workers)))
+        try:
+            await asyncio.gather(
+                *(self._work(waiting, report, progress) for _ in range(2 * self.window))
+            )
+        except BaseException:
+            # One worker failed (the database, most likely): the others finish the send in
+            # hand and take no new row.
+            waiting.clear()
+            raise
 
     async def _work(
         self, waiting: deque[_Send], report: DrainReport, progress: Progress | None

@@ -1,8 +1,25 @@
+"""The sender: routing (which channel, stopped, erased, unreachable, WhatsApp's window), the
+decisions on failures (429, unreachable, retry with backoff, failed), claiming rows only when
+their turn has come, what a crash leaves, and draining (one job, progress, one at a time, stop).
+
+Mutants of scheduler/sender.py no test can kill, by design (mutmut, issue 17):
+- ``batch`` 500 -> 501: rows are fetched a page at a time; any page size drains the same.
+- ``_stopping = None`` for ``False``, and ``count_attempt=None`` for ``False``: equally falsy.
+- ``kick``'s ``or`` -> ``and``: a second task would start, but :meth:`Sender.drain` has the same
+  guard and returns at once.
+- ``limiter is not None and ticket is not None`` -> ``or``: a ticket exists exactly when a
+  limiter does; and the ticket's initial ``None`` -> ``""`` only matters when the drain is
+  cancelled inside the limiter's wait, where the error is swallowed with the cancelled task.
+- an unreachable address's reason -> ``None``: the row goes back to the queue at once and the
+  same drain routes it again, which overwrites the reason (sent, skipped or waiting).
+"""
+
 from __future__ import annotations
 
 import asyncio
 import itertools
 import logging
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import cast
@@ -298,6 +315,8 @@ async def test_a_crash_while_the_channel_is_paused_leaves_unknown_only_the_reque
         await flooded.wait()
     await asyncio.sleep(0.2)  # five more sends' time, were any to go during the pause
     crashed.cancel()
+    with pytest.raises(asyncio.CancelledError):  # and nothing else goes wrong on the way out
+        await crashed
     assert ["telegram:0", "telegram:1", "telegram:2", "telegram:3"] == provider_got
     assert {"sending": 3, "queued": 9} == await states(store)
 
@@ -770,3 +789,71 @@ def test_the_window_keeps_up_with_the_fastest_limited_channel(
         window(100),
     ]
     assert 7 == Sender(cast(Store, None), {}, clock, window=7).window
+
+
+async def _refuse(store: Store, state: str, row: int | None = None) -> None:
+    """The database refuses to move an outbox row (or every row) to ``state``, as a full disk
+    would."""
+    only = f" AND OLD.id = {row}" if row is not None else ""
+    await store.db.execute(
+        f"CREATE TRIGGER refuse_{state} BEFORE UPDATE OF state ON outbox"
+        f" WHEN NEW.state = '{state}'{only} BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
+
+
+async def test_a_claim_the_database_refuses_stops_the_drain_before_anything_is_sent(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """If a row cannot be marked ``sending``, it is not sent: the drain fails with the database's
+    error, the rows stay queued, and once the database writes again they go out."""
+    members = [await add_member(store, f"telegram:{n}") for n in range(3)]
+    await _queue(store, *members)
+    await _refuse(store, "sending")
+    sender = make_sender(store, clock, telegram)
+    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        await sender.drain()
+    assert ([], {"queued": 3}) == (telegram.sent, await states(store))
+
+    await store.db.execute("DROP TRIGGER refuse_sending")
+    assert 3 == (await sender.drain()).sent
+
+
+async def test_a_send_the_database_cannot_record_is_left_for_recovery_to_call_unknown(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """Sent but not recorded (the database refused): the drain fails with the error and the
+    rows stay ``sending`` — at the next start they are unknown, never sent twice."""
+    members = [await add_member(store, f"telegram:{n}") for n in range(2)]
+    await _queue(store, *members)
+    await _refuse(store, "sent")
+    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        await make_sender(store, clock, telegram).drain()
+    assert (2, {"sending": 2}) == (len(telegram.sent), await states(store))
+
+    await store.db.execute("DROP TRIGGER refuse_sent")
+    restarted = make_sender(store, clock, telegram)
+    assert 2 == await restarted.recover()
+    assert (0, 2) == ((await restarted.drain()).sent, len(telegram.sent))
+
+
+async def test_after_a_database_error_no_new_send_starts(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """The first row cannot be recorded: the drain fails, the other worker records the send it
+    had in hand, and no further row is sent while the database is failing."""
+    members = [await add_member(store, f"telegram:{n}") for n in range(10)]
+    await _queue(store, *members)
+    await _refuse(store, "sent", row=1)
+
+    async def slower(address: str) -> None:
+        if address != "telegram:0":
+            await asyncio.sleep(0.05)
+
+    telegram.before_send = slower
+    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        await make_sender(store, clock, telegram, window=1).drain()
+    await asyncio.sleep(0.2)  # time for more sends, were the other worker to go on
+    assert (["telegram:0", "telegram:1"], {"sending": 1, "sent": 1, "queued": 8}) == (
+        [to for to, _ in telegram.sent],
+        await states(store),
+    )

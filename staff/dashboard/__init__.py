@@ -14,6 +14,7 @@
 | ``POST /businesses/<id>/propose`` | propose an introduction (both sides asked) |
 | ``GET /offers`` · ``GET /matches`` · ``GET /matches/<id>`` | offers; matches, their states |
 | ``POST /matches/<id>/withdraw`` · ``POST /businesses/download`` | withdraw; the exports |
+| ``GET /messages`` | the outbox job by job; messages of unknown fate a crash left |
 | ``GET /mapping`` | the mapping report (aggregates, small counts suppressed) |
 | ``POST /mapping/download`` | the mapping report as an HTML or XLSX file to share (audited) |
 | ``GET /questions`` · ``GET /questions/<id>`` | members' questions (open, answered, closed); one |
@@ -59,6 +60,7 @@ from staff.dashboard.events import Events
 from staff.dashboard.lockout import Lockout
 from staff.dashboard.matches import Matches
 from staff.dashboard.members import Members
+from staff.dashboard.messages import Messages
 from staff.dashboard.overview import Overview
 from staff.dashboard.pages import Deps, Pages
 from staff.dashboard.proxies import Proxies
@@ -116,6 +118,7 @@ def build(settings: Settings, store: Store, content: Content, clock: Clock) -> A
     matches = Matches(deps)
     downloads = Downloads(deps)
     questions = Questions(deps)
+    messages = Messages(deps)
     routes = [
         Route("/signin", signin.page, methods=["GET"]),
         Route("/signin", signin.submit, methods=["POST"]),
@@ -144,6 +147,7 @@ def build(settings: Settings, store: Store, content: Content, clock: Clock) -> A
         Route("/matches", matches.listing, methods=["GET"]),
         Route("/matches/{match_id:int}", matches.match, methods=["GET"]),
         Route("/matches/{match_id:int}/withdraw", matches.withdraw, methods=["POST"]),
+        Route("/messages", messages.listing, methods=["GET"]),
         Route("/questions", questions.listing, methods=["GET"]),
         Route("/questions/{thread_id:int}", questions.question, methods=["GET"]),
         Route("/questions/{thread_id:int}/answer", questions.answer, methods=["POST"]),

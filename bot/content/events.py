@@ -221,7 +221,9 @@ def event_problems(
             found.append(located.error("online_url: expected an https:// link", "online_url"))
     if online_url is None:
         found += [
-            located.error(f"missing key {key!r}") for key in ("venue", "city") if key not in data
+            located.error(f"missing key {key!r} (an online event gives online_url instead)")
+            for key in ("venue", "city")
+            if key not in data
         ]
     venue = attempt(lambda: read_texts(located, data, "venue", languages), "venue") or {}
     city = attempt(lambda: read_texts(located, data, "city", languages), "city") or {}

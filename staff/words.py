@@ -44,6 +44,9 @@ class Words:
         text, content = str(code), self.content
         if kind in stats.DIMENSIONS:
             return stats.label(content, self.language, kind, text)
+        if kind == "duration" and text.isdigit():
+            # Members choose a number of months within the programme's range ("4 months").
+            return content.text(self.language, "fellowship.month_count", count=int(text))
         key = SPECIAL.get((kind, text)) or f"{GROUPS.get(kind, kind)}.{text}"
         return content.text(self.language, key) if content.has(self.language, key) else text
 

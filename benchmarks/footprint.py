@@ -237,7 +237,7 @@ _TWILIO = (
     "from bot.channels.whatsapp import twilio_client\n"
     "async def make():\n"
     "    http = AsyncTwilioHttpClient()\n"
-    "    twilio_client('AC' + '0' * 32, 'token', http).api.v2010.account\n"
+    "    twilio_client('AC' + '0' * 32, 'token', http)\n"
     "    await http.close()\n"
     "asyncio.run(make())"
 )
@@ -255,7 +255,7 @@ def costs(database: Path) -> list[tuple[str, str, str]]:
         ("python-telegram-bot (the echo bot's imports)", "", "import telegram.ext"),
         ("what `diaspora-bot run` imports (bot.cli)", "", RUN),
         ("  then, while it starts and serves:", "", ""),
-        ("  Twilio's REST resources (WhatsApp client)", RUN, _TWILIO),
+        ("  Twilio's client as the channel uses it", RUN, _TWILIO),
         (f"  planner's roster of {MEMBERS:,} members", RUN, _ROSTER.format(database=str(database))),
         ("  country index (warmed off the loop)", RUN,
          "from bot.countries import CountryIndex\nCountryIndex({'SAD': 'US'}).warm()"),

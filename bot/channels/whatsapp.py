@@ -29,7 +29,9 @@ from http import HTTPStatus
 from typing import Any, Protocol
 
 import aiohttp
+from twilio.base.domain import Domain
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
+from twilio.base.version import Version
 from twilio.http import AsyncHttpClient
 from twilio.rest import Client
 
@@ -207,18 +209,55 @@ def start_error(error: Exception, base_url: str) -> ChannelRefused | ChannelUnav
     return ChannelUnavailable(f"cannot reach Twilio at {base_url} ({reason})")
 
 
+class TwilioApi:
+    """The two calls the channel makes on Twilio's REST API (2010-04-01) — send a message, fetch
+    the account — through twilio-python's own client and its request, authentication and error
+    handling (:class:`twilio.base.version.Version`). The library's generated resources are left
+    alone: ``client.messages`` imports every resource of the 2010 API, 7 MB for one call."""
+
+    PUBLIC = "https://api.twilio.com"
+
+    def __init__(self, client: Client, base_url: str | None = None) -> None:
+        self.client = client
+        self.base_url = (base_url or self.PUBLIC).rstrip("/")
+        self.version = Version(Domain(client, self.base_url), "2010-04-01")
+
+    @property
+    def account_sid(self) -> str:
+        return str(self.client.account_sid)
+
+    async def create_message(self, fields: Mapping[str, object]) -> str:
+        """POSTs a message (fields as Twilio names them: To, From, Body…); its SID."""
+        created = await self.version.create_async(
+            method="POST",
+            uri=f"/Accounts/{self.account_sid}/Messages.json",
+            data=dict(fields),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/json",
+            },
+        )
+        return str(created["sid"])
+
+    async def fetch_account(self) -> None:
+        """GETs the account: proves the credentials (or raises Twilio's error)."""
+        await self.version.fetch_async(
+            method="GET",
+            uri=f"/Accounts/{self.account_sid}.json",
+            headers={"Accept": "application/json"},
+        )
+
+
 def twilio_client(
     account_sid: str, auth_token: str, http_client: AsyncHttpClient, base_url: str | None = None
-) -> Client:
-    """A Twilio REST client on ``http_client``, at ``base_url`` if given (a local server)."""
+) -> TwilioApi:
+    """Twilio's REST API on ``http_client``, at ``base_url`` if given (a local server)."""
     client = Client(account_sid, auth_token, http_client=http_client)
     # Settings are read once, by Settings: no edge or region from the environment, which
     # would also rewrite a local base URL's host.
     client.edge = None
     client.region = None
-    if base_url:
-        client.api.base_url = base_url.rstrip("/")
-    return client
+    return TwilioApi(client, base_url)
 
 
 class WhatsAppChannel:
@@ -228,7 +267,7 @@ class WhatsAppChannel:
 
     def __init__(
         self,
-        client: Client,
+        client: TwilioApi,
         sender: str,
         texts: Texts,
         default_language: str,
@@ -288,34 +327,32 @@ class WhatsAppChannel:
     async def start(self) -> None:
         """Checks that Twilio answers and accepts the account's credentials; raises
         ChannelRefused or ChannelUnavailable."""
-        account = self.client.api.v2010.accounts(self.client.account_sid)
         try:
             async with asyncio.timeout(self.timeout):
-                await account.fetch_async()
+                await self.client.fetch_account()
         except (TwilioException, aiohttp.ClientError, TimeoutError) as error:
-            raise start_error(error, self.client.api.base_url) from error
+            raise start_error(error, self.client.base_url) from error
         log.info("whatsapp: serving %s", self.sender)
 
     async def deliver(self, address: str, part: Part) -> str:
         """Makes one REST call; returns Twilio's message SID or raises a delivery error."""
-        fields: dict[str, Any] = {"to": address, "from_": self.sender}
+        fields: dict[str, Any] = {"To": address, "From": self.sender}
         if part.content_sid:
-            fields["content_sid"] = part.content_sid
-            fields["content_variables"] = part.content_variables or "{}"
+            fields["ContentSid"] = part.content_sid
+            fields["ContentVariables"] = part.content_variables or "{}"
         else:
             if part.body:
-                fields["body"] = part.body
+                fields["Body"] = part.body
             if part.media_url:
-                fields["media_url"] = [part.media_url]
+                fields["MediaUrl"] = [part.media_url]
         if self.status_callback:
-            fields["status_callback"] = self.status_callback
+            fields["StatusCallback"] = self.status_callback
         try:
             # AsyncTwilioHttpClient applies no timeout of its own (twilio/twilio-python#925).
             async with asyncio.timeout(self.timeout):
-                message = await self.client.messages.create_async(**fields)
+                return await self.client.create_message(fields)
         except (TwilioException, aiohttp.ClientError, TimeoutError) as error:
             raise translate(error) from error
-        return str(message.sid)
 
     async def send(self, address: str, reply: Reply) -> str:
         """Sends a message that is not a direct reply; returns the last part's SID."""

@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.rest import Client
 
 from bot.channels.whatsapp import (
     MESSAGE_LIMIT,
     Delivery,
     Part,
+    TwilioApi,
     WhatsAppChannel,
     delivery_of,
     to_inbound,
@@ -30,7 +32,7 @@ from bot.errors import (
 from bot.media import Files
 from bot.messages import Attachment, Inbound, Kind, Option, Reply, Template
 from tests.conftest import CONTENT
-from tests.fakes.twilio_api import NUMBER, PUBLIC_BASE_URL, FakeTwilioApi
+from tests.fakes.twilio_api import ACCOUNT_SID, NUMBER, PUBLIC_BASE_URL, FakeTwilioApi
 
 ANA = "whatsapp:+38267123456"
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -238,7 +240,8 @@ def test_a_pdf_goes_as_media(channel: WhatsAppChannel) -> None:
 
 def test_without_a_public_url_a_file_becomes_a_note(content: Content) -> None:
     """No public URL, no link: the member is told instead."""
-    channel = WhatsAppChannel(object(), NUMBER, content.text, "en")
+    unused = TwilioApi(Client(ACCOUNT_SID, "token"))  # nothing is sent: no HTTP client
+    channel = WhatsAppChannel(unused, NUMBER, content.text, "en")
     reply = Reply("Your data.", file=Attachment("mydata-1.json", b"{}", "application/json"))
     expected = (
         "Your data.\n\n(The file that belongs to this message cannot be sent on WhatsApp at the"

@@ -146,6 +146,7 @@ class App:
             menu=handlers.menu,
             fallback=handlers.fallback,
             arrival=handlers.arrival,
+            offers=handlers.offers,
             hidden_commands=staff.STAFF_COMMANDS,
             staff_commands=staff.STAFF_HANDLERS,
             roles=Roles.from_ids(

@@ -63,6 +63,9 @@ Menu = Callable[[Context], Awaitable[Question]]
 # every message of a member sets off first (answers held by WhatsApp's window go out).
 Fallback = Callable[[Context, str], Awaitable[Go | None]]
 Arrival = Callable[[Context], Awaitable[None]]
+# Options the member was sent outside the conversation since their last message (a poll through
+# the outbox): set as what was offered, so a typed number or word answers them, not the menu.
+Offers = Callable[[Context, Conversation], Awaitable[None]]
 
 
 class Engine:
@@ -87,6 +90,7 @@ class Engine:
         roles: Roles | None = None,
         fallback: Fallback | None = None,
         arrival: Arrival | None = None,
+        offers: Offers | None = None,
     ) -> None:
         self.store = store
         self.content = content
@@ -110,6 +114,7 @@ class Engine:
         self.roles = roles or Roles()
         self.fallback = fallback
         self.arrival = arrival
+        self.offers = offers
         self.keywords = choices.Keywords(content, commands)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -166,6 +171,8 @@ class Engine:
             ctx.say(ctx.t("engine.linked"))
         if self.arrival is not None and member is not None:
             await self.arrival(ctx)
+        if self.offers is not None and member is not None and not conversation.active:
+            await self.offers(ctx, conversation)
         await self._dispatch(ctx, conversation)
         if ctx.forget:
             await conversations.delete(inbound.address)

@@ -7,10 +7,21 @@ import re
 from collections.abc import Mapping
 
 from bot.flow import Command, Flow, Shortcut
-from handlers import account, business, events, fellowship, introductions, offer, registration
+from handlers import (
+    account,
+    business,
+    events,
+    fellowship,
+    introductions,
+    offer,
+    polls,
+    registration,
+    topics,
+)
 from handlers.menu import menu
+from handlers.polls import fallback, offers
 from handlers.questions import FLOW as QUESTION_FLOW
-from handlers.questions import arrival, ask, fallback
+from handlers.questions import arrival, ask
 
 FLOWS: Mapping[str, Flow] = {
     flow.name: flow
@@ -24,6 +35,8 @@ FLOWS: Mapping[str, Flow] = {
         business.FLOW,
         offer.FLOW,
         introductions.FLOW,
+        polls.FLOW,
+        topics.FLOW,
     )
 }
 
@@ -44,6 +57,9 @@ COMMANDS: Mapping[str, Command] = {
     "business": business.business,
     "offer": offer.offer,
     "intro": introductions.intro,
+    "topics": topics.topics,
+    # A poll's buttons are /poll commands (bot.content.polls); typing it opens the question.
+    "poll": polls.poll,
 }
 
 # Typed phrases that work like commands on every channel: "EVENT <slug>" (printed on posters
@@ -71,6 +87,7 @@ MENU_COMMANDS = (
     "register",
     "profile",
     "language",
+    "topics",
     "mydata",
     "delete",
     "stop",
@@ -84,4 +101,5 @@ __all__ = [
     "arrival",
     "fallback",
     "menu",
+    "offers",
 ]

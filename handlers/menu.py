@@ -49,6 +49,7 @@ async def menu(ctx: Context) -> Question:
     if member.stopped_at:
         options.append(Option("/start", ctx.t("menu.resume")))
     else:
+        options.append(Option("/topics", ctx.t("menu.topics")))
         options.append(Option("/stop", ctx.t("menu.stop")))
     options.append(Option("/delete", ctx.t("menu.delete")))
     return Question(ctx.t("menu.member", name=member.first_name), options=options, columns=2)

@@ -1,7 +1,13 @@
 """The planner: which (campaign occurrence, member) pairs are due, queued in the outbox once.
 
 Every campaign has one outbox job (``campaign:<id>``), a cron campaign one per occurrence
-(``campaign:<id>@<UTC moment>``). A member's message for a job is queued when it falls due —
+(``campaign:<id>@<UTC moment>``), and a poll with a schedule one too (``poll:<id>``: the
+question with its options as buttons, planned like a campaign until the poll closes). A poll
+``after: event_end`` goes to those who attended the event (checked in, or going when nobody was
+checked in). A member who turned the message's topic off gets a row ``skipped`` with the reason
+``topic: <topic>``, so it is counted and never sent — not even if they turn it back on later.
+
+A member's message for a job is queued when it falls due —
 at that moment, or a little later (up to ``grace``) when the bot was not running — with
 ``not_before`` moved into the member's quiet hours. The outbox is unique per (job, member), so
 no amount of re-planning, restarting or editing queues a message twice. What falls due while
@@ -22,9 +28,13 @@ from datetime import UTC, datetime, timedelta
 from bot.clock import Clock
 from bot.content import Content
 from bot.content.campaigns import Campaign
+from bot.content.events import Event
+from bot.content.polls import Poll
 from bot.content.schedule import After, Cron, SendAt
 from bot.messages import Template
-from bot.store import Outgoing, Run, Store
+from bot.store import Choices, Outgoing, Run, Store
+from bot.store.polls import KIND as POLL_KIND
+from bot.store.polls import poll_job
 from scheduler.render import Calendar, Links, escape, event_values, member_values
 from scheduler.roster import Person, Roster
 
@@ -37,6 +47,8 @@ BUDGET = 10_000
 LOAD_BUDGET = 25_000
 # A member's local ``at`` time can move a due moment by up to a day either way.
 _DAY = timedelta(days=1)
+# What the planner sends: a campaign's message, or a poll's question.
+Source = Campaign | Poll
 
 
 @dataclass
@@ -44,6 +56,8 @@ class PlanReport:
     """What one tick did."""
 
     queued: int = 0
+    # Members who turned the message's topic off: recorded, never sent.
+    skipped: int = 0
     missed: int = 0
     missed_runs: list[str] = field(default_factory=list)
     moved: int = 0
@@ -53,16 +67,28 @@ class PlanReport:
 @dataclass(frozen=True)
 class _Job:
     id: str
-    campaign: Campaign
+    campaign: Source
     # The moment the job is due (for schedules that count from registration: None).
     due_at: datetime | None
 
 
-def job_id(campaign: Campaign, occurrence: datetime | None = None) -> str:
-    """The outbox job of a campaign (of one occurrence, for cron campaigns)."""
+def job_id(campaign: Source, occurrence: datetime | None = None) -> str:
+    """The outbox job of a campaign (of one occurrence, for cron campaigns) or of a poll."""
+    if isinstance(campaign, Poll):
+        return poll_job(campaign.id)
     if occurrence is None:
         return f"campaign:{campaign.id}"
     return f"campaign:{campaign.id}@{occurrence.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
+
+
+def run_key(campaign: Source) -> str:
+    """What the campaign runs are kept under: a campaign's id, ``poll:<id>`` for a poll."""
+    return poll_job(campaign.id) if isinstance(campaign, Poll) else campaign.id
+
+
+def anchor_moment(schedule: After, event: Event) -> datetime:
+    """The moment an event schedule counts from: the event's start, or its end."""
+    return event.ends_at if schedule.anchor == "event_end" else event.starts_at
 
 
 def calendar(content: Content, language: str) -> Calendar:
@@ -74,7 +100,7 @@ def calendar(content: Content, language: str) -> Calendar:
 
 
 class Planner:
-    """Turns the content folder's campaigns into outbox rows."""
+    """Turns the content folder's campaigns and polls into outbox rows."""
 
     def __init__(
         self,
@@ -96,7 +122,7 @@ class Planner:
         self.links = links
         self.budget = budget
         self.load_budget = load_budget
-        self.roster = Roster(store.recipients, timezone)
+        self.roster = Roster(store.recipients, timezone, store.topics)
         self.lock = asyncio.Lock()
         self._planned: dict[str, set[int]] = {}
         self._generation = -1
@@ -121,8 +147,14 @@ class Planner:
             report.more = True
             return report
         touched: set[str] = set()
-        for campaign in list(self.content.campaigns.values()):
-            runs = await self.store.runs.of(campaign.id)
+        sources: list[Source] = [*self.content.campaigns.values()]
+        sources += [
+            poll
+            for poll in self.content.polls.values()
+            if poll.schedule is not None and not poll.closed(now)
+        ]
+        for campaign in sources:
+            runs = await self.store.runs.of(run_key(campaign))
             try:
                 for job in self._jobs(campaign, runs, now):
                     touched.add(job.id)
@@ -146,8 +178,10 @@ class Planner:
             )
         return report
 
-    def _jobs(self, campaign: Campaign, runs: dict[str, Run], now: datetime) -> Iterator[_Job]:
+    def _jobs(self, campaign: Source, runs: dict[str, Run], now: datetime) -> Iterator[_Job]:
         schedule = campaign.schedule
+        if schedule is None:
+            return
         if isinstance(schedule, SendAt):
             yield _Job(job_id(campaign), campaign, schedule.moment.astimezone(UTC))
         elif isinstance(schedule, Cron):
@@ -155,13 +189,15 @@ class Planner:
             start = min(now - self.grace, max(checked)) if checked else now - self.grace
             for moment in schedule.between(start, now, self.timezone):
                 yield _Job(job_id(campaign, moment), campaign, moment)
-        elif schedule.anchor == "event_start":
+        elif schedule.anchor != "registration":
             event = self.content.events.get(schedule.event or "")
             if event is None:
                 log.warning("campaign %s: event %s is gone", campaign.id, schedule.event)
                 return
             yield _Job(
-                job_id(campaign), campaign, (event.starts_at + schedule.offset).astimezone(UTC)
+                job_id(campaign),
+                campaign,
+                (anchor_moment(schedule, event) + schedule.offset).astimezone(UTC),
             )
         else:
             yield _Job(job_id(campaign), campaign, None)
@@ -173,11 +209,11 @@ class Planner:
             if schedule.anchor == "registration":
                 return schedule.due(person.registered_at, person.zone)
             event = self.content.events[schedule.event or ""]
-            return schedule.due(event.starts_at, person.zone)
+            return schedule.due(anchor_moment(schedule, event), person.zone)
         assert job.due_at is not None
         return job.due_at
 
-    def _not_before(self, campaign: Campaign, due: datetime, person: Person) -> datetime:
+    def _not_before(self, campaign: Source, due: datetime, person: Person) -> datetime:
         if campaign.quiet_hours is None:
             return due
         return campaign.quiet_hours.next_allowed(due, person.zone)
@@ -190,7 +226,7 @@ class Planner:
         earliest = now - self.grace
         if run is not None and job.due_at is not None and run.due_at != job.due_at.isoformat():
             await self._move(job, earliest, now, report)
-            await self.store.runs.save(job.id, campaign.id, "planned", job.due_at, now)
+            await self.store.runs.save(job.id, run_key(campaign), "planned", job.due_at, now)
         if job.due_at is not None:
             # Members' local ``at`` times spread an event reminder over a day either way.
             spread = (
@@ -209,7 +245,7 @@ class Planner:
             looked = job.due_at - _DAY
         else:
             looked = now  # a new registration campaign: nobody registered earlier is owed it
-        audience = self.roster.select(campaign.audience, campaign.channels)
+        audience = await self._audience(campaign)
         due_now: list[tuple[Person, datetime]] = []
         missed: list[Person] = []
         people = self.roster.people
@@ -236,7 +272,7 @@ class Planner:
                 # Due at a local time: one moment per time zone.
                 event = self.content.events[schedule.event or ""]
                 groups = [
-                    (schedule.due(event.starts_at, zone_name), sorted(ids))
+                    (schedule.due(anchor_moment(schedule, event), zone_name), sorted(ids))
                     for zone_name, ids in self.roster.in_zones(waiting).items()
                 ]
             else:
@@ -250,23 +286,45 @@ class Planner:
                 due_now += [(people[member_id], due) for member_id in ids]
             elif looked < due < earliest:
                 missed += [people[member_id] for member_id in ids]
+        off = self.roster.topic_off(campaign.topic)
+        skipped = [(person, moment) for person, moment in due_now if person.id in off]
+        if skipped:
+            due_now = [(person, moment) for person, moment in due_now if person.id not in off]
+            await self.store.outbox.enqueue(
+                self._messages(job, skipped),
+                now,
+                state="skipped",
+                reason=f"topic: {campaign.topic}",
+            )
         queued = await self.store.outbox.enqueue(self._messages(job, due_now), now)
         recorded = await self.store.outbox.enqueue(
             self._messages(job, [(person, now) for person in missed]), now, state="missed"
         )
         if job.id in self._planned:
             self._planned[job.id].update(person.id for person, _ in due_now)
+            self._planned[job.id].update(person.id for person, _ in skipped)
             self._planned[job.id].update(person.id for person in missed)
         report.queued += queued
+        report.skipped += len(skipped)
         report.missed += recorded
-        await self.store.runs.save(job.id, campaign.id, "planned", job.due_at, now, members=queued)
+        await self.store.runs.save(
+            job.id, run_key(campaign), "planned", job.due_at, now, members=queued
+        )
+
+    async def _audience(self, campaign: Source) -> frozenset[int]:
+        """The members a campaign or poll is for; post-event feedback only for those who
+        attended."""
+        audience = self.roster.select(campaign.audience, campaign.channels)
+        if isinstance(campaign, Poll) and campaign.feedback and campaign.event:
+            audience &= await self.store.polls.attendees(campaign.event)
+        return audience
 
     async def _missed(self, job: _Job, now: datetime, report: PlanReport) -> None:
         """Records an occurrence that fell due (and out of grace) while the bot was down."""
         campaign = job.campaign
-        audience = self.roster.select(campaign.audience, campaign.channels)
+        audience = await self._audience(campaign)
         await self.store.runs.save(
-            job.id, campaign.id, "missed", job.due_at, now, members=len(audience)
+            job.id, run_key(campaign), "missed", job.due_at, now, members=len(audience)
         )
         report.missed_runs.append(job.id)
         log.warning("campaign %s: %s was missed (due %s)", campaign.id, job.id, job.due_at)
@@ -327,12 +385,18 @@ class Planner:
             body = text.format_map(
                 {**values, **{name: escape(value, channel) for name, value in member.items()}}
             )
+            choices = None
+            if isinstance(campaign, Poll):
+                own_words = self.content.text(language, "polls.own_words")
+                options = campaign.buttons(language, default, own_words)
+                choices = Choices(options, language, campaign.multiple)
             yield Outgoing(
                 job=job.id,
-                kind="campaign",
+                kind=POLL_KIND if isinstance(campaign, Poll) else "campaign",
                 member_id=person.id,
                 body=body,
                 not_before=self._not_before(campaign, moment, person),
                 template=template,
                 channels=campaign.channels,
+                choices=choices,
             )

@@ -17,7 +17,7 @@ from bot.content.schedule import After, Cron, SendAt
 from bot.plurals import counted
 from bot.store import Store
 from bot.timestamps import shown
-from scheduler.planner import calendar, job_id
+from scheduler.planner import anchor_moment, calendar, job_id
 from scheduler.render import Links, event_values, fill, member_values
 from scheduler.roster import Person, Roster
 from scheduler.sender import WHATSAPP_WINDOW
@@ -98,12 +98,12 @@ def _dues(
             for moment in schedule.between(now, end, timezone)
         ]
     assert isinstance(schedule, After)
-    if schedule.anchor == "event_start":
+    if schedule.anchor != "registration":
         event = content.events.get(schedule.event or "")
         if event is None:
             return []
         people = [roster.people[member_id] for member_id in sorted(audience)]
-        due = [(p, schedule.due(event.starts_at, p.zone)) for p in people]
+        due = [(p, schedule.due(anchor_moment(schedule, event), p.zone)) for p in people]
     else:
         registered = roster.registered_between(now - schedule.offset - _DAY, end - schedule.offset)
         due = [(p, schedule.due(p.registered_at, p.zone)) for p in registered if p.id in audience]

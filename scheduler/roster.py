@@ -3,7 +3,8 @@
 Loading 100,000 members takes about a second, so the roster loads them once — a page at a
 time, over as many calls as the caller's budget asks, so no call holds the event loop for
 long — and afterwards reads only the members updated since the load began (plus a cheap
-checksum that notices deletions). Audiences are then set algebra over the indexes.
+checksum that notices deletions). Audiences are then set algebra over the indexes, and so are
+the members who turned a message's topic off (read again only when their checksum moves).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from bot.content.audience import Audience
-from bot.store import Recipients
+from bot.store import Recipients, Topics
 from bot.zones import member_zone
 
 # Members read in one trip to the database during the first load. A page's rows are garbage
@@ -84,8 +85,13 @@ class PersonReader:
 class Roster:
     """Registered members and indexes over them; :meth:`refresh` catches up with the database."""
 
-    def __init__(self, recipients: Recipients, fallback_zone: str) -> None:
+    def __init__(
+        self, recipients: Recipients, fallback_zone: str, topics: Topics | None = None
+    ) -> None:
         self.recipients = recipients
+        self.topics = topics
+        self._topics_off: defaultdict[str, set[int]] = defaultdict(set)
+        self._topics_checksum: tuple[int, str, int] | None = None
         self.fallback_zone = fallback_zone
         self.people: dict[int, Person] = {}
         self.channels: dict[int, tuple[str, ...]] = {}
@@ -152,6 +158,13 @@ class Roster:
                 changed = True
             if self._channels_since is None or created_at > self._channels_since:
                 self._channels_since = created_at
+        if self.topics is not None:
+            turned = await self.topics.checksum()
+            if turned != self._topics_checksum:
+                self._topics_checksum = turned
+                self._topics_off.clear()
+                for member_id, topic in await self.topics.everyone_off():
+                    self._topics_off[topic].add(member_id)
         checksum = await self.recipients.rsvps_checksum()
         if checksum != self._rsvp_checksum:
             self._rsvp_checksum = checksum
@@ -275,6 +288,10 @@ class Roster:
         result = frozenset(chosen)
         self._selections[(audience, channels)] = result
         return result
+
+    def topic_off(self, topic: str) -> frozenset[int] | set[int]:
+        """The members who turned ``topic`` off (as of the last :meth:`refresh`)."""
+        return self._topics_off.get(topic, frozenset())
 
     def registered_between(self, start: datetime | None, end: datetime | None) -> list[Person]:
         """Members registered in ``[start, end]`` (either end open when None), oldest first."""

@@ -258,7 +258,7 @@ class Sender:
                 if row.template is not None:
                     return _Send(row, route.address, Reply("", template=row.template))
                 continue
-            return _Send(row, route.address, Reply(row.body))
+            return _Send(row, route.address, row.reply())
         return _Settle("needs_template", "outside WhatsApp's 24-hour window and no template")
 
     async def _deliver(self, send: _Send, report: DrainReport) -> None:

@@ -134,12 +134,16 @@ async def _check(settings: Settings, out: TextIO) -> int:
     for problem in problems:
         out.write(f"{problem}\n")
     count = len(list((Path(settings.content_dir) / "campaigns").glob("*.md")))
+    polls = len(list((Path(settings.content_dir) / "polls").glob("*.md")))
     if problems:
         files = len({problem.path for problem in problems})
         problems_found = counted(len(problems), "problem", "problems")
         out.write(f"{problems_found} in {counted(files, 'file', 'files')}\n")
         return 1
-    out.write(f"{counted(count, 'campaign', 'campaigns')} checked, no problems\n")
+    checked = counted(count, "campaign", "campaigns")
+    if polls:
+        checked += f" and {counted(polls, 'poll', 'polls')}"
+    out.write(f"{checked} checked, no problems\n")
     return 0
 
 

@@ -136,6 +136,8 @@ class Vocabulary:
     # Per filter (languages, sectors, interests): a folded label in any shipped language → its
     # code, so "IT and software" or "Crnogorski" work as well as "it" or "cnr".
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # The kinds of messages members choose from (content/programme.yaml's topics).
+    topics: Collection[str] = ()
 
 
 def _list(data: Mapping[str, Any], key: str) -> list[Any]:

@@ -22,8 +22,10 @@ from bot.content.audience import Vocabulary
 from bot.content.events import Event
 from bot.content.placeholders import PLACEHOLDERS
 from bot.content.schedule import (
+    EVENT_ANCHORS,
     After,
     Cron,
+    QuietHours,
     Schedule,
     SendAt,
     check_cron,
@@ -34,6 +36,7 @@ from bot.errors import ContentError
 from bot.messages import Template
 
 CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
+CHANNELS = ("telegram", "whatsapp")
 # A sample file's stand-in for a real SID (HX and 32 x's): loaded, never sent, flagged by check.
 PLACEHOLDER_SID = re.compile(r"^HX[xX]{32}$")
 _FORMATTER = string.Formatter()
@@ -164,8 +167,10 @@ def schedule(
             return None
         return Cron(str(data["cron"]))
     anchor = data["after"]
-    if anchor not in ("registration", "event_start"):
-        problems.add(line, f"after: expected registration or event_start, not {anchor!r}")
+    if anchor not in ("registration", *EVENT_ANCHORS):
+        problems.add(
+            line, f"after: expected registration, event_start or event_end, not {anchor!r}"
+        )
         return None
     try:
         offset = parse_offset(str(data.get("offset", "0d")))
@@ -181,16 +186,65 @@ def schedule(
         except ValueError as error:
             problems.add(located.line("at"), f"at: {error}")
     event = data.get("event")
-    if anchor == "event_start":
+    if anchor in EVENT_ANCHORS:
         if event is None:
-            problems.add(line, "after: event_start needs event: <slug>")
+            problems.add(line, f"after: {anchor} needs event: <slug>")
             return None
         if str(event) not in context.events:
             problems.add(located.line("event"), f"event: unknown event {event!r}")
             return None
     elif event is not None:
-        problems.add(located.line("event"), "event goes with after: event_start")
-    return After(anchor, offset, at, str(event) if anchor == "event_start" else None)
+        problems.add(located.line("event"), "event goes with after: event_start or event_end")
+    return After(anchor, offset, at, str(event) if anchor in EVENT_ANCHORS else None)
+
+
+def channels(
+    located: yamlfile.Located, data: dict[str, Any], problems: Problems
+) -> tuple[str, ...]:
+    """``channels:``: the channels the message may go out on (none named: any)."""
+    if "channels" not in data:
+        return ()
+    raw = data["channels"]
+    values = [raw] if isinstance(raw, str) else raw
+    if not isinstance(values, list) or not values or any(v not in CHANNELS for v in values):
+        problems.add(located.line("channels"), f"channels: expected a list of {list(CHANNELS)}")
+        return ()
+    return tuple(values)
+
+
+def quiet_hours(
+    located: yamlfile.Located, data: dict[str, Any], problems: Problems
+) -> QuietHours | None:
+    """``quiet_hours:``: the member's hours for messages (09:00-20:00 unless given; null: any)."""
+    if "quiet_hours" not in data:
+        return QuietHours()
+    raw = data["quiet_hours"]
+    try:
+        return None if raw is None else QuietHours.parse(str(raw))
+    except ValueError as error:
+        problems.add(located.line("quiet_hours"), f"quiet_hours: {error} (or null to send at once)")
+        return QuietHours()
+
+
+def topic(
+    located: yamlfile.Located, data: dict[str, Any], context: Context, problems: Problems
+) -> str:
+    """The kind of message (``topic:``, one of content/programme.yaml's topics); without one, a
+    message about an event is ``events`` and any other ``news`` (when the programme has them)."""
+    topics = tuple(context.vocabulary.topics)
+    if "topic" in data:
+        value = str(data["topic"])
+        if topics and value not in topics:
+            problems.add(
+                located.line("topic"),
+                f"topic: unknown topic {value!r} (expected one of {list(topics)})",
+            )
+        return value
+    about_event = "event" in data or (
+        isinstance(data.get("audience"), dict) and "event" in data["audience"]
+    )
+    wanted = "events" if about_event else "news"
+    return wanted if wanted in topics or not topics else topics[0]
 
 
 def template(

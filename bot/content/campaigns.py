@@ -42,7 +42,7 @@ from bot.content.schedule import After, QuietHours, Schedule
 from bot.errors import ContentError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
-CHANNELS = ("telegram", "whatsapp")
+CHANNELS = fields.CHANNELS
 SECTION = re.compile(r"^#\s+([a-z]{2,3}(?:-[A-Za-z]{2,4})?)\s*$")
 KEYS = (
     "title",
@@ -56,6 +56,7 @@ KEYS = (
     "channels",
     "quiet_hours",
     "whatsapp_template",
+    "topic",
 )
 WHATSAPP_LIMIT = 1600
 
@@ -74,6 +75,9 @@ class Campaign:
     whatsapp_template: WhatsAppTemplate | None = None
     title: str = ""
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    # The kind of message (content/programme.yaml's topics): members who turned it off are
+    # skipped.
+    topic: str = "news"
 
     @property
     def event(self) -> str | None:
@@ -105,7 +109,7 @@ class Campaign:
 
 
 @dataclass(frozen=True)
-class _Section:
+class Section:
     language: str
     line: int
     lines: list[tuple[int, str]]
@@ -115,7 +119,7 @@ class _Section:
         return "\n".join(text for _number, text in self.lines).strip()
 
 
-def _split(text: str, problems: Problems) -> tuple[str, list[_Section]]:
+def split(text: str, problems: Problems) -> tuple[str, list[Section]]:
     """The front matter (its YAML starts on line 2) and the ``# <lang>`` sections."""
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
@@ -125,11 +129,11 @@ def _split(text: str, problems: Problems) -> tuple[str, list[_Section]]:
     if end is None:
         problems.add(1, "the front matter is not closed with a --- line")
         return "", []
-    sections: list[_Section] = []
+    sections: list[Section] = []
     for number, line in enumerate(lines[end + 1 :], start=end + 2):
         match = SECTION.match(line)
         if match:
-            sections.append(_Section(match.group(1), number, []))
+            sections.append(Section(match.group(1), number, []))
         elif sections:
             sections[-1].lines.append((number, line))
         elif line.strip():
@@ -137,67 +141,11 @@ def _split(text: str, problems: Problems) -> tuple[str, list[_Section]]:
     return "\n".join(lines[1:end]) or "{}", sections
 
 
-def problems(path: Path, text: str, context: Context) -> tuple[Campaign | None, list[ContentError]]:
-    """Parses one campaign file; returns it (None when unusable) and every problem found."""
-    found = Problems(path)
-    campaign_id = path.stem
-    if not SLUG.match(campaign_id):
-        found.add(1, "file name must be a slug: lower-case letters, digits, dashes")
-    front, sections = _split(text, found)
-    first_line = 2
-    if not front:
-        return None, found.found
-    try:
-        located = yamlfile.parse(path, front, first_line=first_line)
-    except ContentError as error:
-        return None, [*found.found, error]
-    except (ValueError, TypeError) as error:
-        # PyYAML builds dates itself: 2027-13-01 fails there, with no line. Find it.
-        line = bad_value_line(front) + first_line - 1
-        found.add(line, f"bad value: {error}")
-        return None, found.found
-    data = located.data if located.data is not None else {}
-    if not isinstance(data, dict):
-        found.add(first_line, "the front matter must be a mapping of keys")
-        return None, found.found
-    for key in data:
-        if key not in KEYS:
-            found.add(located.line(key), f"unknown key {key!r} (expected one of {list(KEYS)})")
-    schedule = fields.schedule(located, data, context, found)
-    try:
-        audience = parse_audience(data.get("audience"), context.vocabulary)
-    except AudienceError as error:
-        found.add(located.line("audience", *error.where), str(error))
-        audience = Audience()
-    channels: tuple[str, ...] = ()
-    if "channels" in data:
-        raw = data["channels"]
-        values = [raw] if isinstance(raw, str) else raw
-        if not isinstance(values, list) or not values or any(v not in CHANNELS for v in values):
-            found.add(located.line("channels"), f"channels: expected a list of {list(CHANNELS)}")
-        else:
-            channels = tuple(values)
-    quiet: QuietHours | None = QuietHours()
-    if "quiet_hours" in data:
-        raw_quiet = data["quiet_hours"]
-        try:
-            quiet = None if raw_quiet is None else QuietHours.parse(str(raw_quiet))
-        except ValueError as error:
-            found.add(
-                located.line("quiet_hours"), f"quiet_hours: {error} (or null to send at once)"
-            )
-    if (
-        isinstance(schedule, After)
-        and schedule.at is not None
-        and quiet is not None
-        and not quiet.allows(schedule.at)
-    ):
-        found.add(
-            located.line("at"),
-            f"at: {schedule.at:%H:%M} is outside the quiet hours {quiet}; change at or quiet_hours",
-        )
-    template = fields.template(located, data.get("whatsapp_template"), context, found)
-    event = schedule.event if isinstance(schedule, After) and schedule.event else audience.event
+def section_texts(
+    sections: list[Section], context: Context, event: str | None, found: Problems
+) -> dict[str, str]:
+    """The text of each ``# <lang>`` section, by language; a section in an unknown language,
+    a second one, an empty one and unknown placeholders are problems."""
     texts: dict[str, str] = {}
     for section in sections:
         language, number, body = section.language, section.line, section.body
@@ -226,6 +174,56 @@ def problems(path: Path, text: str, context: Context) -> tuple[Campaign | None, 
                         line, f"placeholder {{{name}}} needs an event (event: or audience.event)"
                     )
         texts[language] = body
+    return texts
+
+
+def problems(path: Path, text: str, context: Context) -> tuple[Campaign | None, list[ContentError]]:
+    """Parses one campaign file; returns it (None when unusable) and every problem found."""
+    found = Problems(path)
+    campaign_id = path.stem
+    if not SLUG.match(campaign_id):
+        found.add(1, "file name must be a slug: lower-case letters, digits, dashes")
+    front, sections = split(text, found)
+    first_line = 2
+    if not front:
+        return None, found.found
+    try:
+        located = yamlfile.parse(path, front, first_line=first_line)
+    except ContentError as error:
+        return None, [*found.found, error]
+    except (ValueError, TypeError) as error:
+        # PyYAML builds dates itself: 2027-13-01 fails there, with no line. Find it.
+        line = bad_value_line(front) + first_line - 1
+        found.add(line, f"bad value: {error}")
+        return None, found.found
+    data = located.data if located.data is not None else {}
+    if not isinstance(data, dict):
+        found.add(first_line, "the front matter must be a mapping of keys")
+        return None, found.found
+    for key in data:
+        if key not in KEYS:
+            found.add(located.line(key), f"unknown key {key!r} (expected one of {list(KEYS)})")
+    schedule = fields.schedule(located, data, context, found)
+    try:
+        audience = parse_audience(data.get("audience"), context.vocabulary)
+    except AudienceError as error:
+        found.add(located.line("audience", *error.where), str(error))
+        audience = Audience()
+    channels = fields.channels(located, data, found)
+    quiet = fields.quiet_hours(located, data, found)
+    if (
+        isinstance(schedule, After)
+        and schedule.at is not None
+        and quiet is not None
+        and not quiet.allows(schedule.at)
+    ):
+        found.add(
+            located.line("at"),
+            f"at: {schedule.at:%H:%M} is outside the quiet hours {quiet}; change at or quiet_hours",
+        )
+    template = fields.template(located, data.get("whatsapp_template"), context, found)
+    event = schedule.event if isinstance(schedule, After) and schedule.event else audience.event
+    texts = section_texts(sections, context, event, found)
     if template is not None and event is None:
         for name in template.variables.values():
             if any(n in EVENT_PLACEHOLDERS for n, _e in placeholders(name) if n):
@@ -241,6 +239,7 @@ def problems(path: Path, text: str, context: Context) -> tuple[Campaign | None, 
             sections[0].line,
             f"missing the '# {context.default_language}' section (the default language)",
         )
+    topic = fields.topic(located, data, context, found)
     lines = {str(key): located.line(str(key)) for key in data}
     lines.update({f"# {section.language}": section.line for section in sections})
     if schedule is None or not texts:
@@ -256,6 +255,7 @@ def problems(path: Path, text: str, context: Context) -> tuple[Campaign | None, 
         whatsapp_template=template,
         title=str(data.get("title") or ""),
         lines=lines,
+        topic=topic,
     )
     return campaign, found.found
 

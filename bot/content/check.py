@@ -1,10 +1,11 @@
 """``diaspora-bot campaigns check``: every problem in the content folder, as ``file:line: message``.
 
-Every problem of a campaign, event or FAQ file is listed, not only the first. Beyond what a file
-says on its own, campaigns are checked against the members the bot has: a language section is
-missing for a language members read the bot in, or a campaign may reach WhatsApp members but has
-no approved template for those outside the 24-hour window, or only the sample's placeholder SID
-(``HX`` and 32 x's), which the bot never sends.
+Every problem of a campaign, poll, event or FAQ file is listed, not only the first. Beyond what a
+file says on its own, campaigns and polls are checked against the members the bot has: a
+language section is missing for a language members read the bot in, or one may reach WhatsApp
+members but has no approved template for those outside the 24-hour window, or only the sample's
+placeholder SID (``HX`` and 32 x's), which the bot never sends. A poll's next step must name a
+poll that exists.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import logging
 
 from bot.content import Content, yamlfile
 from bot.content import campaigns as campaign_files
+from bot.content import polls as poll_files
+from bot.content.campaign_fields import Context as CampaignContext
 from bot.content.events import event_problems
 from bot.content.faq import faq_problems, folder_problems
 from bot.errors import ContentError
@@ -72,11 +75,41 @@ async def check(content: Content, store: Store, *, whatsapp_enabled: bool) -> li
             found[str(path)] = problems
         else:
             found.pop(str(path), None)
+    _polls(content, context, languages, whatsapp, channels, found)
     return sorted((error for errors in found.values() for error in errors), key=_sort_key)
 
 
+def _polls(
+    content: Content,
+    context: CampaignContext,
+    languages: dict[str, int],
+    whatsapp: bool,
+    channels: dict[str, int],
+    found: dict[str, list[ContentError]],
+) -> None:
+    """Every poll file's problems, those of the members it reaches, and next steps naming a
+    poll that is not there."""
+    polls: dict[str, poll_files.Poll] = {}
+    for path in content.paths("polls", "*.md"):
+        try:
+            poll, problems = poll_files.problems(path, poll_files.read(path), context)
+        except ContentError as error:
+            found[str(path)] = [error]
+            continue
+        if poll is not None:
+            polls[poll.id] = poll
+            if poll.schedule is not None:
+                problems += _members_problems(poll, languages, whatsapp, channels)
+        if problems:
+            found[str(path)] = problems
+        else:
+            found.pop(str(path), None)
+    for problem in poll_files.dangling(polls):
+        found.setdefault(problem.path, []).append(problem)
+
+
 def _members_problems(
-    campaign: campaign_files.Campaign,
+    campaign: campaign_files.Campaign | poll_files.Poll,
     languages: dict[str, int],
     whatsapp: bool,
     channels: dict[str, int],

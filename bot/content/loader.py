@@ -1,5 +1,5 @@
-"""The content folder: locales, the programme's lists, events, fellowships, the FAQ and campaigns,
-reloaded when files change.
+"""The content folder: locales, the programme's lists, events, fellowships, the FAQ, campaigns and
+polls, reloaded when files change.
 
 A broken file never takes the bot down. Each file keeps its last good version on its own (a
 broken campaign hides none of the good ones beside it, a broken event none of its campaigns),
@@ -26,6 +26,7 @@ from typing import Any
 
 from bot import plurals
 from bot.content import campaigns as campaign_files
+from bot.content import polls as poll_files
 from bot.content import yamlfile
 from bot.content.audience import Vocabulary
 from bot.content.campaign_fields import Context as CampaignContext
@@ -34,6 +35,7 @@ from bot.content.events import Event, parse_event
 from bot.content.faq import Faq, parse_faq
 from bot.content.fellowships import Fellowship, parse_fellowship
 from bot.content.files import MAX_FILES, Files
+from bot.content.polls import Poll
 from bot.content.programme import Programme
 from bot.errors import ContentError
 from bot.text import fold
@@ -104,6 +106,7 @@ def campaign_context(
             interests=programme.interests if programme else (),
             events=set(events),
             labels=_labels(locales or {}),
+            topics=programme.topics if programme else (),
         ),
     )
 
@@ -134,6 +137,7 @@ class _Snapshot:
     campaigns: dict[str, Campaign]
     errors: dict[str, ContentError]
     faq: dict[str, Faq] = field(default_factory=dict)
+    polls: dict[str, Poll] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -154,6 +158,7 @@ class Content:
     fellowships: dict[str, Fellowship] = field(default_factory=dict)
     campaigns: dict[str, Campaign] = field(default_factory=dict)
     faq: dict[str, Faq] = field(default_factory=dict)
+    polls: dict[str, Poll] = field(default_factory=dict)
     errors: dict[str, ContentError] = field(default_factory=dict)
     # Goes up whenever a file is loaded, changed, broken or removed (the planner re-plans then).
     generation: int = 0
@@ -248,6 +253,7 @@ class Content:
         self.fellowships = snapshot.fellowships
         self.faq = snapshot.faq
         self.campaigns = snapshot.campaigns
+        self.polls = snapshot.polls
         self.errors = snapshot.errors
         return changed
 
@@ -268,9 +274,10 @@ class Content:
                 problems,
             )
             if frozenset(events) != self._event_slugs:
-                # Campaigns are checked against the events: read them again.
+                # Campaigns and polls are checked against the events: read them again.
                 self._event_slugs = frozenset(events)
                 files.forget("campaigns")
+                files.forget("polls")
             fellowships = files.folder(
                 "fellowships",
                 "*.yaml",
@@ -295,6 +302,13 @@ class Content:
                 lambda read: campaign_files.parse_campaign(read[0], read[1], context),
                 problems,
             )
+            polls = files.folder(
+                "polls",
+                "*.md",
+                lambda path: (path, poll_files.read(path)),
+                lambda read: poll_files.parse_poll(read[0], read[1], context),
+                problems,
+            )
             self._looks += 1
             return _Snapshot(
                 self._looks,
@@ -306,6 +320,7 @@ class Content:
                 campaigns,
                 problems | files.problems(),
                 faq,
+                polls,
             )
 
     def paths(self, name: str, pattern: str) -> list[Path]:

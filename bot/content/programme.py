@@ -1,7 +1,8 @@
 """The programme's reference lists, from ``content/programme.yaml``: the home country, its
 municipalities, the countries most members live in, spoken languages, sectors, interests, how
-long a silent member's profile is kept, and the approved WhatsApp templates of the notices that
-are not campaigns (introductions between businesses and members)."""
+long a silent member's profile is kept, the topics members choose their messages by, and the
+approved WhatsApp templates of the notices that are not campaigns (introductions between
+businesses and members)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ LONGEST_RETENTION = 3650
 # The notices that may need an approved template outside WhatsApp's 24-hour window.
 TEMPLATE_NOTICES = ("introductions", "answers")
 _SID = re.compile(r"^HX(?:[0-9a-fA-F]{32}|[xX]{32})$")
+# The kinds of messages members choose from (/topics) when programme.yaml names none.
+TOPICS = ("events", "news", "fellowship", "business")
+_TOPIC = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,9 @@ class Programme:
     # Notice → language → approved content SID (HX and 32 x's: a sample's, never sent); the
     # template's variable {{1}} is the member's first name.
     whatsapp_templates: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # The kinds of messages members choose to get (/topics); campaigns, polls and broadcasts
+    # each name one. Labels: locale keys topics.<code>.
+    topics: tuple[str, ...] = TOPICS
 
     @classmethod
     def parse(cls, located: yamlfile.Located) -> Programme:
@@ -95,7 +102,25 @@ class Programme:
             language_hints={str(k).lower(): str(v) for k, v in hints_raw.items()},
             retention_days=retention,
             whatsapp_templates=_templates(located, data.get("whatsapp_templates")),
+            topics=_topics(located, data.get("topics")),
         )
+
+
+def _topics(located: yamlfile.Located, raw: object) -> tuple[str, ...]:
+    """``topics``: codes of lower-case letters, digits and ``_``, each once."""
+    if raw is None:
+        return TOPICS
+    if not isinstance(raw, list) or not raw:
+        raise located.error("topics: expected a non-empty list of codes", "topics")
+    for index, code in enumerate(raw):
+        if not isinstance(code, str) or not _TOPIC.match(code) or raw.index(code) != index:
+            raise located.error(
+                f"topics: item {index + 1} must be a new code of lower-case letters, digits"
+                f" and _, not {code!r}",
+                "topics",
+                index,
+            )
+    return tuple(raw)
 
 
 def _templates(located: yamlfile.Located, raw: object) -> dict[str, dict[str, str]]:

@@ -5,6 +5,7 @@ Four schedules, one per campaign::
     send_at: 2027-01-15T10:00:00+01:00        one moment
     after: registration, offset: +3d, at: "10:00"   per member, in the member's local time
     after: event_start, event: <slug>, offset: -2d, at: "10:00"
+    after: event_end, event: <slug>, offset: +1d, at: "10:00"   (after it: feedback)
     cron: "0 10 1 * *"                        recurring, in the programme's time zone
 
 Quiet hours: a message arrives only between ``start`` and ``end`` of the member's day
@@ -117,7 +118,9 @@ class QuietHours:
         return at_local(day, self.start, zone_name)
 
 
-Anchor = Literal["registration", "event_start"]
+Anchor = Literal["registration", "event_start", "event_end"]
+# The anchors that count from an event (its start or its end).
+EVENT_ANCHORS = ("event_start", "event_end")
 # A cron line that fires every minute still lists at most this many moments in one look.
 MOST_FIRES = 1000
 
@@ -131,7 +134,7 @@ class SendAt:
 
 @dataclass(frozen=True)
 class After:
-    """Relative to each member's registration, or to an event's start."""
+    """Relative to each member's registration, or to an event's start or end."""
 
     anchor: Anchor
     offset: timedelta

@@ -18,8 +18,17 @@ from bot.store.inbox import Inbox, InboxRow
 from bot.store.matches import Match, Matches
 from bot.store.members import PROFILE_FIELDS, Address, Member, Members
 from bot.store.offers import Offer, Offers
-from bot.store.outbox import FINAL_STATES, STATES, JobCounts, Outbox, OutboxRow, Outgoing
+from bot.store.outbox import (
+    FINAL_STATES,
+    STATES,
+    Choices,
+    JobCounts,
+    Outbox,
+    OutboxRow,
+    Outgoing,
+)
 from bot.store.outcomes import FollowUp, Outcomes
+from bot.store.polls import PollAnswer, Polls, Tally
 from bot.store.questions import Questions
 from bot.store.recipients import Reach, Recipients, Route
 from bot.store.rsvps import Outcome, Rsvp, Rsvps
@@ -27,6 +36,7 @@ from bot.store.runs import Run, Runs
 from bot.store.sessions import Sessions
 from bot.store.signins import SignIns
 from bot.store.stats import EventCounts, Stats
+from bot.store.topics import Topics
 
 __all__ = [
     "FINAL_STATES",
@@ -41,6 +51,7 @@ __all__ = [
     "Broadcasts",
     "Business",
     "Businesses",
+    "Choices",
     "Contact",
     "Conversation",
     "Conversations",
@@ -66,6 +77,8 @@ __all__ = [
     "Outcomes",
     "Outgoing",
     "Page",
+    "PollAnswer",
+    "Polls",
     "Questions",
     "Reach",
     "Recipients",
@@ -78,6 +91,8 @@ __all__ = [
     "SignIns",
     "Stats",
     "Store",
+    "Tally",
+    "Topics",
 ]
 
 
@@ -109,6 +124,9 @@ class Store:
         self.offers = Offers(self.db)
         self.matches = Matches(self.db)
         self.outcomes = Outcomes(self.db, self.matches)
+        # Members' answers to polls, and the topics they turned off (issue 16).
+        self.polls = Polls(self.db)
+        self.topics = Topics(self.db)
 
     async def open(self, *, up_to: int | None = None) -> None:
         await self.db.open(up_to=up_to)
@@ -150,6 +168,8 @@ class Store:
                 asdict(contact) for contact in await self.imports.of_member(member_id)
             ],
             "questions": await self.questions.personal(member_id),
+            "poll_answers": await self.polls.personal(member_id),
+            "topics_turned_off": sorted(await self.topics.off(member_id)),
             **await self._business_data(member_id),
         }
 

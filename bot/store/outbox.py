@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.messages import Template
+from bot.messages import Option, Reply, Template
 from bot.store.database import Database
 
 FINAL_STATES = ("sent", "failed", "unknown", "needs_template", "skipped", "missed", "cancelled")
@@ -58,6 +58,39 @@ class Outgoing:
     not_before: datetime
     template: Template | None = None
     channels: tuple[str, ...] = ()
+    # Buttons the message offers (a poll's options); a channel without buttons numbers them.
+    choices: Choices | None = None
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The options a message offers, with the language and kind of question they belong to
+    (so WhatsApp's "reply with the number" line is in the member's language)."""
+
+    options: tuple[Option, ...]
+    language: str | None = None
+    multi: bool = False
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {
+                "options": [[option.id, option.label] for option in self.options],
+                "language": self.language,
+                "multi": self.multi,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Choices | None:
+        if not text:
+            return None
+        data = json.loads(text)
+        return cls(
+            tuple(Option(str(key), str(label)) for key, label in data.get("options", [])),
+            data.get("language"),
+            bool(data.get("multi")),
+        )
 
 
 @dataclass(frozen=True)
@@ -76,6 +109,18 @@ class OutboxRow:
     delivery: str | None
     error: str | None
     channels: tuple[str, ...] = ()
+    choices: Choices | None = None
+
+    def reply(self) -> Reply:
+        """The message as the channels send it: the body, with its options if it has any."""
+        if self.choices is None:
+            return Reply(self.body)
+        return Reply(
+            self.body,
+            options=self.choices.options,
+            language=self.choices.language,
+            multi=self.choices.multi,
+        )
 
     @classmethod
     def from_row(cls, row: Any) -> OutboxRow:
@@ -97,6 +142,7 @@ class OutboxRow:
             delivery=row["delivery"],
             error=row["error"],
             channels=tuple(row["channels"].split(",")) if row["channels"] else (),
+            choices=Choices.from_json(row["options"]),
         )
 
 
@@ -133,12 +179,18 @@ class Outbox:
         self.db = db
 
     async def enqueue(
-        self, messages: Iterable[Outgoing], now: datetime, *, state: str = "queued"
+        self,
+        messages: Iterable[Outgoing],
+        now: datetime,
+        *,
+        state: str = "queued",
+        reason: str | None = None,
     ) -> int:
         """Queues messages; a (job, member) already queued is left alone. Returns rows added.
 
-        ``state`` may be ``missed`` to record messages that will never be sent. Rows are
-        written a chunk per transaction, so a large broadcast never holds the database long.
+        ``state`` may be ``missed`` to record messages that will never be sent, or ``skipped``
+        with a ``reason`` (a member who turned the message's topic off). Rows are written a
+        chunk per transaction, so a large broadcast never holds the database long.
         """
         if state not in STATES:
             raise ValueError(f"not an outbox state: {state}")
@@ -156,6 +208,8 @@ class Outbox:
                     state,
                     m.not_before.isoformat(),
                     ",".join(m.channels) or None,
+                    m.choices.as_json() if m.choices is not None else None,
+                    reason,
                     at,
                     at,
                 )
@@ -165,7 +219,8 @@ class Outbox:
                 before = conn.total_changes
                 await conn.executemany(
                     "INSERT INTO outbox (job, kind, member_id, body, template, state, not_before,"
-                    " channels, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " channels, options, error, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (job, member_id) DO NOTHING",
                     rows,
                 )

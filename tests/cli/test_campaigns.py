@@ -55,13 +55,14 @@ async def _members(path: Path, *specs: tuple[str, str]) -> list[int]:
 def test_check_flags_only_the_placeholder_template_sids_of_the_shipped_content(
     env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The samples' only problem is their placeholder SIDs (HX and 32 x's), one line each, so
-    nobody goes live with a made-up template: exit 1."""
+    """The samples' only problem is their placeholder SIDs (HX and 32 x's), one line each — five
+    campaigns and the three polls that are sent on a schedule — so nobody goes live with a
+    made-up template: exit 1."""
     monkeypatch.setenv("CONTENT_DIR", str(ROOT / "content"))
     assert 1 == main(["campaigns", "check"])
     lines = capsys.readouterr().out.splitlines()
-    assert "5 problems in 5 files" == lines[-1]
-    assert 5 == sum(
+    assert "8 problems in 8 files" == lines[-1]
+    assert 8 == sum(
         "whatsapp_template: the content_sid is the sample's placeholder (HX and 32 x's)" in line
         for line in lines
     )
@@ -73,11 +74,11 @@ def test_check_passes_on_the_shipped_content_once_its_sids_are_real(
     """With the placeholders replaced by real-looking SIDs the samples have no problem: exit 0."""
     copy = tmp_path / "shipped"
     shutil.copytree(ROOT / "content", copy)
-    for path in (copy / "campaigns").glob("*.md"):
+    for path in [*(copy / "campaigns").glob("*.md"), *(copy / "polls").glob("*.md")]:
         path.write_text(path.read_text().replace("HX" + "x" * 32, "HX" + "0a" * 16))
     monkeypatch.setenv("CONTENT_DIR", str(copy))
     assert 0 == main(["campaigns", "check"])
-    assert "5 campaigns checked, no problems\n" == capsys.readouterr().out
+    assert "5 campaigns and 5 polls checked, no problems\n" == capsys.readouterr().out
 
 
 def test_check_reports_every_problem_as_file_line_message_and_fails(

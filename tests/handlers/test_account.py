@@ -238,8 +238,10 @@ async def test_mydata_shows_everything_as_text_and_as_a_json_file(chat: Chat) ->
         "introductions",
         "member",
         "offer",
+        "poll_answers",
         "questions",
         "rsvps",
+        "topics_turned_off",
     ] == sorted(data)
     member = data["member"]
     assert ("Ana Marković", "DE", "Berlin", "telegram", "2026-11-v2") == (

@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 
 import pycountry
-from rapidfuzz import fuzz, process
 
 from bot import cities
 from bot.text import fold
@@ -177,6 +176,9 @@ class CountryIndex:
             return Match(names[key])
         if len(key) == 2 and pycountry.countries.get(alpha_2=key.upper()) is not None:
             return Match(key.upper())
+        # rapidfuzz comes with the first country typed with a typo, not at start (issue 12).
+        from rapidfuzz import fuzz, process
+
         found = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=75)
         suggestions: list[str] = []
         for name, _score, _index in found:

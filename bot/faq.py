@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import cyrtranslit
-from rapidfuzz import fuzz, process
 
 from bot.text import fold
 
@@ -127,6 +126,8 @@ class Index:
             for length in range(len(word) - 2, len(word) + 3)
             for known in self._by_length.get(length, ())
         ]
+        from rapidfuzz import fuzz, process  # with the first question, not at start (issue 12)
+
         found = process.extract(word, nearby, scorer=fuzz.ratio, score_cutoff=TYPO, limit=5)
         if not found:
             return (word,)

@@ -30,8 +30,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from bot.text import fold
 
 ACCEPT = 88
@@ -67,6 +65,14 @@ class Match:
     suggested: tuple[str, ...] = ()
 
 
+def _ratio(first: str, second: str) -> float:
+    """rapidfuzz's ratio, imported with the first typed answer rather than at start (the idle
+    service's footprint, issue 12)."""
+    from rapidfuzz import fuzz
+
+    return float(fuzz.ratio(first, second))
+
+
 def _word(typed: str, word: str) -> float:
     """How well one typed word stands for one word of a name."""
     if typed == word:
@@ -75,7 +81,7 @@ def _word(typed: str, word: str) -> float:
         return 0
     if word.startswith(typed):
         return 95
-    return fuzz.ratio(typed, word) if len(word) >= _FUZZY_FROM else 0
+    return _ratio(typed, word) if len(word) >= _FUZZY_FROM else 0
 
 
 def _part(typed: str, name: str) -> float:
@@ -108,7 +114,7 @@ def score(typed: str, name: str) -> float:
         return 100
     whole = 0.0
     if len(squeezed) >= _FUZZY_FROM:
-        whole = max(fuzz.ratio(typed, name), fuzz.ratio(squeezed, name_squeezed))
+        whole = max(_ratio(typed, name), _ratio(squeezed, name_squeezed))
     return max(whole, _part(typed, name))
 
 

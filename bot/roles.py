@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import phonenumbers
-
 from bot.flow import Command
 
 STAFF = "staff"
@@ -67,6 +65,8 @@ class Roles:
 
 def _e164(number: str) -> str:
     """``+382 67 123 456``, ``0038267123456`` and ``38267123456`` alike → ``+38267123456``."""
+    import phonenumbers  # only when staff numbers are configured (issue 12: footprint)
+
     raw = number.strip().removeprefix("whatsapp:")
     if raw.startswith("00"):
         raw = "+" + raw[2:]

@@ -14,7 +14,6 @@ import enum
 import re
 from urllib.parse import urlsplit
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from bot.text import clean
@@ -107,6 +106,9 @@ def email_address(text: str) -> str | None:
 
 def normalise_phone(text: str, country: str | None) -> str | None:
     """The number in E.164, read in the member's country's format if it has no prefix."""
+    # phonenumbers' metadata comes with the first number read, not at start (issue 12).
+    import phonenumbers
+
     raw = clean(text)
     digits = _SEPARATORS.sub("", raw)
     if raw.startswith("00"):

@@ -9,8 +9,6 @@ as the member's phone and joins nobody.
 
 from __future__ import annotations
 
-import phonenumbers
-
 from bot.flow import EDITING, END, Answer, Context, Question, Retry
 from bot.messages import Option
 from bot.store import Member
@@ -66,6 +64,8 @@ _EXAMPLE_COUNTRY = "DE"
 def phone_example(country: str | None) -> str:
     """A mobile number as someone in ``country`` writes it with the country code (``+1
     201-555-0123`` in the United States), so a member abroad sees their own format."""
+    import phonenumbers  # with the first phone question, not at start (issue 12)
+
     kind = phonenumbers.PhoneNumberType.MOBILE
     example = phonenumbers.example_number_for_type(
         country or _EXAMPLE_COUNTRY, kind

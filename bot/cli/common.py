@@ -11,14 +11,15 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING, Any
 
 from bot.clock import SystemClock
 from bot.content import Content
 from bot.errors import DiasporaError
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 class CommandError(DiasporaError):
@@ -79,6 +80,8 @@ def save(path: Path, data: bytes | str) -> None:
 
 def progress(rows: Sequence[Any], what: str) -> Iterable[Any]:
     """The rows, with a progress bar on a terminal (none in pipes and files)."""
+    from tqdm import tqdm  # with the first bar: `run` never shows one
+
     return tqdm(rows, desc=what, unit="row", file=sys.stderr, disable=None, leave=False)
 
 
@@ -101,6 +104,8 @@ class Steps:
         while they are gone through."""
         if not self.shown:
             return rows
+        from tqdm import tqdm
+
         bar = tqdm(
             total=len(rows), desc=f"{self.what}: {step}", unit="row", file=sys.stderr, leave=False
         )

@@ -14,15 +14,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
-from starlette.templating import Jinja2Templates
 
 from bot.clock import Clock
 from bot.content import Content
@@ -30,6 +28,9 @@ from bot.store import Store
 from staff.dashboard.auth import CSRF_FIELD, csrf_token
 from staff.dashboard.i18n import translations
 from staff.words import Words
+
+if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
 
 TEMPLATES = Path(__file__).with_name("templates")
 ACTOR = "dashboard"
@@ -94,6 +95,11 @@ class Pages:
         found = self._templates.get(language)
         if found is not None:
             return found
+        # Jinja is imported with the first page drawn, not when the service starts: an idle
+        # service's footprint (issue 12).
+        from jinja2 import Environment, FileSystemLoader, StrictUndefined
+        from starlette.templating import Jinja2Templates
+
         environment = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=True,

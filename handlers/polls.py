@@ -361,8 +361,11 @@ async def fallback(ctx: Context, text: str) -> Go | None:
             answer = await _record(ctx, found, chosen, stored.text if stored else None)
             _thank(ctx, found, answer, changed=stored is not None)
             return await _next_step(ctx, found, answer)
+        stored = await ctx.store.polls.get(found.id, ctx.member.id)
+        if stored is None and questions.small_talk(ctx, text) and fold(text):
+            # "Hi" to the WhatsApp template that said a poll was waiting: here it is.
+            return Go(FLOW.name, _start_state(found), {POLL: found.id})
         if found.free_text and fold(text) and not questions.small_talk(ctx, text):
-            stored = await ctx.store.polls.get(found.id, ctx.member.id)
             if stored is None or stored.text is None:
                 cleaned = clean(text)[:TEXT_LIMIT]
                 answer = await _record(ctx, found, list(stored.choices) if stored else [], cleaned)

@@ -9,13 +9,17 @@ carry an approved template (a content SID and its variables) for the others; wit
 get nothing. :func:`plan` counts this honestly before anything is queued, routing each member
 as the sender will: WhatsApp members in the window get the text, those outside it the template
 (or nothing), and those with another address the text there.
+
+A broadcast names its topic (``news`` unless staff choose another of content/programme.yaml's
+topics): members who turned it off with ``/topics`` are counted apart and get a row ``skipped``
+with the reason ``topic: <topic>``, never a message.
 """
 
 from __future__ import annotations
 
 import string
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -103,6 +107,7 @@ def check_placeholders(text: str, where: str) -> None:
 
 ANY_PROGRAMME = "*"
 """``Plan.applicants`` for applicants to any fellowship programme."""
+DEFAULT_TOPIC = "news"
 
 
 @dataclass
@@ -127,6 +132,9 @@ class Plan:
     whatsapp: Counter[str] = field(default_factory=Counter)
     """WhatsApp members by what they get: :data:`IN_WINDOW` (the text), :data:`BY_TEMPLATE`,
     :data:`NOTHING` (outside the window, no template, no other address)."""
+    topic: str = DEFAULT_TOPIC
+    topic_off: int = 0
+    """Members of the audience who turned the topic off: skipped, not in ``members``."""
 
     def text_for(self, language: str) -> tuple[str, str]:
         """The text a member reading the bot in ``language`` gets, and its language."""
@@ -181,10 +189,11 @@ async def plan(
     applicants: str | None = None,
     default_language: str = "en",
     template: WhatsAppTemplate | None = None,
+    topic: str = DEFAULT_TOPIC,
 ) -> Plan:
     """Counts the members in the audience by language and by the channel they will get it on,
     and the WhatsApp members by what they get (as of ``now``: the text in the 24-hour window,
-    else the template, else nothing)."""
+    else the template, else nothing); those who turned ``topic`` off apart."""
     for each in texts.values() if texts else [text]:
         check_text(each)
     result = Plan(
@@ -194,8 +203,12 @@ async def plan(
         applicants=applicants,
         default_language=default_language,
         template=template,
+        topic=topic,
     )
+    off = await store.topics.members_off(topic)
     async for chunk in _recipients(store, result, fallback_zone):
+        result.topic_off += sum(person.id in off for person, _ in chunk)
+        chunk = [(person, channel) for person, channel in chunk if person.id not in off]
         on_whatsapp = [person.id for person, channel in chunk if channel == "whatsapp"]
         reach = await store.recipients.reach(on_whatsapp) if on_whatsapp else {}
         for person, channel in chunk:
@@ -250,30 +263,36 @@ async def queue(
         report_to=report_to,
         report_language=report_language,
     )
-    queued = 0
-    async for chunk in _recipients(store, plan, fallback_zone):
-        queued += await store.outbox.enqueue(
-            (
-                Outgoing(
-                    job=broadcast.job,
-                    kind="broadcast",
-                    member_id=person.id,
-                    body=fill(
-                        plan.text_for(person.language)[1],
-                        channel or "telegram",
-                        member=member_values(person.name),
-                    ),
-                    not_before=now,
-                    template=plan.template.build(
-                        person.language, plan.default_language, member_values(person.name)
-                    )
-                    if plan.template is not None
-                    else None,
+    queued = skipped = 0
+    off = await store.topics.members_off(plan.topic)
+
+    def rows(chunk: list[tuple[Person, str | None]]) -> Iterator[Outgoing]:
+        for person, channel in chunk:
+            yield Outgoing(
+                job=broadcast.job,
+                kind="broadcast",
+                member_id=person.id,
+                body=fill(
+                    plan.text_for(person.language)[1],
+                    channel or "telegram",
+                    member=member_values(person.name),
+                ),
+                not_before=now,
+                template=plan.template.build(
+                    person.language, plan.default_language, member_values(person.name)
                 )
-                for person, channel in chunk
-            ),
-            now,
-        )
+                if plan.template is not None
+                else None,
+            )
+
+    async for chunk in _recipients(store, plan, fallback_zone):
+        turned_off = [(person, channel) for person, channel in chunk if person.id in off]
+        chunk = [(person, channel) for person, channel in chunk if person.id not in off]
+        queued += await store.outbox.enqueue(rows(chunk), now)
+        if turned_off:
+            skipped += await store.outbox.enqueue(
+                rows(turned_off), now, state="skipped", reason=f"topic: {plan.topic}"
+            )
     await store.audit.record(
         actor,
         "broadcast",
@@ -287,5 +306,7 @@ async def queue(
         if plan.template is not None
         else None,
         whatsapp=dict(plan.whatsapp),
+        topic=plan.topic,
+        skipped_topic=skipped,
     )
     return broadcast, queued

@@ -35,6 +35,7 @@ ASK_RSVP = "ask_rsvp"
 ASK_CONFIRM = "ask_confirm"
 ASK_TEMPLATE = "ask_template"
 ASK_STOP = "ask_stop"
+ASK_TOPIC = "ask_topic"
 
 WRITE = "write"
 EVERYONE = "everyone"
@@ -43,6 +44,9 @@ SEND = "send"
 CHANGE_TEXT = "text"
 CHANGE_AUDIENCE = "audience"
 CHANGE_TEMPLATE = "template"
+CHANGE_TOPIC = "topic"
+# The kind of message (content/programme.yaml's topics): who turned it off is skipped.
+TOPIC = "topic"
 CAMPAIGN_TEMPLATE = "campaign_template"
 NO_TEMPLATE = "no_template"
 STOP = "stop"
@@ -90,6 +94,7 @@ async def got_source(ctx: Context, answer: Answer) -> str | Retry:
         return Retry(ctx.t("registration.pick_from_list"))
     ctx.answers["texts"] = _campaign_texts(ctx, campaign.texts, campaign.event)
     ctx.answers["audience"] = segment.start_from(campaign.audience)
+    ctx.answers[TOPIC] = campaign.topic
     template = campaign.usable_template
     ctx.answers.pop("template", None)
     ctx.answers.pop("_campaign_template", None)
@@ -197,7 +202,15 @@ async def _plan(ctx: Context) -> broadcast.Plan:
         applicants=applicants,
         default_language=default,
         template=_template(ctx),
+        topic=_topic(ctx),
     )
+
+
+def _topic(ctx: Context) -> str:
+    """The broadcast's topic: the one chosen (or the campaign's), else news, else the first."""
+    topics = ctx.content.programme.topics if ctx.content.programme else ()
+    chosen = str(ctx.answers.get(TOPIC) or broadcast.DEFAULT_TOPIC)
+    return chosen if chosen in topics or not topics else topics[0]
 
 
 async def ask_audience(ctx: Context) -> Question:
@@ -333,8 +346,30 @@ async def ask_confirm(ctx: Context) -> Question:
     ]
     if plan.whatsapp[broadcast.BY_TEMPLATE] or plan.whatsapp[broadcast.NOTHING]:
         options.append(Option(CHANGE_TEMPLATE, ctx.t("broadcast.change_template")))
+    options.append(Option(CHANGE_TOPIC, ctx.t("broadcast.change_topic")))
     text = ctx.t("broadcast.ask_confirm", count=count, channels=channels)
+    topic = ctx.t("broadcast.topic_line", topic=ctx.t(f"topic_names.{plan.topic}"))
+    if plan.topic_off:
+        count = number(ctx.content, ctx.language, plan.topic_off)
+        topic += " · " + ctx.t("broadcast.topic_skipped", count=count)
+    text = f"{topic}\n\n{text}"
     return Question(f"{reach}\n\n{text}" if reach else text, options=options, back=False)
+
+
+async def ask_topic(ctx: Context) -> Question:
+    """Asks which kind of message the broadcast is (members who turned it off are skipped)."""
+    topics = ctx.content.programme.topics if ctx.content.programme else ()
+    options = [Option(code, ctx.t(f"topic_names.{code}")) for code in topics]
+    return Question(ctx.t("broadcast.ask_topic"), options=options, columns=2)
+
+
+async def got_topic(ctx: Context, answer: Answer) -> str | Retry:
+    """Keeps the topic and shows the preview again with the new counts."""
+    topics = ctx.content.programme.topics if ctx.content.programme else ()
+    if answer.choice not in topics:
+        return Retry(ctx.t("registration.pick_from_list"))
+    ctx.answers[TOPIC] = answer.choice
+    return ASK_CONFIRM
 
 
 def _whatsapp_reach(ctx: Context, plan: broadcast.Plan) -> str:
@@ -410,6 +445,8 @@ async def got_confirm(ctx: Context, answer: Answer) -> str | Retry:
         return ASK_AUDIENCE
     if answer.choice == CHANGE_TEMPLATE:
         return ASK_TEMPLATE
+    if answer.choice == CHANGE_TOPIC:
+        return ASK_TOPIC
     if answer.choice != SEND:
         return Retry(ctx.t("registration.pick_from_list"))
     plan = await _plan(ctx)
@@ -471,5 +508,6 @@ FLOW = Flow(
         ASK_CONFIRM: State(ask_confirm, got_confirm),
         ASK_TEMPLATE: State(ask_template, got_template),
         ASK_STOP: State(ask_stop, got_stop),
+        ASK_TOPIC: State(ask_topic, got_topic),
     },
 )

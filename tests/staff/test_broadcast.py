@@ -81,7 +81,7 @@ async def test_happy_path_writes_filters_previews_sends_and_reports(
             "Hello Ana, the Diaspora Days are open!",
             "👀 Crnogorski, as 1 member will see it:",
             "Zdravo Ana, Dani dijaspore su otvoreni!",
-            "Send it to 2 members? (Telegram: 2)",
+            "🏷 Topic: 🗞 News from home\n\nSend it to 2 members? (Telegram: 2)",
         ] == chat.replies()
         await chat.press("📨 Send to 2 members")
         assert [
@@ -193,7 +193,7 @@ async def test_a_language_without_text_is_warned_about_in_the_preview(
         " the English text.",
         "👀 English, as 3 members will see it:",
         "Hello Ana Marković",
-        "Send it to 3 members? (Telegram: 3)",
+        "🏷 Topic: 🗞 News from home\n\nSend it to 3 members? (Telegram: 3)",
     ] == chat.replies()
 
 
@@ -283,7 +283,8 @@ async def test_the_preview_counts_whatsapp_honestly_and_a_template_reaches_the_r
         await chat.press("👀 Preview (2)")
         assert (
             "💬 WhatsApp 2: 1 in the 24-hour window get the text"
-            " · ⚠️ 1 outside it get nothing (no template)\n\nSend it to 2 members? (WhatsApp: 2)"
+            " · ⚠️ 1 outside it get nothing (no template)\n\n🏷 Topic: 🗞 News from home\n\n"
+            "Send it to 2 members? (WhatsApp: 2)"
         ) == chat.question
         assert "📄 WhatsApp template" in chat.options()
         await chat.press("📄 WhatsApp template")

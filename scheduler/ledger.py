@@ -7,6 +7,11 @@ with the provider. Written one by one, that would be two SQLite writes a message
 arrives while a write is under way waits for the next one, which takes all of it in one
 statement (group commit): one write per message at a slow pace, a handful per window of
 sixteen at full speed.
+
+A claim waits for its write (the row must be ours before its request leaves); a record does
+not: the sender goes on with its next row, whose claim shares the record's write, and
+:meth:`Ledger.written` waits for every record at the end of a batch. If the database refuses a
+record, no row is claimed any more until :meth:`Ledger.written` has reported it.
 """
 
 from __future__ import annotations
@@ -17,34 +22,43 @@ from collections.abc import Sequence
 from bot.clock import Clock
 from bot.store import Store
 
-_Waiting = tuple[int, str, asyncio.Future[bool]]
+_Claim = tuple[int, str, asyncio.Future[bool]]
 
 
 class Ledger:
-    """Claims rows and records sends in batches; each caller waits for its own write."""
+    """Claims rows and records sends in batches."""
 
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
-        # (row id, address or provider id, the waiting caller's answer)
-        self._claims: list[_Waiting] = []
-        self._sent: list[_Waiting] = []
+        self._claims: list[_Claim] = []
+        self._sent: list[tuple[int, str]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._refused: Exception | None = None
 
     async def claim(self, row_id: int, address: str) -> bool:
         """Marks a queued row ``sending`` to ``address``; False if it was cancelled, erased or
         taken meanwhile (then it must not be sent)."""
+        if self._refused is not None:
+            raise self._refused
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._claims.append((row_id, address, future))
         self._wake()
         return await future
 
-    async def sent(self, row_id: int, provider_id: str) -> None:
-        """Marks a row ``sent`` with the provider's message id."""
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._sent.append((row_id, provider_id, future))
+    def sent(self, row_id: int, provider_id: str) -> None:
+        """Marks a row ``sent`` with the provider's message id, in the next write."""
+        self._sent.append((row_id, provider_id))
         self._wake()
-        await future
+
+    async def written(self) -> None:
+        """Waits until everything given so far is written; raises what the database refused
+        (once: the next batch starts afresh)."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)
+        refused, self._refused = self._refused, None
+        if refused is not None:
+            raise refused
 
     def _wake(self) -> None:
         if self._writer is None or self._writer.done():
@@ -60,28 +74,24 @@ class Ledger:
             outbox, now = self.store.outbox, self.clock.now()
             try:
                 # Sends first: a row answered is no longer in flight, whatever happens next.
-                await outbox.record_sent([(row_id, at) for row_id, at, _ in sent], now)
+                await outbox.record_sent(sent, now)
             except Exception as error:
-                _fail(sent, error)
-            else:
-                for *_, done in sent:
-                    _settle(done, True)
+                self._refused = self._refused or error
+            if self._refused is not None:
+                _fail(claims, self._refused)
+                continue
             try:
                 claimed = await outbox.claim([(row_id, to) for row_id, to, _ in claims], now)
             except Exception as error:
                 _fail(claims, error)
             else:
-                for row_id, _, done in claims:
-                    _settle(done, row_id in claimed)
+                for row_id, _, waiter in claims:
+                    # A caller cancelled meanwhile (its drain was) no longer waits.
+                    if not waiter.done():
+                        waiter.set_result(row_id in claimed)
 
 
-def _settle(future: asyncio.Future[bool], result: bool) -> None:
-    # A caller cancelled meanwhile (its drain was) no longer waits for the answer.
-    if not future.done():
-        future.set_result(result)
-
-
-def _fail(waiting: Sequence[_Waiting], error: Exception) -> None:
-    for *_, future in waiting:
-        if not future.done():
-            future.set_exception(error)
+def _fail(claims: Sequence[_Claim], error: Exception) -> None:
+    for *_, waiter in claims:
+        if not waiter.done():
+            waiter.set_exception(error)

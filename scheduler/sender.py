@@ -24,11 +24,11 @@ to another address if the member has one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -210,7 +210,7 @@ class Sender:
             await self.store.outbox.defer(ids, until, reason, now)
             report.deferred += len(ids)
         # Two windows' worth of sends are with the provider at a time, each worker taking the
-        # next row when its send is recorded: a slow answer holds up one worker, not the rest.
+        # next row when its send is answered: a slow answer holds up one worker, not the rest.
         waiting = deque(sends)
         try:
             await asyncio.gather(
@@ -218,9 +218,12 @@ class Sender:
             )
         except BaseException:
             # One worker failed (the database, most likely): the others finish the send in
-            # hand and take no new row.
+            # hand and take no new row; what was sent is still recorded if the database lets it.
             waiting.clear()
+            with contextlib.suppress(Exception):
+                await self.ledger.written()
             raise
+        await self.ledger.written()
 
     async def _work(
         self, waiting: deque[_Send], report: DrainReport, progress: Progress | None
@@ -266,7 +269,7 @@ class Sender:
         what came of it; a row cancelled, erased or taken meanwhile is left alone."""
         channel_name = channel_of(send.address)
         limiter = self.limits.get(channel_name)
-        slot = limiter.slot(send.address) if limiter is not None else nullcontext(None)
+        slot = limiter.slot(send.address) if limiter is not None else contextlib.nullcontext()
         ticket: Ticket | None = None
         try:
             # Claimed only once the limiter lets it go: a row waiting for its turn (or for a
@@ -280,7 +283,7 @@ class Sender:
             if limiter is not None and ticket is not None:
                 limiter.done(ticket)
         if isinstance(outcome, str):
-            await self.ledger.sent(send.row.id, outcome)
+            self.ledger.sent(send.row.id, outcome)
             report.sent += 1
         else:
             await self._failed(send, outcome, self.clock.now(), report)

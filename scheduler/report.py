@@ -1,9 +1,11 @@
-"""``diaspora-bot outbox status``: rows by state and job, what needs a person's eye, last errors."""
+"""``diaspora-bot outbox status``: rows by state and job, what each broadcast, campaign and poll
+achieved (delivered, read, failed, skipped, answered), what needs a person's eye, last errors."""
 
 from __future__ import annotations
 
 from bot.messages import channel_of
 from bot.store import STATES, Store
+from bot.store.polls import JOB_PREFIX
 
 
 async def outbox_status(store: Store, *, jobs: int = 15, errors: int = 10) -> list[str]:
@@ -21,6 +23,7 @@ async def outbox_status(store: Store, *, jobs: int = 15, errors: int = 10) -> li
         for job in list(by_job)[-jobs:]:
             states = ", ".join(f"{state} {count}" for state, count in sorted(by_job[job].items()))
             lines.append(f"  {job}: {states}")
+    lines += await _achieved(store, jobs)
     unknown = await store.outbox.in_state("unknown", errors)
     if unknown:
         lines += [
@@ -50,4 +53,28 @@ async def outbox_status(store: Store, *, jobs: int = 15, errors: int = 10) -> li
     if failed:
         lines += ["", "Last errors:"]
         lines += [f"  row {row.id} {row.job} [{row.state}] {row.error}" for row in failed]
+    return lines
+
+
+async def _achieved(store: Store, jobs: int) -> list[str]:
+    """What each broadcast, campaign and poll achieved: the funnel in one line a job."""
+    funnels = await store.deliveries.funnels(jobs)
+    if not funnels:
+        return []
+    lines = ["", f"What each broadcast, campaign and poll achieved (latest {jobs}):"]
+    for funnel in funnels:
+        answered = ""
+        if funnel.kind == "poll":
+            tally = await store.polls.tally(funnel.job.removeprefix(JOB_PREFIX))
+            answered = f" · answered {tally.answered}"
+        retry = f" ({funnel.retryable} may be resent)" if funnel.retryable else ""
+        lines.append(
+            f"  {funnel.job}: queued {funnel.total} · sent {funnel.sent} · delivered"
+            f" {funnel.delivered} · read {funnel.read} · failed {funnel.failed}{retry} · needs"
+            f" template {funnel.needs_template} · skipped: stopped {funnel.skipped_stopped},"
+            f" topic {funnel.skipped_topic}, other {funnel.skipped_other}{answered}"
+        )
+    if any(funnel.retryable for funnel in funnels):
+        lines.append("  (`outbox retry --job JOB` sends again what failed for a reason that may")
+        lines.append("  pass: the provider kept failing, or WhatsApp could not deliver for now)")
     return lines

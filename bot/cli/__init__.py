@@ -21,6 +21,7 @@ from bot.cli import (
     events,
     exports,
     members,
+    polls,
     questions,
     reports,
     service,
@@ -40,7 +41,18 @@ class _Parser(argparse.ArgumentParser):
 
 
 # A module per area; each adds its commands to the parser and says which function runs each.
-_AREAS = (service, exports, campaigns, events, members, reports, demo, businesses, questions)
+_AREAS = (
+    service,
+    exports,
+    campaigns,
+    events,
+    members,
+    reports,
+    demo,
+    businesses,
+    questions,
+    polls,
+)
 
 
 def _parser() -> argparse.ArgumentParser:

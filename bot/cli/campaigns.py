@@ -23,6 +23,7 @@ from scheduler.preview import describe, preview
 from scheduler.report import outbox_status
 from scheduler.sender import DrainReport
 from scheduler.sendlock import SendLock
+from staff import reach
 
 # A year ahead at most: every occurrence in the window is counted member by member.
 PREVIEW_DAYS = 366
@@ -79,6 +80,17 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     resend.add_argument("--job", required=True, help="the job, e.g. broadcast:12 (outbox status)")
     resend.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    retry = outbox_what.add_parser(
+        "retry",
+        help="queue again a job's messages that failed for a reason that may pass",
+        description="Queue again the messages of one job that failed for a reason that may "
+        "pass: the provider kept failing (a timeout or a 5xx until the sender gave up), or "
+        "WhatsApp could not deliver for now (Twilio 30001, 30003, 30008). A blocked bot, an "
+        "invalid number or a refused message is never retried. Asks for confirmation unless "
+        "--yes; recorded in the audit log.",
+    )
+    retry.add_argument("--job", required=True, help="the job, e.g. poll:forum-niksic")
+    retry.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     sent = commands.add_parser(
         "broadcast",
         help="send one text to an audience through the outbox",
@@ -176,6 +188,8 @@ async def outbox(settings: Settings, args: argparse.Namespace) -> int:
                 lock.release()
         if args.what == "resend":
             return await _resend_unknown(store, args.job, args.yes)
+        if args.what == "retry":
+            return await _retry_failed(store, args.job, args.yes)
         lines = await outbox_status(store)
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
@@ -202,6 +216,31 @@ async def _resend_unknown(store: Store, job: str, yes: bool) -> int:
     now = common.now()
     resent = await store.outbox.resend_unknown(job, now)
     await store.audit.record(common.actor(), "outbox.resend", now, subject=job, unknown=resent)
+    print(
+        f"Queued {counted(resent, 'message', 'messages')} of {job} again: the running service"
+        " (`diaspora-bot run`) sends them; `diaspora-bot outbox status` shows progress."
+    )
+    return 0
+
+
+async def _retry_failed(store: Store, job: str, yes: bool) -> int:
+    """``outbox retry --job JOB``: queues again what failed for a reason that may pass, once
+    staff confirmed; audited (staff.reach)."""
+    funnel = await store.deliveries.funnel(job)
+    if funnel is None:
+        print(f"diaspora-bot outbox retry: error: no job {job!r} in the outbox", file=sys.stderr)
+        return 2
+    if not funnel.retryable:
+        print(f"{job}: nothing failed for a reason that may pass; nothing to retry.")
+        return 0
+    print(
+        f"{job}: {counted(funnel.retryable, 'message', 'messages')} failed for a reason that"
+        " may pass; each goes again to its member, once."
+    )
+    if not yes and not _confirm_resend(funnel.retryable):
+        print("Cancelled: nothing resent.")
+        return 1
+    resent = await reach.resend_failed(store, job, common.now(), actor=common.actor())
     print(
         f"Queued {counted(resent, 'message', 'messages')} of {job} again: the running service"
         " (`diaspora-bot run`) sends them; `diaspora-bot outbox status` shows progress."

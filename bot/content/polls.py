@@ -187,6 +187,9 @@ def _labels(
 ) -> tuple[dict[str, str], str | None]:
     """An option's labels by language (a plain text serves every language) and its next step."""
     line = located.line("options", key)
+    if isinstance(value, bool):
+        found.add(line, f'options.{key}: quote the label, e.g. "Yes"')
+        return {}, None
     if isinstance(value, str | int | float) and str(value).strip():
         return {"*": str(value).strip()}, None
     if not isinstance(value, dict) or not value:
@@ -205,6 +208,10 @@ def _labels(
                 f"options.{key}: unknown language {language!r} (expected one of"
                 f" {sorted(languages)}, or next)",
             )
+            continue
+        if isinstance(text, bool):
+            # YAML reads a bare yes, no, on or off as true or false.
+            found.add(where, f'options.{key}.{language}: quote the label, e.g. "No"')
             continue
         if not isinstance(text, str | int | float) or not str(text).strip():
             found.add(where, f"options.{key}.{language}: expected a label")

@@ -11,7 +11,9 @@ from bot.store.broadcasts import Broadcast, Broadcasts
 from bot.store.businesses import Business, Businesses
 from bot.store.conversations import Conversation, Conversations
 from bot.store.database import Database
+from bot.store.deliveries import Deliveries, Funnel
 from bot.store.directory import Directory, MemberQuery, MemberRow, Page
+from bot.store.engagement import Engagement, Reached
 from bot.store.fellowship import Application, Applications
 from bot.store.imports import Contact, Imports
 from bot.store.inbox import Inbox, InboxRow
@@ -56,9 +58,12 @@ __all__ = [
     "Conversation",
     "Conversations",
     "Database",
+    "Deliveries",
     "Directory",
+    "Engagement",
     "EventCounts",
     "FollowUp",
+    "Funnel",
     "Imports",
     "Inbox",
     "InboxRow",
@@ -81,6 +86,7 @@ __all__ = [
     "Polls",
     "Questions",
     "Reach",
+    "Reached",
     "Recipients",
     "Route",
     "Rsvp",
@@ -127,6 +133,10 @@ class Store:
         # Members' answers to polls, and the topics they turned off (issue 16).
         self.polls = Polls(self.db)
         self.topics = Topics(self.db)
+        # What each broadcast, campaign and poll achieved; resending what failed.
+        self.deliveries = Deliveries(self.db)
+        # The programme's funnel, registered → … → outcome.
+        self.engagement = Engagement(self.db)
 
     async def open(self, *, up_to: int | None = None) -> None:
         await self.db.open(up_to=up_to)

@@ -15,6 +15,11 @@
 | ``GET /offers`` · ``GET /matches`` · ``GET /matches/<id>`` | offers; matches, their states |
 | ``POST /matches/<id>/withdraw`` · ``POST /businesses/download`` | withdraw; the exports |
 | ``GET /messages`` | the outbox job by job; messages of unknown fate a crash left |
+| ``GET /polls`` · ``GET /polls/<id>`` | polls; one poll's exact counts, by place and language |
+| ``POST /polls/<id>/share`` | send a poll's results to those who answered (confirmed, audited) |
+| ``GET /reach`` · ``GET /reach/job?id=JOB`` | what each broadcast, campaign and poll achieved |
+| ``POST /reach/resend`` | resend what failed for a passing reason (confirmed, audited) |
+| ``GET /engagement`` | the programme's funnel, registered → … → outcome, by month and country |
 | ``GET /mapping`` | the mapping report (aggregates, small counts suppressed) |
 | ``POST /mapping/download`` | the mapping report as an HTML or XLSX file to share (audited) |
 | ``GET /questions`` · ``GET /questions/<id>`` | members' questions (open, answered, closed); one |
@@ -56,6 +61,7 @@ from staff.dashboard.applications import Applications
 from staff.dashboard.auth import Access, Guard, Keys
 from staff.dashboard.businesses import Businesses
 from staff.dashboard.downloads import Downloads
+from staff.dashboard.engagement import Engagement
 from staff.dashboard.events import Events
 from staff.dashboard.lockout import Lockout
 from staff.dashboard.matches import Matches
@@ -63,8 +69,10 @@ from staff.dashboard.members import Members
 from staff.dashboard.messages import Messages
 from staff.dashboard.overview import Overview
 from staff.dashboard.pages import Deps, Pages
+from staff.dashboard.polls import Polls
 from staff.dashboard.proxies import Proxies
 from staff.dashboard.questions import Questions
+from staff.dashboard.reach import Reach
 from staff.dashboard.signin import SignIn
 
 log = logging.getLogger(__name__)
@@ -119,6 +127,9 @@ def build(settings: Settings, store: Store, content: Content, clock: Clock) -> A
     downloads = Downloads(deps)
     questions = Questions(deps)
     messages = Messages(deps)
+    polls = Polls(deps)
+    reach = Reach(deps)
+    engagement = Engagement(deps)
     routes = [
         Route("/signin", signin.page, methods=["GET"]),
         Route("/signin", signin.submit, methods=["POST"]),
@@ -148,6 +159,13 @@ def build(settings: Settings, store: Store, content: Content, clock: Clock) -> A
         Route("/matches/{match_id:int}", matches.match, methods=["GET"]),
         Route("/matches/{match_id:int}/withdraw", matches.withdraw, methods=["POST"]),
         Route("/messages", messages.listing, methods=["GET"]),
+        Route("/polls", polls.listing, methods=["GET"]),
+        Route("/polls/{poll_id}", polls.poll, methods=["GET"]),
+        Route("/polls/{poll_id}/share", polls.share, methods=["POST"]),
+        Route("/reach", reach.listing, methods=["GET"]),
+        Route("/reach/job", reach.job, methods=["GET"]),
+        Route("/reach/resend", reach.resend, methods=["POST"]),
+        Route("/engagement", engagement.page, methods=["GET"]),
         Route("/questions", questions.listing, methods=["GET"]),
         Route("/questions/{thread_id:int}", questions.question, methods=["GET"]),
         Route("/questions/{thread_id:int}/answer", questions.answer, methods=["POST"]),

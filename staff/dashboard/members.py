@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.store import MemberQuery
+from staff import timeline
 from staff.dashboard.i18n import N_
 from staff.dashboard.pages import Deps, query_string, record_id
 
@@ -128,7 +129,8 @@ class Members:
         )
 
     async def member(self, request: Request) -> Response:
-        """Everything held on one member: profile, addresses, RSVPs, applications."""
+        """Everything held on one member: profile, addresses, RSVPs, applications, and their
+        history with the programme as one timeline."""
         member_id = record_id(request, "member_id")
         store = self.deps.store
         found = await store.directory.get(member_id) if member_id is not None else None
@@ -163,4 +165,5 @@ class Members:
                 for slug, programme in content.fellowships.items()
             },
             imported=await store.imports.of_member(member_id),
+            moments=await timeline.timeline(store, content, found.member, language),
         )

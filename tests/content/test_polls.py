@@ -141,12 +141,25 @@ def test_every_problem_of_a_poll_file_is_reported_with_its_line(
 def test_a_poll_needs_options_or_free_text_and_buttons_that_fit_telegram(
     folder: Path, content: Content
 ) -> None:
-    """Neither options nor free text is no poll; a file name and an option id too long for a
-    Telegram button (64 bytes) are refused."""
+    """Neither options nor free text is no poll; a bare Yes or No (which YAML reads as true or
+    false) must be quoted; a file name and an option id too long for a Telegram button (64
+    bytes) are refused."""
     empty = write_poll(folder, "empty", "---\nsend_at: 2027-04-01 10:00\n---\n# en\nWell?\n")
     assert ["2: a poll needs options, or free_text: true, or both"] == _messages(content, empty)
+    bare = write_poll(
+        folder,
+        "bare",
+        "---\nfree_text: true\noptions:\n  a: Yes\n  b: {en: No}\n---\n# en\nWell?\n",
+    )
+    assert [
+        '4: options.a: quote the label, e.g. "Yes"',
+        '5: options.b.en: quote the label, e.g. "No"',
+        "5: options.b: no label",
+    ] == _messages(content, bare)
     name = "a-long-poll-name-for-the-diaspora-day-27"
-    long = write_poll(folder, name, "---\noptions:\n  an-option-of-twenty: Yes\n---\n# en\nWell?\n")
+    long = write_poll(
+        folder, name, "---\noptions:\n  an-option-of-twenty: Sure\n---\n# en\nWell?\n"
+    )
     assert [
         "3: options.an-option-of-twenty: the poll's file name and this id are too long"
         " together for a Telegram button (64 bytes); shorten either"

@@ -36,11 +36,31 @@ svg.chart{margin:.5rem 0}
 
 
 def _rows(table: Table, content: Content, language: str) -> list[tuple[str, str, int | None]]:
+    if table.name in content.polls:
+        return [
+            (option_label(content, language, table.name, cell.key), cell.shown, cell.count)
+            for cell in table.cells
+        ]
     dimension = "city" if table.group is not None else table.name
     return [
         (stats.label(content, language, dimension, cell.key), cell.shown, cell.count)
         for cell in table.cells
     ]
+
+
+def poll_heading(content: Content, language: str, poll_id: str) -> str:
+    """A poll's table heading: its title, else its question in ``language``."""
+    poll = content.polls.get(poll_id)
+    if poll is None:
+        return poll_id
+    return poll.title or poll.text(language, content.default_language)[1]
+
+
+def option_label(content: Content, language: str, poll_id: str, option: str) -> str:
+    """An option's label in ``language`` (its id when the poll's file is gone)."""
+    poll = content.polls.get(poll_id)
+    found = poll.option(option) if poll is not None else None
+    return found.label(language, content.default_language) if found else option
 
 
 def _table_html(table: Table, heading: str, content: Content, language: str, level: str) -> str:
@@ -95,6 +115,17 @@ def html(report: MappingReport, content: Content, language: str) -> str:
         f'<p class="note">{escape(t(language, "report.skills_note", threshold=report.threshold))}'
         f"</p>{skills_chart}<table>{skills}</table></section>"
     )
+    if report.polls:
+        parts = [
+            f"<h2>{escape(t(language, 'report.polls'))}</h2>"
+            f'<p class="note">{escape(t(language, "report.polls_note"))}</p>'
+        ]
+        for poll_id, answered, table in report.polls:
+            heading = poll_heading(content, language, poll_id)
+            said = t(language, "report.poll_answered", count=answered)
+            parts.append(_table_html(table, heading, content, language, "h3"))
+            parts.append(f'<p class="note">{escape(said)}</p>')
+        sections.append(f"<section>{''.join(parts)}</section>")
     if report.businesses:
         parts = [
             f"<h2>{escape(t(language, 'report.businesses'))}</h2>"
@@ -157,6 +188,12 @@ def xlsx(report: MappingReport, content: Content, language: str) -> bytes:
     _append(skills, stats.title(content, language, "skills"), "")
     for term, count in report.skills:
         _append(skills, term, count)
+    if report.polls:
+        polls = sheet(t(language, "report.polls"))
+        for poll_id, answered, table in report.polls:
+            _fill(polls, table, poll_heading(content, language, poll_id), content, language)
+            _append(polls, t(language, "report.poll_answered", count=answered))
+            _append(polls)
     if report.businesses:
         businesses = sheet(t(language, "report.businesses"))
         for kind, table in report.businesses:

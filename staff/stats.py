@@ -70,6 +70,17 @@ _STOP_WORDS = frozenset(
 
 
 @dataclass(frozen=True)
+class PollCounts:
+    """One poll's exact counts: members who answered, and members per option (in the poll's
+    order; one member in several options when ``multiple``)."""
+
+    poll: str
+    answered: int
+    options: Mapping[str, int]
+    multiple: bool = False
+
+
+@dataclass(frozen=True)
 class Statistics:
     """Exact counts at one moment (for staff and coordinators: never published as they are).
 
@@ -100,6 +111,8 @@ class Statistics:
     imported_linked: int = 0
     # "requests.municipality" … (see BUSINESS_TABLES) → {value: businesses}, NOT_GIVEN for none.
     businesses: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # The polls with options, each with members per option (content/polls/; exact).
+    polls: tuple[PollCounts, ...] = ()
 
     def dimension(self, name: str) -> Mapping[str, int]:
         return self.dimensions.get(name, {})
@@ -147,9 +160,14 @@ class Statistics:
 
 
 async def collect(
-    store: Store, now: datetime, *, skill_terms_limit: int = SKILL_TERMS
+    store: Store,
+    now: datetime,
+    *,
+    skill_terms_limit: int = SKILL_TERMS,
+    content: Content | None = None,
 ) -> Statistics:
-    """Counts everything :class:`Statistics` holds, as of ``now``."""
+    """Counts everything :class:`Statistics` holds, as of ``now`` (the polls of ``content``
+    when it is given)."""
     stats = store.stats
     days = await stats.registrations_by_day()
     dimensions: dict[str, dict[str, int]] = {}
@@ -181,7 +199,20 @@ async def collect(
         businesses=await _businesses(store),
         imported=imported,
         imported_linked=imported_linked,
+        polls=await _polls(store, content) if content is not None else (),
     )
+
+
+async def _polls(store: Store, content: Content) -> tuple[PollCounts, ...]:
+    """Every poll with options: members who answered it and members per option."""
+    found = []
+    for poll in sorted(content.polls.values(), key=lambda poll: poll.id):
+        if not poll.options:
+            continue
+        tally = await store.polls.tally(poll.id)
+        options = {option.id: tally.options.get(option.id, 0) for option in poll.options}
+        found.append(PollCounts(poll.id, tally.answered, options, poll.multiple))
+    return tuple(found)
 
 
 async def _businesses(store: Store) -> dict[str, dict[str, int]]:
@@ -352,6 +383,9 @@ class MappingReport:
     threshold: int = THRESHOLD
     # (what is counted, its table by municipality or sector): see BUSINESS_TABLES.
     businesses: tuple[tuple[str, Table], ...] = ()
+    # Each poll with options: (its id, the members who answered as published, its table of
+    # options, named by the poll's id).
+    polls: tuple[tuple[str, str, Table], ...] = ()
 
     def table(self, name: str) -> Table:
         return next(table for table in self.tables if table.name == name)
@@ -400,6 +434,16 @@ def mapping_report(statistics: Statistics, *, threshold: int = THRESHOLD) -> Map
         total = sum(counts.values())
         shown = str(total) if total >= threshold or total == 0 else "<" + str(threshold)
         businesses.append((kind, _table(by, counts, shown, partition=True, threshold=threshold)))
+    polls = []
+    # A poll nobody answered yet says nothing: left out.
+    for poll in (poll for poll in statistics.polls if poll.answered):
+        answered = _published(poll.answered, threshold)
+        # A member answers one option of a single-choice poll, so its options add up to the
+        # published answers and both steps apply; several choices: no known total.
+        table = _table(
+            poll.poll, poll.options, answered, partition=not poll.multiple, threshold=threshold
+        )
+        polls.append((poll.poll, answered, table))
     return MappingReport(
         statistics.at,
         published,
@@ -408,7 +452,13 @@ def mapping_report(statistics: Statistics, *, threshold: int = THRESHOLD) -> Map
         skills,
         threshold,
         tuple(businesses),
+        tuple(polls),
     )
+
+
+def _published(count: int, threshold: int) -> str:
+    """A total as published: exact from ``threshold`` (or 0), else ``<threshold``."""
+    return str(count) if count >= threshold or count == 0 else "<" + str(threshold)
 
 
 def named_cities(by_city: Mapping[str, int], threshold: int = THRESHOLD) -> dict[str, int]:

@@ -245,7 +245,7 @@ async def reports(settings: Settings, args: argparse.Namespace) -> int:
     if suffix not in (".html", ".htm", ".xlsx"):
         raise common.CommandError("--output must name a .html or .xlsx file")
     async with Store(settings.database_path) as store:
-        mapped = figures.mapping_report(await figures.collect(store, common.now()))
+        mapped = figures.mapping_report(await figures.collect(store, common.now(), content=content))
         if suffix == ".xlsx":
             assert output is not None
             common.save(output, report.xlsx(mapped, content, language))

@@ -13,6 +13,7 @@ from staff import svg as charts
 from staff.dashboard.auth import parse_form
 from staff.dashboard.i18n import translations
 from staff.dashboard.pages import ACTOR, Deps, redirect
+from staff.report import option_label, poll_heading
 from staff.suppression import Cell
 from staff.svg import Bar
 
@@ -89,7 +90,9 @@ class Overview:
         content = self.deps.content
         await content.poll()
         language = self.deps.language(request)
-        report = stats.mapping_report(await stats.collect(self.deps.store, self.deps.now()))
+        report = stats.mapping_report(
+            await stats.collect(self.deps.store, self.deps.now(), content=content)
+        )
 
         def bars_of(dimension: str, cells: tuple[Cell, ...]) -> list[Bar]:
             return [
@@ -118,6 +121,19 @@ class Overview:
             }
             for table in report.cities
         ]
+        polls = [
+            {
+                "id": poll_id,
+                "title": poll_heading(content, language, poll_id),
+                "answered": answered,
+                "table": table,
+                "labels": {
+                    cell.key: option_label(content, language, poll_id, cell.key)
+                    for cell in table.cells
+                },
+            }
+            for poll_id, answered, table in report.polls
+        ]
         return self.deps.pages.render(
             request,
             "mapping.html",
@@ -125,6 +141,7 @@ class Overview:
             report=report,
             tables=tables,
             cities=cities,
+            polls=polls,
         )
 
     async def download(self, request: Request) -> Response:
@@ -141,7 +158,7 @@ class Overview:
         # The file is in the language the coordinator reads the dashboard in.
         language = self.deps.language(request)
         now = self.deps.now()
-        mapped = stats.mapping_report(await stats.collect(store, now))
+        mapped = stats.mapping_report(await stats.collect(store, now, content=content))
         body: str | bytes = (
             report.html(mapped, content, language)
             if kind == "html"

@@ -221,3 +221,20 @@ async def test_a_members_page_tells_their_history_as_one_timeline(
         "2026-11-27 15:00 CET Stopped all messages",
     ] == said
     assert 'href="/dashboard/fellowship/' in items and 'href="/dashboard/questions/1"' in items
+
+
+async def test_the_mapping_page_publishes_polls_with_small_counts_hidden(
+    app: App, clock: FixedClock, signed_in: Coordinator, people: People
+) -> None:
+    """Six answers to the forum poll — yes 4, no 1, online 1: each under five, hidden in a
+    fixed order (by option id) so the order says nothing; the total of six is published."""
+    await _answered(app, clock, people, "yes", "yes", "yes")
+    page = await signed_in.get("/dashboard/mapping")
+    assert "What the diaspora told us (polls)" in page.text
+    assert [
+        ["No", "&lt;5"],
+        ["Only online", "&lt;5"],
+        ["Yes, I would come", "&lt;5"],
+        ["6"],
+    ] == _rows(page.text, "table-poll-forum-niksic")
+    assert "Members who answered: 6" in page.text

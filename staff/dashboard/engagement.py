@@ -37,7 +37,11 @@ class Engagement:
         names = {stage: _(name) for stage, name in STAGE_NAMES.items()}
         bars = (
             [
-                svg.Bar(names[stage], total.count(stage), _percent(total.count(stage), total))
+                svg.Bar(
+                    f"{names[stage]} · {_percent(total.count(stage), total)}",
+                    total.count(stage),
+                    str(total.count(stage)),
+                )
                 for stage in STAGES
             ]
             if total
@@ -60,6 +64,6 @@ class Engagement:
 
 
 def _percent(count: int, total: Reached) -> str:
-    """``120 (40%)`` of those registered."""
+    """``40%`` of those registered."""
     registered = total.count("registered")
-    return f"{count} ({round(100 * count / registered)}%)" if registered else str(count)
+    return f"{round(100 * count / registered)}%" if registered else "—"

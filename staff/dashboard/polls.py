@@ -64,9 +64,10 @@ class Polls:
         chart = svg.bars(
             [
                 svg.Bar(
-                    option.label(language, default),
+                    f"{option.label(language, default)} · "
+                    + _percent(counted.tally.options.get(option.id, 0), answered),
                     counted.tally.options.get(option.id, 0),
-                    _share(counted.tally.options.get(option.id, 0), answered),
+                    str(counted.tally.options.get(option.id, 0)),
                 )
                 for option in found.options
             ],
@@ -82,13 +83,14 @@ class Polls:
             results=counted,
             chart=chart,
             dimensions=DIMENSIONS,
-            question=found.text(language, default)[1],
+            question=_sample(
+                found.text(language, default)[1], content.text(language, "broadcast.sample_name")
+            ),
             own_words=await store.polls.texts(found.id, OWN_WORDS),
             sending=sending,
             shared=await store.outbox.counts(f"{poll_job(found.id)}:results"),
             threshold=THRESHOLD,
             now=self.deps.now(),
-            share=_share,
         )
 
     async def share(self, request: Request) -> Response:
@@ -113,6 +115,13 @@ class Polls:
         )
 
 
-def _share(count: int, total: int) -> str:
-    """``12 (40%)``: a count and its share of the answers."""
-    return f"{count} ({round(100 * count / total)}%)" if total else str(count)
+def _percent(count: int, total: int) -> str:
+    """``40%``: a count's share of the answers."""
+    return f"{round(100 * count / total)}%" if total else "—"
+
+
+def _sample(question: str, name: str) -> str:
+    """The question as a member reads it, with a sample member's name for ``{first_name}``
+    (and ``{name}``); other placeholders stay as written."""
+    first = name.split(" ")[0]
+    return question.replace("{first_name}", first).replace("{name}", name)

@@ -361,6 +361,8 @@ class Planner:
         # Event values, escaped, per (language, channel): the same for every member.
         shared: dict[tuple[str, str], dict[str, str]] = {}
         raw: dict[str, dict[str, str]] = {}
+        # A poll's buttons per language: the same for every member.
+        buttons: dict[str, Choices] = {}
         for person, moment in due:
             channel = self.roster.channel_for(person, campaign.channels) or "telegram"
             language, text = campaign.text(person.language, default)
@@ -387,9 +389,11 @@ class Planner:
             )
             choices = None
             if isinstance(campaign, Poll):
-                own_words = self.content.text(language, "polls.own_words")
-                options = campaign.buttons(language, default, own_words)
-                choices = Choices(options, language, campaign.multiple)
+                choices = buttons.get(language)
+                if choices is None:
+                    own_words = self.content.text(language, "polls.own_words")
+                    options = campaign.buttons(language, default, own_words)
+                    choices = buttons[language] = Choices(options, language, campaign.multiple)
             yield Outgoing(
                 job=job.id,
                 kind=POLL_KIND if isinstance(campaign, Poll) else "campaign",

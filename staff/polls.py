@@ -82,10 +82,10 @@ def find(content: Content, poll_id: str) -> Poll:
 
 async def results(store: Store, poll: Poll) -> Results:
     """The poll's exact counts."""
-    tally = await store.polls.tally(poll.id)
+    counted = await store.polls.counts(poll.id)
     asked = (await store.outbox.counts(poll_job(poll.id))).get("sent", 0)
-    by = {dimension: await store.polls.breakdown(poll.id, dimension) for dimension in DIMENSIONS}
-    return Results(poll, tally, asked, by)
+    by = {dimension: counted[dimension] for dimension in DIMENSIONS}
+    return Results(poll, counted[""][""], asked, by)
 
 
 def results_text(content: Content, language: str, found: Results) -> str:

@@ -26,6 +26,7 @@ import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from bot.messages import Option, Reply, Template
@@ -72,6 +73,11 @@ class Choices:
     multi: bool = False
 
     def as_json(self) -> str:
+        return self._json
+
+    @cached_property
+    def _json(self) -> str:
+        # Written once per Choices: the planner shares one among a language's members.
         return json.dumps(
             {
                 "options": [[option.id, option.label] for option in self.options],

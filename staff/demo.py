@@ -22,7 +22,7 @@ from bot.store import Contact, Store
 from bot.store.fellowship import STATUSES as APPLICATION_STATUSES
 from bot.store.rsvps import GOING, MAYBE, NOT_GOING
 from handlers.application_form import DURATIONS
-from staff import demo_businesses
+from staff import demo_businesses, demo_polls
 from staff import demo_people as people
 
 # Members registered over this time, most of them recently.
@@ -107,6 +107,8 @@ async def fill(
     await demo_businesses.fill(
         rng, store, content, now, phones, audit.record, requests=max(6, members // 25)
     )
+    # Poll answers (and topics turned off): last, so the rest of the demo stays as it was.
+    await demo_polls.fill(rng, store, content, [p.id for p in crowd if p.registered], now)
     registered = sum(person.registered for person in crowd)
     _, linked = await store.imports.counts()
     return Filled(members, registered, rsvps, applications, len(contacts), linked, audit.count)

@@ -365,13 +365,18 @@ async def fallback(ctx: Context, text: str) -> Go | None:
         if stored is None and questions.small_talk(ctx, text) and fold(text):
             # "Hi" to the WhatsApp template that said a poll was waiting: here it is.
             return Go(FLOW.name, _start_state(found), {POLL: found.id})
-        if found.free_text and fold(text) and not questions.small_talk(ctx, text):
-            if stored is None or stored.text is None:
-                cleaned = clean(text)[:TEXT_LIMIT]
-                answer = await _record(ctx, found, list(stored.choices) if stored else [], cleaned)
-                _thank(ctx, found, answer, changed=stored is not None)
-                ctx.say(ctx.t("polls.maybe_question"))
-                return await _next_step(ctx, found, answer)
+        cleaned = clean(text)
+        # Own words once, and not a long text (that is a question, kept whole for the team).
+        own_words = found.free_text and 0 < len(cleaned) <= TEXT_LIMIT and fold(text)
+        if (
+            own_words
+            and not questions.small_talk(ctx, text)
+            and (stored is None or not stored.text)
+        ):
+            answer = await _record(ctx, found, list(stored.choices) if stored else [], cleaned)
+            _thank(ctx, found, answer, changed=stored is not None)
+            ctx.say(ctx.t("polls.maybe_question"))
+            return await _next_step(ctx, found, answer)
     return await questions.fallback(ctx, text)
 
 

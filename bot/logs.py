@@ -101,6 +101,11 @@ def configure(level: str, secrets: Iterable[str] = (), file: Path | None = None)
         handler.setFormatter(formatter)
         handler.addFilter(redacting)
     root = logging.getLogger()
+    # Configured again (a test, or the CLI run twice in one process): a log file the replaced
+    # handlers held is closed, not left open.
+    for replaced in root.handlers:
+        if isinstance(replaced, logging.FileHandler) and replaced not in handlers:
+            replaced.close()
     root.handlers[:] = handlers
     root.setLevel(level)
     # twilio's HTTP clients log every request's headers at INFO.

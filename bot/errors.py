@@ -48,6 +48,11 @@ class ChannelRefused(DiasporaError):
     names the setting to fix."""
 
 
+class PortUnavailable(DiasporaError):
+    """The HTTP server cannot have its address (in use, or not this machine's); the text
+    names the setting."""
+
+
 class DeliveryError(DiasporaError):
     """A message could not be delivered."""
 

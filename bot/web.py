@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hmac
 import json
 import logging
+import socket
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -51,7 +53,7 @@ from bot.body_limit import BodyLimit
 from bot.channels.telegram import TelegramChannel
 from bot.channels.whatsapp import WhatsAppChannel, delivery_of
 from bot.clock import Clock
-from bot.errors import StoreError
+from bot.errors import PortUnavailable, StoreError
 from bot.media import PATH as MEDIA_PATH
 from bot.media import Files
 from bot.relay import Relay
@@ -283,6 +285,7 @@ class Server:
     """Serves an ASGI app with uvicorn in the running event loop until :meth:`stop`."""
 
     def __init__(self, app: ASGIApp, host: str, port: int) -> None:
+        self.host, self.wanted_port = host, port
         config = uvicorn.Config(
             app,
             host=host,
@@ -311,15 +314,35 @@ class Server:
         return int(self._server.servers[0].sockets[0].getsockname()[1])
 
     async def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._server.serve(), name="http")
+        """Binds the address, then serves in the background; a port it cannot have is a
+        :class:`PortUnavailable` naming the setting (uvicorn's own bind would exit the process
+        from inside the event loop, skipping every clean-up)."""
+        listening = self._bind()
+        self._task = asyncio.get_running_loop().create_task(
+            self._server.serve(sockets=[listening]), name="http"
+        )
         while not self._server.started:
             if self._task.done():
-                # uvicorn exits (SystemExit) when it cannot bind the port.
-                with contextlib.suppress(SystemExit):
-                    await self._task
-                raise RuntimeError("the HTTP server did not start (is the port in use?)")
+                await self._task
+                raise RuntimeError("the HTTP server stopped before it started")
             await asyncio.sleep(0.01)
         log.info("http: serving on port %d", self.port)
+
+    def _bind(self) -> socket.socket:
+        host, port = self.host, self.wanted_port
+        try:
+            family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+            return socket.create_server((host, port), family=family)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortUnavailable(
+                    f"HTTP_PORT {port} on {host} is in use (another program, or the bot already"
+                    " running): stop it or set HTTP_PORT to a free port"
+                ) from None
+            reason = error.strerror or str(error)
+            raise PortUnavailable(
+                f"HTTP_HOST {host} with HTTP_PORT {port} cannot be served: {reason}"
+            ) from None
 
     async def stop(self) -> None:
         if self._task is not None:

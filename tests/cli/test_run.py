@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pty
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -198,3 +199,18 @@ def test_run_in_a_terminal_without_anything_configured_opens_the_chat(
 
     out = capsys.readouterr().out
     assert (0, True) == (code, out.startswith("Diaspora Connect — terminal chat"))
+
+
+def test_run_on_a_port_in_use_says_so_in_one_line_and_exits(tmp_path: Path) -> None:
+    """Another program holds HTTP_PORT: the service names the setting and stops with exit
+    code 1 at once — no traceback, no process left hanging on the database's thread."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        env = environment(tmp_path, DASHBOARD_PASSWORD=PASSWORD, HTTP_PORT=str(port))
+        with running(env) as process:
+            _, stderr = process.communicate(timeout=START)
+    said = stderr.decode()
+    assert 1 == process.returncode, said
+    assert "Traceback" not in said
+    last = said.strip().splitlines()[-1]
+    assert f"diaspora-bot: HTTP_PORT {port} on 127.0.0.1 is in use" in last

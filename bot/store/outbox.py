@@ -9,7 +9,7 @@ States::
        │           └──> unknown           (the process died between sending and sent)
        │                   └──> queued    (staff resend it: ``outbox resend --unknown``)
        ├──> needs_template  (WhatsApp member outside the 24-hour window, no template)
-       ├──> skipped         (member stopped, or no reachable address)
+       ├──> skipped         (member stopped, turned the topic off, or no reachable address)
        ├──> missed          (planned too late to be sent)
        └──> cancelled       (a broadcast was cancelled)
 
@@ -61,6 +61,9 @@ class Outgoing:
     channels: tuple[str, ...] = ()
     # Buttons the message offers (a poll's options); a channel without buttons numbers them.
     choices: Choices | None = None
+    # The kind of announcement (content/programme.yaml's topics): a member who turns it off
+    # before it is sent is skipped. None for what is no announcement (an answer, a notice).
+    topic: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ class OutboxRow:
     error: str | None
     channels: tuple[str, ...] = ()
     choices: Choices | None = None
+    topic: str | None = None
 
     def reply(self) -> Reply:
         """The message as the channels send it: the body, with its options if it has any."""
@@ -149,6 +153,7 @@ class OutboxRow:
             error=row["error"],
             channels=tuple(row["channels"].split(",")) if row["channels"] else (),
             choices=Choices.from_json(row["options"]),
+            topic=row["topic"],
         )
 
 
@@ -215,6 +220,7 @@ class Outbox:
                     m.not_before.isoformat(),
                     ",".join(m.channels) or None,
                     m.choices.as_json() if m.choices is not None else None,
+                    m.topic,
                     reason,
                     at,
                     at,
@@ -225,8 +231,8 @@ class Outbox:
                 before = conn.total_changes
                 await conn.executemany(
                     "INSERT INTO outbox (job, kind, member_id, body, template, state, not_before,"
-                    " channels, options, error, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " channels, options, topic, error, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (job, member_id) DO NOTHING",
                     rows,
                 )

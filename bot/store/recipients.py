@@ -60,6 +60,8 @@ class Reach:
     stopped: bool
     preferred_channel: str | None
     routes: list[Route] = field(default_factory=list)
+    # The topics the member turned off with /topics: announcements of these are not sent.
+    topics_off: set[str] = field(default_factory=set)
 
 
 class Recipients:
@@ -69,15 +71,22 @@ class Recipients:
         self.db = db
 
     async def reach(self, member_ids: Collection[int]) -> dict[int, Reach]:
-        """Each existing member's stop flag, preferred channel and addresses (oldest first)."""
+        """Each existing member's stop flag, preferred channel, addresses (oldest first) and
+        the topics they turned off: two queries for the lot, however many members."""
         if not member_ids:
             return {}
+        ids = json.dumps(list(member_ids))
         rows = await self.db.fetchall(
             "SELECT m.id, m.stopped_at, m.preferred_channel, a.address, a.channel,"
             " a.unreachable_at, a.last_inbound_at FROM members m"
             " LEFT JOIN addresses a ON a.member_id = m.id"
             " WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id, a.created_at",
-            (json.dumps(list(member_ids)),),
+            (ids,),
+        )
+        turned_off = await self.db.fetchall(
+            "SELECT member_id, topic FROM topics_off"
+            " WHERE member_id IN (SELECT value FROM json_each(?))",
+            (ids,),
         )
         found: dict[int, Reach] = {}
         for row in rows:
@@ -87,6 +96,10 @@ class Recipients:
                 reach = found[member_id] = Reach(member_id, row[1] is not None, row[2])
             if row[3] is not None:
                 reach.routes.append(Route(row[3], row[4], row[5], row[6]))
+        for member_id, topic in turned_off:
+            # A member erased between the two queries has no Reach: their topics go with them.
+            if (reach := found.get(int(member_id))) is not None:
+                reach.topics_off.add(str(topic))
         return found
 
     async def mark_unreachable(self, address: str, now: datetime) -> None:

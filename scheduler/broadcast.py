@@ -12,7 +12,8 @@ as the sender will: WhatsApp members in the window get the text, those outside i
 
 A broadcast names its topic (``news`` unless staff choose another of content/programme.yaml's
 topics): members who turned it off with ``/topics`` are counted apart and get a row ``skipped``
-with the reason ``topic: <topic>``, never a message.
+with the reason ``topic: <topic>``, never a message. Every row carries the topic, so a member
+who turns it off after it was queued is skipped the same way by the sender.
 """
 
 from __future__ import annotations
@@ -283,6 +284,7 @@ async def queue(
                 )
                 if plan.template is not None
                 else None,
+                topic=plan.topic,
             )
 
     async for chunk in _recipients(store, plan, fallback_zone):

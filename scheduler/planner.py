@@ -6,6 +6,8 @@ question with its options as buttons, planned like a campaign until the poll clo
 ``after: event_end`` goes to those who attended the event (checked in, or going when nobody was
 checked in). A member who turned the message's topic off gets a row ``skipped`` with the reason
 ``topic: <topic>``, so it is counted and never sent — not even if they turn it back on later.
+Every row carries its topic: one who turns it off after the row was queued is skipped by the
+sender, with the same reason.
 
 A member's message for a job is queued when it falls due —
 at that moment, or a little later (up to ``grace``) when the bot was not running — with
@@ -403,4 +405,5 @@ class Planner:
                 template=template,
                 channels=campaign.channels,
                 choices=choices,
+                topic=campaign.topic,
             )

@@ -2,7 +2,8 @@
 
 For every due row it picks the member's address — the preferred channel if reachable, else
 another one; never a second copy — or settles the row without sending: the member stopped
-messages (``skipped``), no address is left (``skipped``), or WhatsApp's 24-hour window has
+messages (``skipped``), turned the row's topic off since it was queued (``skipped``, reason
+``topic: <topic>``), no address is left (``skipped``), or WhatsApp's 24-hour window has
 closed and the campaign has no approved template (``needs_template``; free text is never sent
 outside the window).
 
@@ -242,6 +243,9 @@ class Sender:
             return None  # the member was erased; their rows went with them
         if reach.stopped:
             return _Settle("skipped", "the member stopped messages")
+        if row.topic in reach.topics_off:
+            # Turned off after the row was queued: the planner skipped those who had already.
+            return _Settle("skipped", f"topic: {row.topic}")
         routes = [
             route
             for route in reach.routes

@@ -131,7 +131,14 @@ async def share(store: Store, content: Content, poll_id: str, now: datetime, *, 
             if language not in texts:
                 texts[language] = results_text(content, language, found)
             outgoing.append(
-                Outgoing(results_job(poll.id), RESULTS_KIND, member_id, texts[language], now)
+                Outgoing(
+                    results_job(poll.id),
+                    RESULTS_KIND,
+                    member_id,
+                    texts[language],
+                    now,
+                    topic=poll.topic,
+                )
             )
         return outgoing
 

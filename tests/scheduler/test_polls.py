@@ -12,8 +12,9 @@ from bot.clock import FixedClock
 from bot.content import Content
 from bot.content.audience import Audience
 from bot.store import Store
+from bot.store.polls import results_job
 from scheduler import broadcast
-from staff import answers
+from staff import answers, polls
 from tests.conftest import CONTENT
 from tests.content.test_polls import write_poll
 from tests.fakes.channel import FakeChannel
@@ -156,6 +157,41 @@ async def test_members_who_turned_the_topic_off_are_skipped_and_recorded(
     clock.advance(minutes=1)
     assert 0 == (await planner.tick()).queued
     assert stopped not in [row[0] for row in await _rows(store, "poll:forum")]
+
+
+async def test_a_queued_poll_is_skipped_for_a_member_who_then_turned_its_topic_off(
+    store: Store, folder: Path, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """A poll of topic business queued to two members: the one who turns business off before
+    it is sent gets no question (skipped with "topic: business"), the other gets it."""
+    ana = await add_member(store, "telegram:1", name="Ana")
+    marko = await add_member(store, "telegram:2", name="Marko")
+    _forum(folder)
+    assert 2 == (await make_planner(store, Content.load(folder, "en"), clock).tick()).queued
+    await store.topics.turn(marko, "business", on=False, now=NOW)
+    await make_sender(store, clock, telegram).drain()
+    assert ["telegram:1"] == [to for to, _ in telegram.sent]
+    assert [(ana, "sent", None), (marko, "skipped", "topic: business")] == [
+        row[:3] for row in await _rows(store, "poll:forum")
+    ]
+
+
+async def test_shared_results_are_skipped_for_a_member_who_then_turned_the_topic_off(
+    store: Store, folder: Path, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """A poll's results queued to the five who answered: one who turns the poll's topic
+    (business) off before they are sent is skipped with "topic: business", the rest get them."""
+    members = [await add_member(store, f"telegram:{n}", name=f"M{n}") for n in range(1, 6)]
+    for member in members:
+        await store.polls.answer("forum", member, NOW, choices=["yes"])
+    _forum(folder)
+    content = Content.load(folder, "en")
+    assert 5 == await polls.share(store, content, "forum", NOW, actor="cli:test")
+    await store.topics.turn(members[0], "business", on=False, now=NOW)
+    await make_sender(store, clock, telegram).drain()
+    assert [f"telegram:{n}" for n in range(2, 6)] == sorted(to for to, _ in telegram.sent)
+    first = (await _rows(store, results_job("forum")))[0]
+    assert (members[0], "skipped", "topic: business") == first[:3]
 
 
 async def test_event_reminders_honour_the_events_topic(

@@ -30,15 +30,27 @@ from typing import cast
 import pytest
 
 from bot.clock import FixedClock
+from bot.content import Content
+from bot.content.audience import Audience
 from bot.errors import RateLimited, TemporaryDeliveryError, Unreachable
 from bot.messages import Reply, Template
 from bot.store import Outgoing, Store
+from scheduler import broadcast
 from scheduler.ratelimit import RateLimiter
 from scheduler.report import outbox_status
 from scheduler.sender import Sender
 from scheduler.sendlock import SendLock
 from tests.fakes.channel import FakeChannel
-from tests.scheduler.conftest import NOW, FakeTime, add_member, limiter, make_sender, states
+from tests.scheduler.conftest import (
+    NOW,
+    FakeTime,
+    add_member,
+    limiter,
+    make_planner,
+    make_sender,
+    states,
+    write_campaign,
+)
 
 TEMPLATE = Template("HX" + "0" * 32, {"1": "Ana"})
 
@@ -381,6 +393,78 @@ async def test_a_stopped_member_is_skipped_with_the_reason(
     await _queue(store, member)
     await make_sender(store, clock, telegram).drain()
     assert ("skipped", "the member stopped messages") == (await _saved(store, member))[:2]
+
+
+REMINDER = """
+---
+send_at: {moment}
+quiet_hours: null
+topic: events
+---
+# en
+See you tomorrow, {{first_name}}!
+"""
+
+
+async def test_a_queued_campaign_is_skipped_for_a_member_who_then_turned_its_topic_off(
+    store: Store, folder: Path, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """A reminder of topic events, queued while everyone had it on: a member who turns events
+    off before it goes gets nothing (skipped with "topic: events", counted so in the job's
+    funnel); one who turned news off, and one who turned nothing off, get it."""
+    ana = await add_member(store, "telegram:1", name="Ana")
+    marko = await add_member(store, "telegram:2", name="Marko")
+    nina = await add_member(store, "telegram:3", name="Nina")
+    write_campaign(folder, "reminder", REMINDER.format(moment=NOW.isoformat()))
+    assert 3 == (await make_planner(store, Content.load(folder, "en"), clock).tick()).queued
+    await store.topics.turn(marko, "events", on=False, now=NOW)
+    await store.topics.turn(nina, "news", on=False, now=NOW)
+    clock.advance(minutes=5)
+    report = await make_sender(store, clock, telegram).drain()
+    assert (["telegram:1", "telegram:3"], 2, 1) == (
+        sorted(to for to, _ in telegram.sent),
+        report.sent,
+        report.skipped,
+    )
+    assert [("sent", None), ("skipped", "topic: events"), ("sent", None)] == [
+        (await _saved(store, member, "campaign:reminder"))[:2] for member in (ana, marko, nina)
+    ]
+    funnel = await store.deliveries.funnel("campaign:reminder")
+    assert funnel is not None
+    assert (2, 1, 0) == (funnel.sent, funnel.skipped_topic, funnel.skipped_other)
+
+
+async def test_a_queued_broadcast_is_skipped_for_a_member_who_then_turned_its_topic_off(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """A broadcast of topic events queued to two members: the one who turns events off before
+    it is sent is skipped with "topic: events", the other gets it."""
+    ana = await add_member(store, "telegram:1", name="Ana")
+    marko = await add_member(store, "telegram:2", name="Marko")
+    plan = await broadcast.plan(
+        store, "Hi {first_name}", Audience(), "Europe/Podgorica", NOW, topic="events"
+    )
+    sent, queued = await broadcast.queue(store, plan, "cli:test", NOW, "Europe/Podgorica")
+    assert 2 == queued
+    await store.topics.turn(marko, "events", on=False, now=NOW)
+    await make_sender(store, clock, telegram).drain()
+    assert ["telegram:1"] == [to for to, _ in telegram.sent]
+    assert [("sent", None), ("skipped", "topic: events")] == [
+        (await _saved(store, member, sent.job))[:2] for member in (ana, marko)
+    ]
+
+
+async def test_a_message_with_no_topic_reaches_a_member_who_turned_every_topic_off(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """An answer to a member's own question has no topic: it is no announcement, and goes
+    even to a member who turned every topic off."""
+    member = await add_member(store, "telegram:1")
+    for topic in ("events", "news", "fellowship", "business"):
+        await store.topics.turn(member, topic, on=False, now=NOW)
+    await store.outbox.enqueue([Outgoing("answer:1", "answer", member, "Yes", NOW)], NOW)
+    assert 1 == (await make_sender(store, clock, telegram).drain()).sent
+    assert ("sent", None) == (await _saved(store, member, "answer:1"))[:2]
 
 
 async def test_whatsapp_outside_the_window_without_a_template_falls_back_to_telegram(

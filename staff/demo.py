@@ -1,7 +1,8 @@
 """Sample data for trying the dashboard (``diaspora-bot demo``): members across the diaspora in
 both languages, RSVPs with waitlists, fellowship applications in every status with their notes,
 imported contacts (some linked by a proved phone), local businesses with offers and
-introductions (:mod:`staff.demo_businesses`) and the audit entries staff would have left.
+introductions (:mod:`staff.demo_businesses`), questions to the team (:mod:`staff.demo_questions`),
+poll answers (:mod:`staff.demo_polls`) and the audit entries staff would have left.
 
 Everything is written through the store, as the bot would write it, and is the same from one
 seed and one moment. Who the people are is in :mod:`staff.demo_people`.
@@ -22,7 +23,7 @@ from bot.store import Contact, Store
 from bot.store.fellowship import STATUSES as APPLICATION_STATUSES
 from bot.store.rsvps import GOING, MAYBE, NOT_GOING
 from handlers.application_form import DURATIONS
-from staff import demo_businesses, demo_polls
+from staff import demo_businesses, demo_polls, demo_questions
 from staff import demo_people as people
 
 # Members registered over this time, most of them recently.
@@ -53,6 +54,7 @@ class Filled:
     applications: int
     contacts: int
     linked: int
+    questions: int
     audit: int
 
 
@@ -107,11 +109,17 @@ async def fill(
     await demo_businesses.fill(
         rng, store, content, now, phones, audit.record, requests=max(6, members // 25)
     )
+    # Questions to the team: before the polls, whose random draws they leave as they were.
+    questions = await demo_questions.fill(
+        rng, store, [(p.id, p.language) for p in crowd if p.registered], now, audit.record
+    )
     # Poll answers (and topics turned off): last, so the rest of the demo stays as it was.
     await demo_polls.fill(rng, store, content, [p.id for p in crowd if p.registered], now)
     registered = sum(person.registered for person in crowd)
     _, linked = await store.imports.counts()
-    return Filled(members, registered, rsvps, applications, len(contacts), linked, audit.count)
+    return Filled(
+        members, registered, rsvps, applications, len(contacts), linked, questions, audit.count
+    )
 
 
 class _Audit:

@@ -80,7 +80,8 @@ async def _demo(settings: Settings, args: argparse.Namespace) -> int:
     print(
         f"{path}: {filled.members} members ({filled.registered} registered), {filled.rsvps}"
         f" RSVPs, {filled.applications} fellowship applications, {filled.contacts} imported"
-        f" contacts ({filled.linked} linked), {filled.audit} audit entries."
+        f" contacts ({filled.linked} linked), {filled.questions} questions to the team,"
+        f" {filled.audit} audit entries."
     )
     print(f"Open the dashboard: DATABASE_PATH={path} DASHBOARD_PASSWORD=… diaspora-bot run")
     return 0

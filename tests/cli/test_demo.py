@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +142,37 @@ def test_demo_data_is_the_same_from_the_same_seed(tmp_path: Path) -> None:
 
     assert first == again
     assert first["members"] != other["members"]
+
+
+async def _questions(path: Path) -> tuple[list[Any], dict[int, list[Any]], set[str]]:
+    async with Store(path) as store:
+        threads = await store.questions.listing()
+        messages = {thread.id: await store.questions.messages(thread.id) for thread in threads}
+        members = {member.id: member for member in await store.members.all()}
+        languages = {
+            f"{thread.language}/{members[thread.member_id].language}" for thread in threads
+        }
+        outbox = await store.db.fetchall("SELECT count(*) FROM outbox")
+        assert 0 == outbox[0][0]  # a demo database never messages its fictional people
+        return threads, messages, languages
+
+
+def test_demo_has_questions_to_the_team_in_both_languages_in_every_state(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Questions page has something to show: questions by registered members in their own
+    language, open (one waiting over two days), answered with a follow-up, closed, one after
+    an FAQ answer that did not help, one with an internal note — and no outbox row."""
+    assert 0 == main(["demo", "--members", "60"])
+    threads, messages, languages = asyncio.run(_questions(database))
+
+    assert {"en/en", "cnr/cnr"} == languages
+    assert {"open", "answered", "closed"} == {thread.status for thread in threads}
+    assert any(thread.faq for thread in threads)
+    kinds = [[message.kind for message in said] for said in messages.values()]
+    assert ["member", "answer", "member", "answer"] in kinds
+    assert any("note" in each for each in kinds)
+    newest = max(datetime.fromisoformat(thread.created_at) for thread in threads)
+    waiting = [t.created_at for t in threads if t.status == "open"]
+    assert any(newest - datetime.fromisoformat(at) > timedelta(days=2) for at in waiting)
+    assert f"{len(threads)} questions to the team" in capsys.readouterr().out

@@ -88,6 +88,15 @@ def run_key(campaign: Source) -> str:
     return poll_job(campaign.id) if isinstance(campaign, Poll) else campaign.id
 
 
+async def audience_of(campaign: Source, roster: Roster, store: Store) -> frozenset[int]:
+    """The members a campaign or poll is for; post-event feedback only for those who
+    attended."""
+    audience = roster.select(campaign.audience, campaign.channels)
+    if isinstance(campaign, Poll) and campaign.feedback and campaign.event:
+        audience &= await store.polls.attendees(campaign.event)
+    return audience
+
+
 def anchor_moment(schedule: After, event: Event) -> datetime:
     """The moment an event schedule counts from: the event's start, or its end."""
     return event.ends_at if schedule.anchor == "event_end" else event.starts_at
@@ -314,12 +323,7 @@ class Planner:
         )
 
     async def _audience(self, campaign: Source) -> frozenset[int]:
-        """The members a campaign or poll is for; post-event feedback only for those who
-        attended."""
-        audience = self.roster.select(campaign.audience, campaign.channels)
-        if isinstance(campaign, Poll) and campaign.feedback and campaign.event:
-            audience &= await self.store.polls.attendees(campaign.event)
-        return audience
+        return await audience_of(campaign, self.roster, self.store)
 
     async def _missed(self, job: _Job, now: datetime, report: PlanReport) -> None:
         """Records an occurrence that fell due (and out of grace) while the bot was down."""

@@ -1,8 +1,10 @@
-"""``diaspora-bot campaigns preview``: what the campaigns will send in the next days.
+"""``diaspora-bot campaigns preview``: what the campaigns and polls will send in the next days.
 
-For each occurrence: when, to how many members on each channel and in each language, how many
-WhatsApp members will be outside the 24-hour window with no template to send them, and one
-rendered sample per language (for a sample member, never a real one's data).
+For each occurrence (``campaign:<id>`` or ``poll:<id>``, as the planner names its job): when,
+its topic, to how many members on each channel and in each language, how many turned its topic
+off (skipped, never sent), how many WhatsApp members will be outside the 24-hour window with no
+template to send them, and one rendered sample per language (for a sample member, never a real
+one's data; a poll's with its options). A poll is listed only where it is still open.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.content import Content
-from bot.content.campaigns import Campaign
+from bot.content.polls import Poll
 from bot.content.schedule import After, Cron, SendAt
 from bot.plurals import counted
 from bot.store import Store
 from bot.timestamps import shown
-from scheduler.planner import anchor_moment, calendar, job_id
+from scheduler.planner import Source, anchor_moment, audience_of, calendar, job_id
 from scheduler.render import Links, event_values, fill, member_values
 from scheduler.roster import Person, Roster
 from scheduler.sender import WHATSAPP_WINDOW
@@ -31,11 +33,13 @@ class Occurrence:
     """One job's messages within the window."""
 
     job: str
-    campaign: Campaign
+    campaign: Source
     first: datetime
     last: datetime
     channels: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
+    # Members due it who turned its topic off: the planner records them skipped.
+    topic_off: int = 0
     no_template: int = 0
     samples: dict[str, str] = field(default_factory=dict)
 
@@ -55,18 +59,23 @@ async def preview(
 ) -> list[Occurrence]:
     """What is due in ``[now, now + days]``, occurrence by occurrence, soonest first."""
     await content.poll(force=True)
-    roster = Roster(store.recipients, timezone)
+    roster = Roster(store.recipients, timezone, store.topics)
     await roster.refresh()
     end = now + timedelta(days=days)
     found: list[Occurrence] = []
-    for campaign in content.campaigns.values():
-        audience = roster.select(campaign.audience, campaign.channels)
+    sources: list[Source] = [*content.campaigns.values()]
+    sources += [poll for poll in content.polls.values() if poll.schedule is not None]
+    for campaign in sources:
+        audience = await audience_of(campaign, roster, store)
         for job, due in _dues(content, roster, campaign, audience, now, end, timezone):
             planned = await store.outbox.planned_among(job, {p.id for p, _ in due})
             due = [(person, moment) for person, moment in due if person.id not in planned]
             if not due:
                 continue
             occurrence = Occurrence(job, campaign, min(m for _, m in due), max(m for _, m in due))
+            off = roster.topic_off(campaign.topic)
+            occurrence.topic_off = sum(person.id in off for person, _ in due)
+            due = [(person, moment) for person, moment in due if person.id not in off]
             await _count(occurrence, roster, store, due)
             _samples(occurrence, content, links or Links())
             found.append(occurrence)
@@ -76,7 +85,7 @@ async def preview(
 def _dues(
     content: Content,
     roster: Roster,
-    campaign: Campaign,
+    campaign: Source,
     audience: frozenset[int],
     now: datetime,
     end: datetime,
@@ -89,14 +98,14 @@ def _dues(
         return [(person, _quiet(campaign, moment, person)) for person in people]
 
     if isinstance(schedule, SendAt):
-        if now <= schedule.moment <= end:
+        if now <= schedule.moment <= end and _open(campaign, schedule.moment):
             return [(job_id(campaign), everyone(schedule.moment))]
         return []
     if isinstance(schedule, Cron):
-        return [
-            (job_id(campaign, moment), everyone(moment))
-            for moment in schedule.between(now, end, timezone)
-        ]
+        moments = [m for m in schedule.between(now, end, timezone) if _open(campaign, m)]
+        if isinstance(campaign, Poll):
+            moments = moments[:1]  # one job per poll: a member is asked once
+        return [(job_id(campaign, moment), everyone(moment)) for moment in moments]
     assert isinstance(schedule, After)
     if schedule.anchor != "registration":
         event = content.events.get(schedule.event or "")
@@ -107,11 +116,20 @@ def _dues(
     else:
         registered = roster.registered_between(now - schedule.offset - _DAY, end - schedule.offset)
         due = [(p, schedule.due(p.registered_at, p.zone)) for p in registered if p.id in audience]
-    due = [(person, _quiet(campaign, m, person)) for person, m in due if now <= m <= end]
+    due = [
+        (person, _quiet(campaign, m, person))
+        for person, m in due
+        if now <= m <= end and _open(campaign, m)
+    ]
     return [(job_id(campaign), due)] if due else []
 
 
-def _quiet(campaign: Campaign, moment: datetime, person: Person) -> datetime:
+def _open(campaign: Source, moment: datetime) -> bool:
+    """Whether the planner will still plan it at ``moment``: a poll is not planned once closed."""
+    return not (isinstance(campaign, Poll) and campaign.closed(moment))
+
+
+def _quiet(campaign: Source, moment: datetime, person: Person) -> datetime:
     hours = campaign.quiet_hours
     return hours.next_allowed(moment, person.zone) if hours else moment
 
@@ -157,7 +175,7 @@ def _samples(occurrence: Occurrence, content: Content, links: Links) -> None:
             if event
             else None
         )
-        occurrence.samples[section] = fill(
+        sample = fill(
             text,
             "telegram",
             member=member_values(SAMPLE_NAME),
@@ -165,6 +183,11 @@ def _samples(occurrence: Occurrence, content: Content, links: Links) -> None:
             event_slug=event.slug if event else None,
             links=links,
         )
+        if isinstance(campaign, Poll):
+            own_words = content.text(section, "polls.own_words")
+            buttons = campaign.buttons(section, content.default_language, own_words)
+            sample += "\noptions: " + " · ".join(button.label for button in buttons)
+        occurrence.samples[section] = sample
 
 
 def describe(
@@ -180,7 +203,8 @@ def describe(
         when = shown(o.first, timezone)
         if o.last - o.first >= timedelta(minutes=1):
             when += f" … {shown(o.last, timezone)}"
-        lines.append(f"{o.job}  {when}  ({o.campaign.title or o.campaign.id})")
+        title = o.campaign.title or o.campaign.id
+        lines.append(f"{o.job}  {when}  ({title})  topic: {o.campaign.topic}")
         channels = ", ".join(
             f"{_name(content, language, 'channels', name)} {count}"
             for name, count in sorted(o.channels.items())
@@ -189,10 +213,15 @@ def describe(
             f"{_language_name(content, name)} {count}"
             for name, count in sorted(o.languages.items())
         )
-        lines.append(
-            f"  {counted(o.members, 'member', 'members')} — by channel: {channels};"
-            f" by language: {languages}"
-        )
+        members = counted(o.members, "member", "members")
+        if o.members:
+            members += f" — by channel: {channels}; by language: {languages}"
+        lines.append(f"  {members}")
+        if o.topic_off:
+            lines.append(
+                f"  {counted(o.topic_off, 'member', 'members')} turned {o.campaign.topic} off:"
+                " skipped"
+            )
         if o.no_template:
             lines.append(
                 f"  {o.no_template} on WhatsApp outside the 24-hour window with no template:"

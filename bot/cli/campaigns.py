@@ -46,10 +46,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     shown = what.add_parser(
         "preview",
-        help="what will be sent in the next days",
-        description="Show what will be sent in the next N days: when, to how many members on "
-        "each channel and in each language, who is outside WhatsApp's window without a "
-        "template, and one sample per language.",
+        help="what the campaigns and polls will send in the next days",
+        description="Show what the campaigns and polls will send in the next N days: when, "
+        "their topic, to how many members on each channel and in each language, who turned "
+        "the topic off (skipped), who is outside WhatsApp's window without a template, and "
+        "one sample per language (a poll's with its options).",
     )
     shown.add_argument(
         "--days",

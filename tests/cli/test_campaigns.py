@@ -22,6 +22,7 @@ from bot.store import Outgoing, Store
 from scheduler.sender import Sender
 from scheduler.sendlock import SendLock
 from tests.conftest import ROOT, make_settings, whatsapp_settings
+from tests.content.test_polls import write_poll
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.fakes.channel import FakeChannel
 from tests.fakes.twilio_api import FakeTwilioApi
@@ -179,13 +180,57 @@ def test_preview_shows_when_in_programme_time_how_many_by_channel_and_language_a
     assert [
         "Times are programme time (Europe/Podgorica).",
         "",
-        f"campaign:soon  {day} 10:00 {ten.tzname()}  (soon)",
+        f"campaign:soon  {day} 10:00 {ten.tzname()}  (soon)  topic: news",
         "  2 members — by channel: Telegram 2; by language: Crnogorski 1, English 1",
         "  sample (Crnogorski):",
         "    Zdravo Ana",
         "  sample (English):",
         "    Hi Ana",
     ] == capsys.readouterr().out.splitlines()[:8]
+
+
+def test_preview_lists_polls_beside_campaigns_with_their_topic_and_who_turned_it_off(
+    env: Path, folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A poll due in two days is listed in time order with the campaigns (poll:<id>, when, how
+    many, its topic), a member who turned its topic off counted apart, and a sample of the
+    question with its options; a poll that closes before its moment is not listed."""
+    [_, marko] = asyncio.run(_members(env, ("telegram:1", "en"), ("telegram:2", "en")))
+
+    async def turn_off() -> None:
+        async with Store(env) as store:
+            await store.topics.turn(marko, "business", on=False, now=datetime.now(UTC))
+
+    asyncio.run(turn_off())
+    podgorica = ZoneInfo("Europe/Podgorica")
+    day = (SOON.astimezone(podgorica)).date()
+    ten = datetime.combine(day, time(10, 0), tzinfo=podgorica)
+    poll = (
+        "---\nsend_at: {day} {at}\ncloses_at: {closes}\nquiet_hours: null\ntopic: business\n"
+        'options: {{"yes": "Yes", "no": "No"}}\n---\n# en\nForum in Nikšić, {{first_name}}?\n'
+    )
+    write_poll(
+        folder, "forum", poll.format(day=day, at="12:00", closes=f"{day + timedelta(3)} 12:00")
+    )
+    write_poll(folder, "late", poll.format(day=day, at="09:00", closes=f"{day} 08:00"))
+    write_campaign(folder, "soon", f"---\nsend_at: {day} 10:00\nquiet_hours: null\n---\n# en\nHi\n")
+    assert 0 == main(["campaigns", "preview", "--days", "3"])
+    assert [
+        "Times are programme time (Europe/Podgorica).",
+        "",
+        f"campaign:soon  {day} 10:00 {ten.tzname()}  (soon)  topic: news",
+        "  2 members — by channel: Telegram 2; by language: English 2",
+        "  sample (English):",
+        "    Hi",
+        "",
+        f"poll:forum  {day} 12:00 {ten.tzname()}  (forum)  topic: business",
+        "  1 member — by channel: Telegram 1; by language: English 1",
+        "  1 member turned business off: skipped",
+        "  sample (English):",
+        "    Forum in Nikšić, Ana?",
+        "    options: Yes · No",
+        "",
+    ] == capsys.readouterr().out.splitlines()
 
 
 def test_a_dry_run_counts_and_queues_nothing_and_a_broadcast_is_queued_and_audited(

@@ -142,12 +142,12 @@ class Applications:
 
     def _missing(self, request: Request) -> Response:
         """404: no application has this number (or one SQLite could not even hold)."""
+        _ = self.deps.gettext(request)
         return self.deps.pages.render(
             request,
             "missing.html",
             status_code=404,
-            what=self.deps.gettext(request)("fellowship application #%s")
-            % request.path_params["application_id"],
+            what=_("fellowship application #%s") % request.path_params["application_id"],
         )
 
     def _titles(self, language: str) -> dict[str, str]:

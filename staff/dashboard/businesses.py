@@ -5,20 +5,33 @@ the businesses and matches exports (CSV or XLSX, safe, audited)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Mapping
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.store.businesses import STATUSES
-from staff import business_sheets, business_stats, export, introductions, suggestions
+from staff import business_sheets, business_stats, export, introductions, suggestions, svg
 from staff.dashboard.auth import parse_form
 from staff.dashboard.pages import ACTOR, LARGEST_ID, Deps, record_id, redirect
+from staff.words import Words
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 SUGGESTIONS = 10
+
+
+def funnel_chart(counts: Mapping[str, int], words: Words, gettext: Callable[[str], str]) -> Markup:
+    """The funnel from requests to investment as bars, in the coordinator's language (the
+    steps by the content folder's ``funnel`` labels, as the report names them)."""
+    bars = [
+        svg.Bar(words.label("funnel", step), counts[step], str(counts[step]))
+        for step in business_stats.STEPS
+    ]
+    return svg.bars(bars, title=gettext("From requests to investment"))
 
 
 class Businesses:
@@ -60,7 +73,11 @@ class Businesses:
             introduced=introduced,
             best=best,
             names=names,
-            funnel=business_stats.funnel_chart(await business_stats.funnel(store)),
+            funnel=funnel_chart(
+                await business_stats.funnel(store),
+                self.deps.words(request),
+                self.deps.gettext(request),
+            ),
             offers=len(ranked.helpers),
         )
 
@@ -70,7 +87,7 @@ class Businesses:
         store = self.deps.store
         business = await store.businesses.get(business_id) if business_id is not None else None
         if business is None:
-            return self._missing(request, f"business request #{request.path_params['business_id']}")
+            return self._missing(request)
         await self.deps.content.poll()
         ranked = await suggestions.suggest(store, business, limit=SUGGESTIONS)
         members = {}
@@ -92,12 +109,13 @@ class Businesses:
         """Proposes the introduction of one suggested member; both sides are asked."""
         business_id = record_id(request, "business_id")
         if business_id is None:
-            return self._missing(request, f"business request #{request.path_params['business_id']}")
+            return self._missing(request)
         form = parse_form(await request.body())
         back = f"/businesses/{business_id}"
+        _ = self.deps.gettext(request)
         member = form.get("member_id", "")
         if not member.isdigit() or not 0 < int(member) <= LARGEST_ID:
-            return redirect(request, back, "Choose a member to propose.")
+            return redirect(request, back, _("Choose a member to propose."))
         try:
             match = await introductions.propose(
                 self.deps.store,
@@ -108,12 +126,15 @@ class Businesses:
                 actor=ACTOR,
             )
         except introductions.ProposalRefused as refused:
-            return redirect(request, back, f"Not proposed: {refused}.")
+            return redirect(request, back, _("Not proposed: %s.") % refused)
         return redirect(
             request,
             f"/matches/{match.id}",
-            f"Proposed: both sides are asked, in their languages, to answer within 14 days "
-            f"(match #{match.id}).",
+            _(
+                "Proposed: both sides are asked, in their languages, to answer within 14 days"
+                " (match #%(id)s)."
+            )
+            % {"id": match.id},
         )
 
     async def offers(self, request: Request) -> Response:
@@ -137,7 +158,8 @@ class Businesses:
         form = parse_form(await request.body())
         what, kind = form.get("what", ""), form.get("format", "")
         if what not in ("businesses", "matches") or kind not in FORMATS:
-            return redirect(request, "/businesses", "Choose what to download, as CSV or XLSX.")
+            _ = self.deps.gettext(request)
+            return redirect(request, "/businesses", _("Choose what to download, as CSV or XLSX."))
         store, content = self.deps.store, self.deps.content
         rows_of = (
             business_sheets.business_rows if what == "businesses" else business_sheets.match_rows
@@ -156,6 +178,12 @@ class Businesses:
             headers={"Content-Disposition": f'attachment; filename="{what}-{now:%Y-%m-%d}.{kind}"'},
         )
 
-    def _missing(self, request: Request, what: str) -> Response:
-        """404: no record has this number."""
-        return self.deps.pages.render(request, "missing.html", status_code=404, what=what)
+    def _missing(self, request: Request) -> Response:
+        """404: no request has this number."""
+        _ = self.deps.gettext(request)
+        return self.deps.pages.render(
+            request,
+            "missing.html",
+            status_code=404,
+            what=_("business request #%s") % request.path_params["business_id"],
+        )

@@ -47,12 +47,9 @@ class Downloads:
         """One export as a file; the download is audited."""
         form = parse_form(await request.body())
         what, kind = form.get("what", ""), form.get("format", "")
+        _ = self.deps.gettext(request)
         if what not in WHAT or kind not in FORMATS:
-            return redirect(
-                request,
-                "/downloads",
-                self.deps.gettext(request)("Choose what to download, as CSV or XLSX."),
-            )
+            return redirect(request, "/downloads", _("Choose what to download, as CSV or XLSX."))
         store, content = self.deps.store, self.deps.content
         await content.poll()
         words = self.deps.words(request)

@@ -46,3 +46,9 @@ def catalogued() -> list[str]:
 def N_(text: str) -> str:  # gettext's own name for a marker, which extractors know
     """Marks a text for translation where it is defined; it is translated where it is shown."""
     return text
+
+
+def NC_(context: str, text: str) -> str:  # a marker with a context, as pgettext_noop
+    """Marks a text whose translation depends on what it names (a question is "zatvoreno",
+    a poll "zatvorena"); it is translated with ``pgettext(context, text)`` where shown."""
+    return text

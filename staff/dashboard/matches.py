@@ -11,6 +11,7 @@ from bot.store.matches import PROPOSED, STATUSES
 from bot.text import clean
 from staff import business_stats, introductions
 from staff.dashboard.auth import parse_form
+from staff.dashboard.businesses import funnel_chart
 from staff.dashboard.pages import ACTOR, Deps, record_id, redirect
 
 REASON_LIMIT = 300
@@ -39,7 +40,11 @@ class Matches:
             members=members,
             status=status,
             statuses=STATUSES,
-            funnel=business_stats.funnel_chart(await business_stats.funnel(store)),
+            funnel=funnel_chart(
+                await business_stats.funnel(store),
+                self.deps.words(request),
+                self.deps.gettext(request),
+            ),
         )
 
     async def match(self, request: Request) -> Response:
@@ -48,11 +53,12 @@ class Matches:
         store = self.deps.store
         match = await store.matches.get(match_id) if match_id is not None else None
         if match is None:
+            _ = self.deps.gettext(request)
             return self.deps.pages.render(
                 request,
                 "missing.html",
                 status_code=404,
-                what=f"match #{request.path_params['match_id']}",
+                what=_("match #%s") % request.path_params["match_id"],
             )
         await self.deps.content.poll()
         return self.deps.pages.render(
@@ -72,8 +78,9 @@ class Matches:
         """Withdraws a proposal; both sides are told it will not go ahead."""
         match_id = record_id(request, "match_id")
         back = f"/matches/{request.path_params['match_id']}"
+        _ = self.deps.gettext(request)
         if match_id is None:
-            return redirect(request, "/matches", "No such match.")
+            return redirect(request, "/matches", _("No such match."))
         form = parse_form(await request.body())
         reason = clean(form.get("reason", ""), limit=REASON_LIMIT)
         try:
@@ -86,5 +93,5 @@ class Matches:
                 reason=reason or "withdrawn by a coordinator",
             )
         except introductions.ProposalRefused as refused:
-            return redirect(request, back, f"Not withdrawn: {refused}.")
-        return redirect(request, back, "Withdrawn; both sides are told it will not go ahead.")
+            return redirect(request, back, _("Not withdrawn: %s.") % refused)
+        return redirect(request, back, _("Withdrawn; both sides are told it will not go ahead."))

@@ -135,11 +135,12 @@ class Members:
         store = self.deps.store
         found = await store.directory.get(member_id) if member_id is not None else None
         if member_id is None or found is None:
+            _ = self.deps.gettext(request)
             return self.deps.pages.render(
                 request,
                 "missing.html",
                 status_code=404,
-                what=self.deps.gettext(request)("member #%s") % request.path_params["member_id"],
+                what=_("member #%s") % request.path_params["member_id"],
             )
         content = self.deps.content
         await content.poll()

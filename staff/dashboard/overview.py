@@ -148,11 +148,8 @@ class Overview:
         """The mapping report as a file to share (HTML or XLSX, the CLI's); audited."""
         kind = parse_form(await request.body()).get("format", "")
         if kind not in REPORT_FORMATS:
-            return redirect(
-                request,
-                "/mapping",
-                self.deps.gettext(request)("Choose the report as HTML or XLSX."),
-            )
+            _ = self.deps.gettext(request)
+            return redirect(request, "/mapping", _("Choose the report as HTML or XLSX."))
         content, store = self.deps.content, self.deps.store
         await content.poll()
         # The file is in the language the coordinator reads the dashboard in.

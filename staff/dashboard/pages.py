@@ -27,6 +27,7 @@ from bot.content import Content
 from bot.store import Store
 from staff.dashboard.auth import CSRF_FIELD, csrf_token
 from staff.dashboard.i18n import translations
+from staff.dashboard.states import namer
 from staff.words import Words
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ class Pages:
         words = Words(self.content, language, self.timezone.key)
         environment.globals["label"] = words.label
         environment.globals["t"] = words.text
+        environment.globals["state"] = namer(translations(language))
         environment.globals["language"] = language
         environment.filters["local"] = words.time
         found = self._templates[language] = Jinja2Templates(env=environment)

@@ -14,17 +14,20 @@ from starlette.responses import Response
 from bot.store.questions import ANSWER, CLOSED, OPEN, STATUSES, Message, Thread
 from staff import answers
 from staff.dashboard.auth import parse_form
+from staff.dashboard.i18n import N_
 from staff.dashboard.pages import ACTOR, Deps, record_id, redirect
 
-# How an answer's outbox row reads for coordinators.
+# How an answer's outbox row (and WhatsApp's word on it) reads for coordinators.
 DELIVERY = {
-    "queued": "waiting to be sent",
-    "sending": "being sent",
-    "sent": "sent",
-    "needs_template": "not sent yet: the member must write first (WhatsApp's 24-hour window)",
-    "skipped": "not sent: the member stopped messages or cannot be reached",
-    "failed": "not sent: failed",
-    "unknown": "of unknown fate (the bot stopped while sending it)",
+    "queued": N_("waiting to be sent"),
+    "sending": N_("being sent"),
+    "sent": N_("sent"),
+    "delivered": N_("delivered"),
+    "read": N_("read"),
+    "needs_template": N_("not sent yet: the member must write first (WhatsApp's 24-hour window)"),
+    "skipped": N_("not sent: the member stopped messages or cannot be reached"),
+    "failed": N_("not sent: failed"),
+    "unknown": N_("of unknown fate (the bot stopped while sending it)"),
 }
 
 
@@ -57,14 +60,13 @@ class Questions:
         if status not in STATUSES:
             status = OPEN
         store, content, now = self.deps.store, self.deps.content, self.deps.now()
+        language = self.deps.language(request)
         await content.poll()
         rows = []
         for thread in await store.questions.listing(status):
             messages = await store.questions.messages(thread.id)
             member = await store.members.get(thread.member_id)
-            profile = (
-                answers.profile_line(content, content.default_language, member) if member else ""
-            )
+            profile = answers.profile_line(content, language, member) if member else ""
             rows.append(
                 Row(
                     thread, messages[0].text, profile, len(messages), waited(thread.created_at, now)
@@ -91,17 +93,18 @@ class Questions:
         await content.poll()
         messages = await store.questions.messages(thread.id)
         deliveries = await store.questions.deliveries(thread.id)
-        held = {message.id for message, _ in await store.questions.held(member.id)}
+        held = {message.id for message, _held in await store.questions.held(member.id)}
+        _ = self.deps.gettext(request)
         return self.deps.pages.render(
             request,
             "question.html",
             section="questions",
             thread=thread,
             member=member,
-            profile=answers.profile_line(content, content.default_language, member),
+            profile=answers.profile_line(content, self.deps.language(request), member),
             messages=messages,
             delivery={
-                message.id: self._delivery(message, deliveries, held)
+                message.id: _(self._delivery(message, deliveries, held))
                 for message in messages
                 if message.kind == ANSWER
             },
@@ -118,7 +121,7 @@ class Questions:
         if message.id in held:
             return DELIVERY["needs_template"]
         if state == "sent" and delivered in ("delivered", "read"):
-            return delivered
+            return DELIVERY[delivered]
         return DELIVERY.get(state, state)
 
     async def answer(self, request: Request) -> Response:
@@ -128,26 +131,32 @@ class Questions:
             return self._missing(request)
         text = parse_form(await request.body()).get("answer", "")
         back = f"/questions/{thread_id}"
+        _ = self.deps.gettext(request)
         try:
             done = await answers.answer(
                 self.deps.store, self.deps.content, thread_id, text, self.deps.now(), actor=ACTOR
             )
         except answers.QuestionRefused as refused:
-            return redirect(request, back, f"Not sent: {refused}.")
+            return redirect(request, back, _("Not sent: %s.") % refused)
         if done.waits_for_member:
             said = (
-                "an approved template tells them an answer is waiting"
+                _("an approved template tells them an answer is waiting")
                 if done.notice
-                else "no approved template is set (content/programme.yaml, whatsapp_templates:"
-                " answers), so they cannot be told until they write"
+                else _(
+                    "no approved template is set (content/programme.yaml, whatsapp_templates:"
+                    " answers), so they cannot be told until they write"
+                )
             )
             return redirect(
                 request,
                 back,
-                "Answer kept. The member is outside WhatsApp's 24-hour window: it goes as soon"
-                f" as they write again; {said}.",
+                _(
+                    "Answer kept. The member is outside WhatsApp's 24-hour window: it goes as soon"
+                    " as they write again; %(said)s."
+                )
+                % {"said": said},
             )
-        return redirect(request, back, "Answer sent to the member (through the outbox).")
+        return redirect(request, back, _("Answer sent to the member (through the outbox)."))
 
     async def note(self, request: Request) -> Response:
         """Keeps an internal note."""
@@ -156,19 +165,20 @@ class Questions:
             return self._missing(request)
         text = parse_form(await request.body()).get("note", "")
         back = f"/questions/{thread_id}"
+        _ = self.deps.gettext(request)
         try:
             await answers.note(self.deps.store, thread_id, text, self.deps.now(), actor=ACTOR)
         except answers.QuestionRefused as refused:
-            return redirect(request, back, f"Not kept: {refused}.")
-        return redirect(request, back, "Note kept (coordinators only; never sent).")
+            return redirect(request, back, _("Not kept: %s.") % refused)
+        return redirect(request, back, _("Note kept (coordinators only; never sent)."))
 
     async def close(self, request: Request) -> Response:
         """Closes the question."""
-        return await self._status(request, CLOSED, "Question closed.")
+        return await self._status(request, CLOSED, N_("Question closed."))
 
     async def reopen(self, request: Request) -> Response:
         """Reopens the question."""
-        return await self._status(request, OPEN, "Question reopened.")
+        return await self._status(request, OPEN, N_("Question reopened."))
 
     async def _status(self, request: Request, status: str, done: str) -> Response:
         thread_id = record_id(request, "thread_id")
@@ -176,19 +186,21 @@ class Questions:
             return self._missing(request)
         await request.body()
         back = f"/questions/{thread_id}"
+        _ = self.deps.gettext(request)
         try:
             await answers.set_status(
                 self.deps.store, thread_id, status, self.deps.now(), actor=ACTOR
             )
         except answers.QuestionRefused as refused:
-            return redirect(request, back, f"Not changed: {refused}.")
-        return redirect(request, back, done)
+            return redirect(request, back, _("Not changed: %s.") % refused)
+        return redirect(request, back, _(done))
 
     def _missing(self, request: Request) -> Response:
         """404: no question has this number (or its member's data was erased)."""
+        _ = self.deps.gettext(request)
         return self.deps.pages.render(
             request,
             "missing.html",
             status_code=404,
-            what=f"question #{request.path_params['thread_id']}",
+            what=_("question #%s") % request.path_params["thread_id"],
         )

@@ -14,24 +14,36 @@ from babel.messages.pofile import read_po
 from bot.app import App
 from staff.dashboard import i18n
 from tests.staff.dashboard.conftest import Coordinator, People
+from tests.staff.dashboard.unmarked import unmarked
 
 DASHBOARD = Path(i18n.__file__).parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "N_": None,
+    "pgettext": ((1, "c"), 2),
+    "NC_": ((1, "c"), 2),
+}
 _FORMATTER = string.Formatter()
+Text = str | tuple[str, ...]
 
 
-def _texts() -> set[str | tuple[str, ...]]:
-    """Every text the dashboard's templates and modules mark for translation."""
-    found: set[str | tuple[str, ...]] = set()
+def _texts() -> set[tuple[str | None, Text]]:
+    """Every text the dashboard's templates and modules mark for translation, with its
+    context (None for most)."""
+    found: set[tuple[str | None, Text]] = set()
     for path in sorted((DASHBOARD / "templates").glob("*.html")):
         options = {"extensions": "jinja2.ext.i18n"}
-        for _line, text, *_rest in extract_from_file(
+        for _line, text, _comments, context in extract_from_file(
             "jinja2.ext:babel_extract", str(path), keywords=KEYWORDS, options=options
         ):
-            found.add(text if isinstance(text, str) else tuple(text))
+            found.add((context, text if isinstance(text, str) else tuple(text)))
     for path in sorted(DASHBOARD.glob("*.py")):
-        for _line, text, *_rest in extract_from_file("python", str(path), keywords=KEYWORDS):
-            found.add(text if isinstance(text, str) else tuple(text))
+        for _line, text, _comments, context in extract_from_file(
+            "python", str(path), keywords=KEYWORDS
+        ):
+            found.add((context, text if isinstance(text, str) else tuple(text)))
     return found
 
 
@@ -48,8 +60,8 @@ def test_every_text_of_the_dashboard_is_translated_with_the_same_placeholders(
     with (DASHBOARD / "locales" / f"{language}.po").open("rb") as handle:
         catalog = read_po(handle, locale=language)
     missing, mismatched = [], []
-    for text in sorted(_texts(), key=str):
-        message = catalog.get(text if isinstance(text, str) else text[0])
+    for context, text in sorted(_texts(), key=str):
+        message = catalog.get(text if isinstance(text, str) else text[0], context=context)
         translated = message.string if message is not None else None
         forms = [translated] if isinstance(translated, str) else list(translated or [])
         if not forms or not all(forms):
@@ -62,6 +74,31 @@ def test_every_text_of_the_dashboard_is_translated_with_the_same_placeholders(
             mismatched.append(text)
     assert ([], []) == (missing, mismatched)
     assert "cnr" in i18n.catalogued()
+
+
+def test_no_template_shows_english_that_is_not_marked_for_translation() -> None:
+    """Every word a coordinator reads in a template — between tags, in a tooltip, placeholder,
+    screen reader's label or a phone's cell label, or a string a ``{{ }}`` shows — goes through
+    ``_()``/``ngettext``, so no new page is English-only (listed as ``template:line: text``)."""
+    found = [
+        problem
+        for path in sorted((DASHBOARD / "templates").glob("*.html"))
+        for problem in unmarked(path)
+    ]
+    assert [] == found, "\n".join(["English not marked for translation:", *found])
+
+
+def test_the_modules_mark_texts_where_the_extractor_finds_them() -> None:
+    """``self.deps.gettext(request)("…")`` translates, but no extractor sees its text, so the
+    text never reaches the catalogue and stays English: a module names the function first
+    (``_ = self.deps.gettext(request)``)."""
+    found = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted(DASHBOARD.glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"gettext\([^()]*\)\(", line)
+    ]
+    assert [] == found
 
 
 async def test_the_switch_shows_the_dashboard_in_montenegrin_for_the_session(

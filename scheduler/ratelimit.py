@@ -72,6 +72,19 @@ class RateLimiter:
     async def slot(self, chat: str) -> AsyncIterator[Ticket]:
         """:meth:`acquire` for a block: the next message (to any chat) waits for its ticket
         until the block ends. Without a limit or a pause, nothing waits."""
+        # The steps are methods of their own so that ``make mutate`` reaches them (mutmut
+        # leaves decorated functions alone).
+        await self._chat_turn(chat)
+        ticket = Ticket()
+        if self._unlimited():
+            yield ticket
+            return
+        async with self._lock:
+            await self._take(ticket)
+            yield ticket
+
+    async def _chat_turn(self, chat: str) -> None:
+        """Waits until ``chat`` may get its next message."""
         if self.per_chat > 0:
             now = self.monotonic()
             # Claim the chat's next slot before waiting, so two sends to it queue up.
@@ -82,28 +95,29 @@ class RateLimiter:
                 await self.sleep(wait)
             if len(self._chats) > 10_000:
                 self._forget_chats()
-        ticket = Ticket()
-        if self.interval == 0 and self._paused_until == 0:
-            yield ticket
-            return
-        async with self._lock:
-            now = self.monotonic()
-            start = max(self._next, self._paused_until, now)
-            if start > now:
-                await self.sleep(start - now)
-            if self.limit > 0:
-                while len(self._recent) >= self.limit:
-                    oldest = self._recent[0]
-                    wait = oldest.answered + WINDOW - self.monotonic()
-                    if wait <= 0:
-                        self._recent.popleft()
-                    else:
-                        await self.sleep(min(wait, POLL) if math.isinf(wait) else wait)
-                self._recent.append(ticket)
-            # From the planned start, not from when the sleep woke: a late wake-up does not
-            # slow the pace, and an idle spell does not allow a burst.
-            self._next = max(start, self.monotonic() - self.interval) + self.interval
-            yield ticket
+
+    def _unlimited(self) -> bool:
+        return self.interval == 0 and self._paused_until == 0
+
+    async def _take(self, ticket: Ticket) -> None:
+        """Waits for the pace and a free place in the window (the lock held), then gives
+        ``ticket`` its place."""
+        now = self.monotonic()
+        start = max(self._next, self._paused_until, now)
+        if start > now:
+            await self.sleep(start - now)
+        if self.limit > 0:
+            while len(self._recent) >= self.limit:
+                oldest = self._recent[0]
+                wait = oldest.answered + WINDOW - self.monotonic()
+                if wait <= 0:
+                    self._recent.popleft()
+                else:
+                    await self.sleep(min(wait, POLL) if math.isinf(wait) else wait)
+            self._recent.append(ticket)
+        # From the planned start, not from when the sleep woke: a late wake-up does not
+        # slow the pace, and an idle spell does not allow a burst.
+        self._next = max(start, self.monotonic() - self.interval) + self.interval
 
     def done(self, ticket: Ticket) -> None:
         """The provider answered the send ``ticket`` was for."""

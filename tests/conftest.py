@@ -27,7 +27,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """Starts building the GeoNames city table (seconds, in a process of its own) while the
     first tests run: the app builds it when a member first needs it, and the first test to
     finish a registration would otherwise wait for it past a fake's five-second reply deadline
-    on a busy machine. (tests/test_lazy_loading.py checks the laziness in fresh interpreters.)"""
+    on a busy machine. (tests/test_lazy_loading.py checks the laziness in fresh interpreters.)
+
+    Not under ``make mutate``: mutmut reaps its workers with ``os.wait()``, which would take the
+    builder's process for one of them and stop the whole run."""
+    if os.environ.get("DIASPORA_MUTATING"):
+        return
     threading.Thread(target=cities.table, daemon=True).start()
 
 

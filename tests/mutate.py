@@ -44,6 +44,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/scheduler/test_telegram_outbox.py",
     ),
     "bot/choices.py": ("tests/test_choices.py",),
+    "bot/matching.py": ("tests/test_matching.py",),
     "bot/text.py": ("tests/test_text.py",),
     "handlers/answers.py": ("tests/handlers/test_answers.py",),
     "staff/suppression.py": ("tests/staff/test_suppression.py",),
@@ -99,7 +100,14 @@ def _scratch(module: str, tests: tuple[str, ...]) -> Path:
 
 
 def _mutmut(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TZ": "America/Los_Angeles", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        **os.environ,
+        "TZ": "America/Los_Angeles",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        # No background process started by the tests (tests/conftest.py): mutmut's os.wait()
+        # would reap it as one of its workers and stop.
+        "DIASPORA_MUTATING": "1",
+    }
     return subprocess.run(
         [sys.executable, "-m", "mutmut", *args],
         cwd=folder,

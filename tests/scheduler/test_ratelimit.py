@@ -3,8 +3,10 @@ the pause a provider asks for, and the pause between two messages to one chat â€
 Telegram answers with 429 within a second.
 
 Mutants no test can kill, by design: the initial ``_next`` and ``_paused_until`` (any value
-far below the monotonic clock behaves the same), and the unlimited fast path's conditions
-(taking the slow path with no limit waits for nothing either)."""
+far below the monotonic clock behaves the same), the unlimited fast path's conditions (taking
+the slow path with no limit waits for nothing either), ``start >= now`` before the pace's sleep
+(sleeping no time changes nothing) and forgetting chats with ``ready >= now`` (a chat free
+exactly now waits for nothing whether it is remembered or not)."""
 
 from __future__ import annotations
 

@@ -140,6 +140,7 @@ class App:
                 timezone=self.settings.timezone,
                 telegram_enabled=self.settings.telegram_enabled,
                 whatsapp_enabled=self.settings.whatsapp_enabled,
+                data_dir=self.settings.database_path.parent,
             ),
             flows={**handlers.FLOWS, **staff.FLOWS},
             commands=handlers.COMMANDS,

@@ -12,6 +12,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock
@@ -127,6 +128,9 @@ class FlowSettings:
     timezone: str
     whatsapp_enabled: bool = False
     telegram_enabled: bool = False
+    # Where the service keeps what it can make again (the FAQ's word forms): its database's
+    # folder; None keeps nothing.
+    data_dir: Path | None = None
 
 
 @dataclass

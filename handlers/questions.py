@@ -99,7 +99,7 @@ async def question(ctx: Context, text: str, *, new: bool) -> Go | None:
     if thread is not None and not new and _joins(thread, ctx.now()):
         await _follow_up(ctx, thread, cleaned)
         return None
-    verdict = await index_for(ctx.content).ask(cleaned)
+    verdict = await index_for(ctx.content, ctx.settings.data_dir).ask(cleaned)
     if verdict.answer is not None:
         _say_answer(ctx, verdict.answer)
         return Go(FLOW.name, ASK_HELPED, {_TEXT: cleaned, _FAQ: verdict.answer})

@@ -4,6 +4,7 @@ the word forms come from simplemma's dictionaries."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from bot import faq, lemmas
 from bot.content import Content
 from bot.content.check import check
-from bot.faq_index import FaqIndex
+from bot.faq_index import _FORMS, CACHE_LIMIT, CACHE_NAME, FaqIndex, entries_of
 from bot.store import Store
 from tests.conftest import CONTENT
 from tests.sample import content_folder
@@ -221,3 +222,50 @@ async def test_without_word_forms_the_faq_still_answers(folder: Path) -> None:
 def _touch_later(path: Path) -> None:
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+async def test_the_word_forms_are_kept_beside_the_database_for_the_next_start(
+    folder: Path, tmp_path: Path
+) -> None:
+    """The first index writes its word forms to the cache folder; after a restart (nothing
+    kept in the process) the file's forms are used as they are — no child made — and a file
+    for another vocabulary, a broken one or one too big is ignored."""
+    content = Content.load(folder, "en")
+    vocabulary = faq.vocabulary(entries_of(content))
+    cache = tmp_path / "data"
+    cache.mkdir()
+    _FORMS.clear()
+    made = await FaqIndex(content, cache=cache).word_forms(vocabulary)
+    kept = json.loads((cache / CACHE_NAME).read_text(encoding="utf-8"))
+    assert made == kept["forms"] and len(made) > 1000
+
+    # What a restart sees: forms only in the file, one of them changed to tell them apart.
+    kept["forms"]["zzzforma"] = "obrisati"
+    (cache / CACHE_NAME).write_text(json.dumps(kept), encoding="utf-8")
+    _FORMS.clear()
+    restarted = await FaqIndex(content, cache=cache).word_forms(vocabulary)
+    assert "obrisati" == restarted["zzzforma"]
+
+    for broken in (
+        json.dumps({**kept, "vocabulary": "0" * 64}),
+        "{not json",
+        json.dumps({**kept, "forms": ["a list"]}),
+        json.dumps({**kept, "padding": "x" * CACHE_LIMIT}),
+    ):
+        (cache / CACHE_NAME).write_text(broken, encoding="utf-8")
+        _FORMS.clear()
+        again = await FaqIndex(content, cache=cache).word_forms(vocabulary)
+        assert "zzzforma" not in again and made == again
+        assert made == json.loads((cache / CACHE_NAME).read_text(encoding="utf-8"))["forms"]
+
+
+async def test_a_cache_folder_that_cannot_be_written_still_answers(
+    folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No cache file can be written (the folder is gone): the forms are made and used, and
+    the log says why they were not kept."""
+    _FORMS.clear()
+    content = Content.load(folder, "en")
+    index = FaqIndex(content, cache=tmp_path / "missing")
+    assert "delete-data" == (await index.ask("How do I delete my data?")).answer
+    assert "could not be kept" in caplog.text

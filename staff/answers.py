@@ -25,6 +25,7 @@ from bot.text import clean
 from handlers.questions import answer_text
 from scheduler.sender import WHATSAPP_WINDOW
 from staff import stats
+from staff.texts import N_, Text
 
 # An answer fits one WhatsApp message with the words around it.
 ANSWER_LIMIT = 1400
@@ -36,7 +37,7 @@ _PLACEHOLDER = "HX" + "x" * 32
 
 class QuestionRefused(DiasporaError):
     """The team cannot do that to the question: it does not exist, is closed, or the text is
-    empty or too long."""
+    empty or too long (said as a :class:`staff.texts.Text`)."""
 
 
 @dataclass(frozen=True)
@@ -55,16 +56,24 @@ async def thread_of(store: Store, thread_id: int) -> Thread:
     """The thread, or QuestionRefused."""
     thread = await store.questions.get(thread_id)
     if thread is None:
-        raise QuestionRefused(f"there is no question #{thread_id}")
+        raise QuestionRefused(Text(N_("there is no question #%(question)s"), question=thread_id))
     return thread
+
+
+# What the team writes, and what is said when it is empty or too long.
+EMPTY = {"answer": N_("the answer is empty"), "note": N_("the note is empty")}
+TOO_LONG = {
+    "answer": N_("the answer is longer than %(limit)s characters"),
+    "note": N_("the note is longer than %(limit)s characters"),
+}
 
 
 def _text(text: str, limit: int, what: str) -> str:
     cleaned = clean(text)
     if not cleaned:
-        raise QuestionRefused(f"the {what} is empty")
+        raise QuestionRefused(Text(EMPTY[what]))
     if len(cleaned) > limit:
-        raise QuestionRefused(f"the {what} is longer than {limit} characters")
+        raise QuestionRefused(Text(TOO_LONG[what], limit=limit))
     return cleaned
 
 
@@ -74,11 +83,13 @@ async def answer(
     """Sends the team's answer to the member (queued in the outbox) and records it."""
     thread = await thread_of(store, thread_id)
     if thread.status == CLOSED:
-        raise QuestionRefused(f"question #{thread_id} is closed; reopen it to answer")
+        closed = N_("question #%(question)s is closed; reopen it to answer")
+        raise QuestionRefused(Text(closed, question=thread_id))
     words = _text(text, ANSWER_LIMIT, "answer")
     member = await store.members.get(thread.member_id)
     if member is None:
-        raise QuestionRefused(f"question #{thread_id}: the member's data has been erased")
+        erased = N_("question #%(question)s: the member's data has been erased")
+        raise QuestionRefused(Text(erased, question=thread_id))
     message = await store.questions.add(thread.id, ANSWER, words, now, author=actor)
     body = answer_text(content, member.language, thread.id, words)
     outgoing = [Outgoing(answer_job(thread.id, message.id), "answer", member.id, body, now)]
@@ -150,9 +161,11 @@ async def set_status(
     """Closes (``closed``) or reopens (``open``) a thread."""
     thread = await thread_of(store, thread_id)
     if status == CLOSED and thread.status == CLOSED:
-        raise QuestionRefused(f"question #{thread_id} is already closed")
+        message = N_("question #%(question)s is already closed")
+        raise QuestionRefused(Text(message, question=thread_id))
     if status == OPEN and thread.status != CLOSED:
-        raise QuestionRefused(f"question #{thread_id} is not closed")
+        message = N_("question #%(question)s is not closed")
+        raise QuestionRefused(Text(message, question=thread_id))
     changed = await store.questions.set_status(thread.id, status, now)
     assert changed is not None
     action = "question.close" if status == CLOSED else "question.reopen"

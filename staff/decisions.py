@@ -13,6 +13,9 @@ from bot.errors import DiasporaError
 from bot.store import Application, Member, Store
 from bot.store.fellowship import WITHDRAWN, Note
 from handlers.fellowship import status_notice
+from staff.texts import N_, Coded, Text
+
+MISSING = N_("no fellowship application #%(application)s")
 
 
 class DecisionRefused(DiasporaError):
@@ -43,16 +46,19 @@ async def change_status(
     """Sets an application's status, tells the applicant and audits the change."""
     application = await store.applications.get(application_id)
     if application is None:
-        raise DecisionRefused(f"no fellowship application #{application_id}")
+        raise DecisionRefused(Text(MISSING, application=application_id))
     if application.status == status:
-        raise DecisionRefused(f"application #{application_id} is already {status}")
+        message = N_("application #%(application)s is already %(status)s")
+        named = Coded("application_status", status, status)
+        raise DecisionRefused(Text(message, application=application_id, status=named))
     if application.status == WITHDRAWN:
-        raise DecisionRefused(
-            f"application #{application_id} was withdrawn; only the applicant can apply again"
+        message = N_(
+            "application #%(application)s was withdrawn; only the applicant can apply again"
         )
+        raise DecisionRefused(Text(message, application=application_id))
     changed = await store.applications.change(application.id, status, now, author=actor, note=note)
     if changed is None:
-        raise DecisionRefused(f"no fellowship application #{application_id}")
+        raise DecisionRefused(Text(MISSING, application=application_id))
     member = await store.members.get(changed.member_id)
     if member is not None:
         await store.outbox.enqueue([status_notice(content, member, changed, now)], now)
@@ -75,6 +81,6 @@ async def add_note(
     the audit entry says a note was written, not what it says."""
     kept = await store.applications.add_note(application_id, note, now, author=actor)
     if kept is None:
-        raise DecisionRefused(f"no fellowship application #{application_id}")
+        raise DecisionRefused(Text(MISSING, application=application_id))
     await store.audit.record(actor, "fellowship.note", now, subject=f"application:{application_id}")
     return kept

@@ -14,10 +14,12 @@ from bot.store import Match, Store
 from bot.store.businesses import OPEN
 from bot.store.matches import PROPOSED, WITHDRAWN
 from staff import suggestions
+from staff.texts import N_, Coded, Text
 
 
 class ProposalRefused(DiasporaError):
-    """The introduction cannot be proposed or withdrawn as asked (and why)."""
+    """The introduction cannot be proposed or withdrawn as asked (and why, as a
+    :class:`staff.texts.Text`)."""
 
 
 async def propose(
@@ -35,24 +37,33 @@ async def propose(
     member proposed to this business before."""
     business = await store.businesses.get(business_id)
     if business is None:
-        raise ProposalRefused(f"no business request #{business_id}")
+        raise ProposalRefused(Text(N_("no business request #%(business)s"), business=business_id))
     if business.status != OPEN:
-        raise ProposalRefused(f"business #{business_id} is {business.status}, not open")
+        status = Coded("business.status", business.status, business.status)
+        message = N_("business #%(business)s is %(status)s, not open")
+        raise ProposalRefused(Text(message, business=business_id, status=status))
     if business.member_id is None:
-        raise ProposalRefused(
-            f"business #{business_id} was imported and its contact person has not written to "
-            "the bot yet: nobody can be told about it"
+        message = N_(
+            "business #%(business)s was imported and its contact person has not written to the"
+            " bot yet: nobody can be told about it"
         )
+        raise ProposalRefused(Text(message, business=business_id))
     if business.member_id == member_id:
-        raise ProposalRefused(f"member {member_id} is business #{business_id}'s own contact")
+        message = N_("member %(member)s is business #%(business)s's own contact")
+        raise ProposalRefused(Text(message, member=member_id, business=business_id))
     helper = await suggestions.helper_of(store, member_id)
     if helper is None:
-        raise ProposalRefused(f"member {member_id} has no active offer of help")
+        message = N_("member %(member)s has no active offer of help")
+        raise ProposalRefused(Text(message, member=member_id))
     before = [m for m in await store.matches.of_business(business_id) if m.member_id == member_id]
     if before:
+        message = N_(
+            "member %(member)s was proposed to business #%(business)s before"
+            " (match #%(match)s, %(status)s); never twice"
+        )
+        status = Coded("match", before[0].status, before[0].status)
         raise ProposalRefused(
-            f"member {member_id} was proposed to business #{business_id} before"
-            f" (match #{before[0].id}, {before[0].status}); never twice"
+            Text(message, member=member_id, business=business_id, match=before[0].id, status=status)
         )
     scored = suggestions.score_of(business, helper)
     match = await store.matches.propose(
@@ -62,10 +73,11 @@ async def propose(
         actor=actor,
         expires_at=now + notices.TIME_TO_ANSWER,
         score=scored.score if scored else 0,
-        reasons=scored.reasons if scored else ("covers none of the needs named",),
+        reasons=scored.reasons if scored else (Text(N_("covers none of the needs named")),),
     )
     if match is None:
-        raise ProposalRefused(f"member {member_id} was proposed to business #{business_id} before")
+        message = N_("member %(member)s was proposed to business #%(business)s before")
+        raise ProposalRefused(Text(message, member=member_id, business=business_id))
     queued = await notices.tell_proposed(store, content, match, now)
     await store.audit.record(
         actor,
@@ -87,16 +99,17 @@ async def withdraw(
     ahead."""
     match = await store.matches.get(match_id)
     if match is None:
-        raise ProposalRefused(f"no match #{match_id}")
+        raise ProposalRefused(Text(N_("no match #%(match)s"), match=match_id))
     if match.status != PROPOSED:
-        raise ProposalRefused(
-            f"match #{match_id} is {match.status}; only a proposal can be withdrawn"
-        )
+        message = N_("match #%(match)s is %(status)s; only a proposal can be withdrawn")
+        status = Coded("match", match.status, match.status)
+        raise ProposalRefused(Text(message, match=match_id, status=status))
     closed = await store.matches.close(
         match_id, WITHDRAWN, now, actor=actor, reason=reason or "withdrawn by a coordinator"
     )
     if closed is None:
-        raise ProposalRefused(f"match #{match_id} is no longer a proposal")
+        message = N_("match #%(match)s is no longer a proposal")
+        raise ProposalRefused(Text(message, match=match_id))
     await notices.tell_closed(store, content, closed, now, why=WITHDRAWN)
     await store.audit.record(
         actor, "match.withdrawn", now, subject=f"match:{match_id}", by="coordinator"

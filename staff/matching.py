@@ -1,8 +1,9 @@
 """Which members' offers of help suit a business's request, best first, and why.
 
 Pure: a :class:`Request` and the :class:`Helper` offers in, :class:`Suggestion` s out; the store
-and the wording of messages are elsewhere (:mod:`staff.suggestions`). The score adds up, each
-part with its reason:
+is elsewhere (:mod:`staff.suggestions`). Each reason is a :class:`staff.texts.Text`: English as a
+string (the command line), its message id and values for the dashboard's languages. The score
+adds up, each part with its reason:
 
 - needs: ``NEEDS_POINTS`` × the needs the offer covers ÷ the needs named (an offer that covers
   none is no suggestion);
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.text import fold
+from staff.texts import N_, Coded, Text
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -117,6 +119,7 @@ class Suggestion:
 
     member_id: int
     score: int
+    # Each a :class:`staff.texts.Text`: English as a string, translatable on the dashboard.
     reasons: tuple[str, ...]
     over_committed: bool
 
@@ -144,50 +147,66 @@ def explain(request: Request, helper: Helper) -> Suggestion | None:
     if asked and not covered:
         return None
     score = NEEDS_POINTS * len(covered) // len(asked) if asked else 0
-    of = f"{len(covered)} of {len(asked)}"
     reasons = [
-        f"+{score} needs: covers {_named(covered)} ({of})"
+        Text(
+            N_("+%(points)s needs: covers %(needs)s (%(covered)s of %(asked)s)"),
+            points=score,
+            needs=Coded("needs", tuple(covered), _named(covered)),
+            covered=len(covered),
+            asked=len(asked),
+        )
         if asked
-        else "+0 needs: the request names none"
+        else Text(N_("+0 needs: the request names none"))
     ]
+    sector = Coded("sector", request.sector or "", request.sector or "")
     if request.sector and request.sector in helper.sectors:
         score += SECTOR_POINTS
-        reasons.append(f"+{SECTOR_POINTS} sector: offers help in {request.sector}")
+        message = N_("+%(points)s sector: offers help in %(sector)s")
+        reasons.append(Text(message, points=SECTOR_POINTS, sector=sector))
     elif request.sector and helper.sector == request.sector:
         score += OWN_SECTOR_POINTS
-        reasons.append(f"+{OWN_SECTOR_POINTS} sector: works in {request.sector}")
+        message = N_("+%(points)s sector: works in %(sector)s")
+        reasons.append(Text(message, points=OWN_SECTOR_POINTS, sector=sector))
     else:
-        reasons.append("+0 sector: not the business's")
+        reasons.append(Text(N_("+0 sector: not the business's")))
     shared = terms(helper.skills) & terms(request.description)
     points = SKILL_POINTS * min(MOST_SKILL_WORDS, len(shared))
     score += points
     if shared:
         words = ", ".join(_words_of(request.description, shared))
-        reasons.append(f"+{points} skills: {words} in the request")
+        message = N_("+%(points)s skills: %(words)s in the request")
+        reasons.append(Text(message, points=points, words=words))
     else:
-        reasons.append("+0 skills: no word of theirs in the request")
+        reasons.append(Text(N_("+0 skills: no word of theirs in the request")))
     languages = [code for code in request.languages if code in helper.languages]
     if languages:
         score += LANGUAGE_POINTS
-        reasons.append(f"+{LANGUAGE_POINTS} language: both speak {', '.join(languages)}")
+        spoken = Coded("spoken_languages", tuple(languages), ", ".join(languages))
+        message = N_("+%(points)s language: both speak %(languages)s")
+        reasons.append(Text(message, points=LANGUAGE_POINTS, languages=spoken))
     else:
-        reasons.append("+0 language: none shared")
+        reasons.append(Text(N_("+0 language: none shared")))
     if request.municipality and helper.municipality == request.municipality:
         score += MUNICIPALITY_POINTS
-        reasons.append(f"+{MUNICIPALITY_POINTS} ties: comes from {request.municipality}")
+        place = Coded("municipality", request.municipality, request.municipality)
+        message = N_("+%(points)s ties: comes from %(municipality)s")
+        reasons.append(Text(message, points=MUNICIPALITY_POINTS, municipality=place))
     left = helper.hours_left
     over_committed = left <= 0
     if over_committed:
-        reasons.append(
-            f"+0 capacity: no hours left of {helper.hours} a month"
-            f" ({helper.active} introductions under way): ranked last"
+        message = N_(
+            "+0 capacity: no hours left of %(hours)s a month"
+            " (%(active)s introductions under way): ranked last"
         )
+        reasons.append(Text(message, hours=helper.hours, active=helper.active))
     else:
         points = min(CAPACITY_POINTS, left // HOURS_PER_POINT)
         score += points
-        reasons.append(f"+{points} capacity: {left} of {helper.hours} hours a month left")
+        message = N_("+%(points)s capacity: %(left)s of %(hours)s hours a month left")
+        reasons.append(Text(message, points=points, left=left, hours=helper.hours))
     if helper.investment and "investment" in covered:
-        reasons.append(f"investment range: {helper.investment}")
+        amount = Coded("investment_ranges", helper.investment, helper.investment)
+        reasons.append(Text(N_("investment range: %(range)s"), range=amount))
     return Suggestion(helper.member_id, score, tuple(reasons), over_committed)
 
 

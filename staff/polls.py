@@ -19,6 +19,7 @@ from bot.errors import DiasporaError
 from bot.store import Outgoing, Store, Tally
 from bot.store.polls import DIMENSIONS, poll_job, results_job
 from staff.suppression import THRESHOLD
+from staff.texts import N_, Text
 
 RESULTS_KIND = "poll_results"
 
@@ -76,7 +77,8 @@ def find(content: Content, poll_id: str) -> Poll:
     poll = content.polls.get(poll_id)
     if poll is None:
         known = ", ".join(sorted(content.polls)) or "none"
-        raise PollRefused(f"no poll {poll_id!r} in content/polls/ (known: {known})")
+        message = N_("no poll %(poll)s in content/polls/ (known: %(known)s)")
+        raise PollRefused(Text(message, poll=repr(poll_id), known=known))
     return poll
 
 
@@ -109,12 +111,15 @@ async def share(store: Store, content: Content, poll_id: str, now: datetime, *, 
     poll = find(content, poll_id)
     found = await results(store, poll)
     if not poll.options:
-        raise PollRefused(f"poll {poll.id!r} has no options to count (only answers in words)")
+        message = N_("poll %(poll)s has no options to count (only answers in words)")
+        raise PollRefused(Text(message, poll=repr(poll.id)))
     if found.tally.answered < THRESHOLD:
-        raise PollRefused(
-            f"poll {poll.id!r} has {found.tally.answered} answers; results go out from"
-            f" {THRESHOLD}, so nobody's answer can be told from them"
+        message = N_(
+            "poll %(poll)s has %(answers)s answers; results go out from %(threshold)s, so"
+            " nobody's answer can be told from them"
         )
+        answers, threshold = found.tally.answered, THRESHOLD
+        raise PollRefused(Text(message, poll=repr(poll.id), answers=answers, threshold=threshold))
     members = await store.polls.answered_by(poll.id)
     languages = {
         member.id: member.language

@@ -188,6 +188,6 @@ def build(settings: Settings, store: Store, content: Content, clock: Clock) -> A
                 same_site="strict",
                 https_only=https,
             ),
-            Middleware(Guard, access=access),
+            Middleware(Guard, access=access, language=deps.pages.kept),
         ],
     )

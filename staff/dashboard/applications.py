@@ -104,7 +104,7 @@ class Applications:
                 note=note,
             )
         except decisions.DecisionRefused as refused:
-            return redirect(request, back, _("Not changed: %s.") % refused)
+            return redirect(request, back, _("Not changed: %s.") % self.deps.said(request, refused))
         told = (
             _("the applicant will be told in their language")
             if change.member is not None
@@ -137,7 +137,7 @@ class Applications:
                 self.deps.store, application_id, note, self.deps.now(), actor=ACTOR
             )
         except decisions.DecisionRefused as refused:
-            return redirect(request, back, _("Not kept: %s.") % refused)
+            return redirect(request, back, _("Not kept: %s.") % self.deps.said(request, refused))
         return redirect(request, back, _("Note kept (coordinators only; not sent)."))
 
     def _missing(self, request: Request) -> Response:

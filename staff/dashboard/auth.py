@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.clock import Clock
 from bot.store import Sessions
+from staff.dashboard.i18n import translations
 
 log = logging.getLogger(__name__)
 
@@ -127,11 +128,15 @@ def parse_form(body: bytes) -> dict[str, str]:
 
 
 class Guard:
-    """Sign-in, CSRF and security headers for every dashboard request (see the module)."""
+    """Sign-in, CSRF and security headers for every dashboard request (see the module); its
+    refusals read in the language the session keeps (``language(session)``)."""
 
-    def __init__(self, app: ASGIApp, access: Access) -> None:
+    def __init__(
+        self, app: ASGIApp, access: Access, language: Callable[[Mapping[str, Any]], str]
+    ) -> None:
         self.app = app
         self.access = access
+        self.language = language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -149,7 +154,8 @@ class Guard:
             await RedirectResponse(target, status_code=303)(scope, receive, send)
             return
         if scope["method"] not in ("GET", "HEAD"):
-            refused = await _checked_body(scope, receive, session)
+            gettext = translations(self.language(session)).gettext
+            refused = await _checked_body(scope, receive, session, gettext)
             if isinstance(refused, Response):
                 await refused(scope, receive, send)
                 return
@@ -158,14 +164,14 @@ class Guard:
 
 
 async def _checked_body(
-    scope: Scope, receive: Receive, session: MutableMapping[str, Any]
+    scope: Scope, receive: Receive, session: MutableMapping[str, Any], _: Callable[[str], str]
 ) -> bytes | Response:
     """The request's whole body when it is a form carrying the session's CSRF token; else the
-    answer that refuses it."""
+    answer that refuses it, in the language of ``_``."""
     headers = Headers(scope=scope)
     media_type = headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/x-www-form-urlencoded":
-        return PlainTextResponse("Expected a form.", status_code=415)
+        return PlainTextResponse(_("Expected a form."), status_code=415)
     chunks = []
     size = 0
     more = True
@@ -176,7 +182,7 @@ async def _checked_body(
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_FORM:
-            return PlainTextResponse("The form is too large.", status_code=413)
+            return PlainTextResponse(_("The form is too large."), status_code=413)
         chunks.append(chunk)
         more = message.get("more_body", False)
     body = b"".join(chunks)
@@ -184,8 +190,10 @@ async def _checked_body(
     given = parse_form(body).get(CSRF_FIELD, "")
     if not (isinstance(expected, str) and hmac.compare_digest(given.encode(), expected.encode())):
         return PlainTextResponse(
-            "This form has expired or did not come from the dashboard. Go back, reload the "
-            "page and try again.",
+            _(
+                "This form has expired or did not come from the dashboard. Go back, reload the"
+                " page and try again."
+            ),
             status_code=403,
         )
     return body

@@ -126,7 +126,9 @@ class Businesses:
                 actor=ACTOR,
             )
         except introductions.ProposalRefused as refused:
-            return redirect(request, back, _("Not proposed: %s.") % refused)
+            return redirect(
+                request, back, _("Not proposed: %s.") % self.deps.said(request, refused)
+            )
         return redirect(
             request,
             f"/matches/{match.id}",

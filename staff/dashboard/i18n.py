@@ -22,6 +22,9 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 LOCALES = Path(__file__).with_name("locales")
+# The session key of the dashboard language a coordinator chose (read by the guard as well, which
+# answers before any page is drawn).
+LANGUAGE_KEY = "language"
 
 
 @cache

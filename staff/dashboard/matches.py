@@ -93,5 +93,7 @@ class Matches:
                 reason=reason or "withdrawn by a coordinator",
             )
         except introductions.ProposalRefused as refused:
-            return redirect(request, back, _("Not withdrawn: %s.") % refused)
+            return redirect(
+                request, back, _("Not withdrawn: %s.") % self.deps.said(request, refused)
+            )
         return redirect(request, back, _("Withdrawn; both sides are told it will not go ahead."))

@@ -26,8 +26,9 @@ from bot.clock import Clock
 from bot.content import Content
 from bot.store import Store
 from staff.dashboard.auth import CSRF_FIELD, csrf_token
-from staff.dashboard.i18n import translations
-from staff.dashboard.states import namer
+from staff.dashboard.i18n import LANGUAGE_KEY, translations
+from staff.dashboard.states import STATES, namer
+from staff.texts import said
 from staff.words import Words
 
 if TYPE_CHECKING:
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).with_name("templates")
 ACTOR = "dashboard"
-# The session key of the dashboard language a coordinator chose.
-LANGUAGE_KEY = "language"
 # SQLite's largest integer: no row has a bigger id, and asking for one would overflow.
 LARGEST_ID = 2**63 - 1
 
@@ -70,6 +69,10 @@ class Deps:
         """The dashboard's own words (flash messages) in this coordinator's language."""
         return translations(self.language(request)).gettext
 
+    def said(self, request: Request, text: object) -> str:
+        """What a staff module said (a refusal, a reason) in this coordinator's language."""
+        return speaker(Words(self.content, self.language(request), self.timezone.key))(text)
+
 
 class Pages:
     """Renders the templates in the coordinator's language, with what every page shows (the
@@ -86,7 +89,12 @@ class Pages:
         asked = request.query_params.get("lang")
         if asked in self.content.locales:
             request.session[LANGUAGE_KEY] = asked
-        chosen = request.session.get(LANGUAGE_KEY)
+        return self.kept(request.session)
+
+    def kept(self, session: Mapping[str, Any]) -> str:
+        """The language the session keeps, else the programme's default (the guard's answers
+        read in it, before any page is drawn)."""
+        chosen = session.get(LANGUAGE_KEY)
         if isinstance(chosen, str) and chosen in self.content.locales:
             return chosen
         return self.content.default_language
@@ -116,6 +124,7 @@ class Pages:
         environment.globals["label"] = words.label
         environment.globals["t"] = words.text
         environment.globals["state"] = namer(translations(language))
+        environment.globals["said"] = speaker(words)
         environment.globals["language"] = language
         environment.filters["local"] = words.time
         found = self._templates[language] = Jinja2Templates(env=environment)
@@ -141,6 +150,18 @@ class Pages:
         return self.templates(language).TemplateResponse(
             request, template, values, status_code=status_code
         )
+
+
+def speaker(words: Words) -> Callable[[object], str]:
+    """Says what staff modules say (:mod:`staff.texts`) in the language of ``words``: the
+    sentence through the dashboard's catalogue, its codes as labels or the dashboard's states."""
+    gettext = translations(words.language).gettext
+    state = namer(translations(words.language))
+
+    def name(kind: str, code: str | tuple[str, ...]) -> str:
+        return state(kind, code) if kind in STATES else words.label(kind, code)
+
+    return lambda text: said(text, gettext, name)
 
 
 def record_id(request: Request, name: str) -> int | None:

@@ -106,7 +106,7 @@ class Polls:
                 self.deps.store, self.deps.content, poll_id, self.deps.now(), actor=ACTOR
             )
         except polls.PollRefused as refused:
-            return redirect(request, back, _("Not sent: %s.") % refused)
+            return redirect(request, back, _("Not sent: %s.") % self.deps.said(request, refused))
         return redirect(
             request,
             back,

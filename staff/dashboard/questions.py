@@ -137,7 +137,7 @@ class Questions:
                 self.deps.store, self.deps.content, thread_id, text, self.deps.now(), actor=ACTOR
             )
         except answers.QuestionRefused as refused:
-            return redirect(request, back, _("Not sent: %s.") % refused)
+            return redirect(request, back, _("Not sent: %s.") % self.deps.said(request, refused))
         if done.waits_for_member:
             said = (
                 _("an approved template tells them an answer is waiting")
@@ -169,7 +169,7 @@ class Questions:
         try:
             await answers.note(self.deps.store, thread_id, text, self.deps.now(), actor=ACTOR)
         except answers.QuestionRefused as refused:
-            return redirect(request, back, _("Not kept: %s.") % refused)
+            return redirect(request, back, _("Not kept: %s.") % self.deps.said(request, refused))
         return redirect(request, back, _("Note kept (coordinators only; never sent)."))
 
     async def close(self, request: Request) -> Response:
@@ -192,7 +192,7 @@ class Questions:
                 self.deps.store, thread_id, status, self.deps.now(), actor=ACTOR
             )
         except answers.QuestionRefused as refused:
-            return redirect(request, back, _("Not changed: %s.") % refused)
+            return redirect(request, back, _("Not changed: %s.") % self.deps.said(request, refused))
         return redirect(request, back, _(done))
 
     def _missing(self, request: Request) -> Response:

@@ -87,8 +87,8 @@ async def test_a_request_ranks_the_offers_and_a_coordinator_proposes_one(
     assert page.text.index(f'id="suggestion-{people.ana.id}"') < page.text.index(
         f'id="suggestion-{people.marko.id}"'
     )
-    assert "+40 needs: covers business plan, mentoring (2 of 2)" in page.text
-    assert "+20 sector: offers help in tourism" in page.text
+    assert "+40 needs: covers 📝 Business plan review, 🧭 Mentoring (2 of 2)" in page.text
+    assert "+20 sector: offers help in Tourism and hospitality" in page.text
 
     response = await signed_in.post(
         f"/dashboard/businesses/{zora.id}/propose", member_id=str(people.ana.id)

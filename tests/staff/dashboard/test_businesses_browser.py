@@ -94,7 +94,7 @@ async def test_a_coordinator_proposes_the_top_suggestion_and_every_page_fits_a_p
 
     reasons, shown, fitting = await asyncio.to_thread(steps)
 
-    assert "+40 needs: covers business plan, mentoring (2 of 2)" == reasons[0]
+    assert "+40 needs: covers 📝 Business plan review, 🧭 Mentoring (2 of 2)" == reasons[0]
     assert "proposed" == shown
     assert {name: True for name in fitting} == fitting
     [match] = await site.app.store.matches.all()

@@ -12,11 +12,17 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from bot.app import App
+from staff import answers, decisions, introductions, matching, polls, texts
 from staff.dashboard import i18n
 from tests.staff.dashboard.conftest import Coordinator, People
 from tests.staff.dashboard.unmarked import unmarked
 
 DASHBOARD = Path(i18n.__file__).parent
+# The staff modules whose texts a dashboard page shows (reasons of suggestions, refusals): their
+# messages are marked with :func:`staff.texts.N_` and translated in the dashboard's catalogues.
+STAFF = tuple(
+    Path(module.__file__ or "") for module in (answers, decisions, introductions, matching, polls)
+)
 KEYWORDS = {
     "_": None,
     "gettext": None,
@@ -39,7 +45,7 @@ def _texts() -> set[tuple[str | None, Text]]:
             "jinja2.ext:babel_extract", str(path), keywords=KEYWORDS, options=options
         ):
             found.add((context, text if isinstance(text, str) else tuple(text)))
-    for path in sorted(DASHBOARD.glob("*.py")):
+    for path in [*sorted(DASHBOARD.glob("*.py")), *STAFF]:
         for _line, text, _comments, context in extract_from_file(
             "python", str(path), keywords=KEYWORDS
         ):
@@ -97,6 +103,27 @@ def test_the_modules_mark_texts_where_the_extractor_finds_them() -> None:
         for path in sorted(DASHBOARD.glob("*.py"))
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if re.search(r"gettext\([^()]*\)\(", line)
+    ]
+    assert [] == found
+
+
+def test_the_staff_modules_texts_are_extracted_for_the_catalogue() -> None:
+    """The reasons of suggestions and the refusals of the staff modules reach the catalogue
+    (and so the test above checks their translations and placeholders)."""
+    found = {text for _context, text in _texts()}
+    assert "+%(points)s needs: covers %(needs)s (%(covered)s of %(asked)s)" in found
+    assert "no business request #%(business)s" in found
+    assert "question #%(question)s is closed; reopen it to answer" in found
+    assert texts.N_("x") == "x"
+
+
+def test_the_staff_modules_refuse_with_texts_the_dashboard_can_translate() -> None:
+    """A refusal raised with an f-string reads in English on every dashboard: the staff
+    modules raise :class:`staff.texts.Text` (message id and values) instead."""
+    found = [
+        f"{path.name}: {hit.group(0)}"
+        for path in STAFF
+        for hit in re.finditer(r"Refused\(\s*f?[\"'][^\n]*", path.read_text(encoding="utf-8"))
     ]
     assert [] == found
 

@@ -339,7 +339,8 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
     )
     print(
         f"Sent {report.sent}{f' ({by_channel})' if by_channel else ''}, failed {report.failed},"
-        f" skipped {report.skipped} (stopped or no address), still queued {report.deferred}."
+        f" skipped {report.skipped} (stopped, topic off or no address), still queued"
+        f" {report.deferred}."
     )
     if report.needs_template:
         print(

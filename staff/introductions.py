@@ -73,7 +73,7 @@ async def propose(
         actor=actor,
         expires_at=now + notices.TIME_TO_ANSWER,
         score=scored.score if scored else 0,
-        reasons=scored.reasons if scored else (Text(N_("covers none of the needs named")),),
+        reasons=scored.reasons if scored else (suggestions.uncovered(),),
     )
     if match is None:
         message = N_("member %(member)s was proposed to business #%(business)s before")

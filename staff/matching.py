@@ -76,6 +76,41 @@ _COMMON = frozenset(
 )
 
 
+# The reasons, in English (their message ids for the dashboard's catalogues); every one is
+# listed in REASONS, so that a reason stored in English can be read back (staff.suggestions).
+COVERS = N_("+%(points)s needs: covers %(needs)s (%(covered)s of %(asked)s)")
+NO_NEEDS = N_("+0 needs: the request names none")
+OFFERS_SECTOR = N_("+%(points)s sector: offers help in %(sector)s")
+OWN_SECTOR = N_("+%(points)s sector: works in %(sector)s")
+OTHER_SECTOR = N_("+0 sector: not the business's")
+SKILLS = N_("+%(points)s skills: %(words)s in the request")
+NO_SKILLS = N_("+0 skills: no word of theirs in the request")
+LANGUAGES = N_("+%(points)s language: both speak %(languages)s")
+NO_LANGUAGE = N_("+0 language: none shared")
+TIES = N_("+%(points)s ties: comes from %(municipality)s")
+OVER_COMMITTED = N_(
+    "+0 capacity: no hours left of %(hours)s a month (%(active)s introductions under way):"
+    " ranked last"
+)
+CAPACITY = N_("+%(points)s capacity: %(left)s of %(hours)s hours a month left")
+INVESTMENT = N_("investment range: %(range)s")
+REASONS = (
+    COVERS,
+    NO_NEEDS,
+    OFFERS_SECTOR,
+    OWN_SECTOR,
+    OTHER_SECTOR,
+    SKILLS,
+    NO_SKILLS,
+    LANGUAGES,
+    NO_LANGUAGE,
+    TIES,
+    CAPACITY,
+    INVESTMENT,
+    OVER_COMMITTED,
+)
+
+
 @dataclass(frozen=True)
 class Request:
     """What a business asks for, as the ranking reads it."""
@@ -149,64 +184,61 @@ def explain(request: Request, helper: Helper) -> Suggestion | None:
     score = NEEDS_POINTS * len(covered) // len(asked) if asked else 0
     reasons = [
         Text(
-            N_("+%(points)s needs: covers %(needs)s (%(covered)s of %(asked)s)"),
+            COVERS,
             points=score,
             needs=Coded("needs", tuple(covered), _named(covered)),
             covered=len(covered),
             asked=len(asked),
         )
         if asked
-        else Text(N_("+0 needs: the request names none"))
+        else Text(NO_NEEDS)
     ]
     sector = Coded("sector", request.sector or "", request.sector or "")
     if request.sector and request.sector in helper.sectors:
         score += SECTOR_POINTS
-        message = N_("+%(points)s sector: offers help in %(sector)s")
+        message = OFFERS_SECTOR
         reasons.append(Text(message, points=SECTOR_POINTS, sector=sector))
     elif request.sector and helper.sector == request.sector:
         score += OWN_SECTOR_POINTS
-        message = N_("+%(points)s sector: works in %(sector)s")
+        message = OWN_SECTOR
         reasons.append(Text(message, points=OWN_SECTOR_POINTS, sector=sector))
     else:
-        reasons.append(Text(N_("+0 sector: not the business's")))
+        reasons.append(Text(OTHER_SECTOR))
     shared = terms(helper.skills) & terms(request.description)
     points = SKILL_POINTS * min(MOST_SKILL_WORDS, len(shared))
     score += points
     if shared:
         words = ", ".join(_words_of(request.description, shared))
-        message = N_("+%(points)s skills: %(words)s in the request")
+        message = SKILLS
         reasons.append(Text(message, points=points, words=words))
     else:
-        reasons.append(Text(N_("+0 skills: no word of theirs in the request")))
+        reasons.append(Text(NO_SKILLS))
     languages = [code for code in request.languages if code in helper.languages]
     if languages:
         score += LANGUAGE_POINTS
         spoken = Coded("spoken_languages", tuple(languages), ", ".join(languages))
-        message = N_("+%(points)s language: both speak %(languages)s")
+        message = LANGUAGES
         reasons.append(Text(message, points=LANGUAGE_POINTS, languages=spoken))
     else:
-        reasons.append(Text(N_("+0 language: none shared")))
+        reasons.append(Text(NO_LANGUAGE))
     if request.municipality and helper.municipality == request.municipality:
         score += MUNICIPALITY_POINTS
         place = Coded("municipality", request.municipality, request.municipality)
-        message = N_("+%(points)s ties: comes from %(municipality)s")
+        message = TIES
         reasons.append(Text(message, points=MUNICIPALITY_POINTS, municipality=place))
     left = helper.hours_left
     over_committed = left <= 0
     if over_committed:
-        message = N_(
-            "+0 capacity: no hours left of %(hours)s a month"
-            " (%(active)s introductions under way): ranked last"
-        )
+        message = OVER_COMMITTED
         reasons.append(Text(message, hours=helper.hours, active=helper.active))
     else:
         points = min(CAPACITY_POINTS, left // HOURS_PER_POINT)
         score += points
-        message = N_("+%(points)s capacity: %(left)s of %(hours)s hours a month left")
+        message = CAPACITY
         reasons.append(Text(message, points=points, left=left, hours=helper.hours))
     if helper.investment and "investment" in covered:
         amount = Coded("investment_ranges", helper.investment, helper.investment)
-        reasons.append(Text(N_("investment range: %(range)s"), range=amount))
+        reasons.append(Text(INVESTMENT, range=amount))
     return Suggestion(helper.member_id, score, tuple(reasons), over_committed)
 
 

@@ -6,13 +6,27 @@ dashboard and proposals.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.store import Business, Store
 from bot.store.businesses import OPEN
-from staff.matching import Helper, Index, Request, Suggestion, explain
+from staff.matching import NEED_NAMES, REASONS, Helper, Index, Request, Suggestion, explain
+from staff.texts import N_, Coded, Text, reread
 
 LIMIT = 10
+# The reason kept with a proposal of a member whose offer covers none of the needs named.
+UNCOVERED = N_("covers none of the needs named")
+_NEED_CODES = {name: code for code, name in NEED_NAMES.items()}
+# How each coded value of a reason reads in English, back to its codes (matching.explain).
+_CODED: dict[str, Callable[[str], Coded]] = {
+    "needs": lambda english: Coded(
+        "needs", tuple(_NEED_CODES.get(name, name) for name in english.split(", ")), english
+    ),
+    "sector": lambda english: Coded("sector", english, english),
+    "languages": lambda english: Coded("spoken_languages", tuple(english.split(", ")), english),
+    "municipality": lambda english: Coded("municipality", english, english),
+    "range": lambda english: Coded("investment_ranges", english, english),
+}
 
 
 def request_of(business: Business) -> Request:
@@ -81,3 +95,14 @@ async def helper_of(store: Store, member_id: int) -> Helper | None:
 def score_of(business: Business, helper: Helper) -> Suggestion | None:
     """The score and reasons of one offer for one request (None: it covers no need named)."""
     return explain(request_of(business), helper)
+
+
+def stored(reasons: Sequence[str]) -> list[str]:
+    """The reasons kept with a proposal (English) read back as :class:`staff.texts.Text`, so
+    the dashboard can say them in the coordinator's language."""
+    return [reread(reason, (*REASONS, UNCOVERED), _CODED) for reason in reasons]
+
+
+def uncovered() -> Text:
+    """The reason kept when the member's offer covers none of the needs named."""
+    return Text(UNCOVERED)

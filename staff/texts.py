@@ -10,8 +10,11 @@ languages, a municipality, a state) is named in that language by whoever shows i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def N_(text: str) -> str:  # gettext's own name for a marker, which extractors know
@@ -57,6 +60,32 @@ class Text(str):
             key: name(value.kind, value.code) if isinstance(value, Coded) else str(value)
             for key, value in self.values.items()
         }
+
+
+def reread(
+    english: str, messages: Iterable[str], coded: Mapping[str, Callable[[str], Coded]]
+) -> str:
+    """A sentence kept in English (a stored reason) read back into the :class:`Text` it was
+    made from, by the first of ``messages`` whose shape it has; ``coded[name]`` turns a value's
+    English back into its codes. A sentence no message fits stays as it is."""
+    for message in messages:
+        parts = _PLACEHOLDER.split(message)
+        pattern = "".join(
+            f"(?P<{part}>.+?)" if odd else re.escape(part) for odd, part in _alternating(parts)
+        )
+        found = re.fullmatch(pattern, english)
+        if found:
+            values = {
+                name: coded[name](value) if name in coded else value
+                for name, value in found.groupdict().items()
+            }
+            return Text(message, **values)
+    return english
+
+
+def _alternating(parts: list[str]) -> Iterable[tuple[bool, str]]:
+    """``re.split`` with a group gives text, name, text, …: each with whether it is a name."""
+    return ((index % 2 == 1, part) for index, part in enumerate(parts))
 
 
 def _text(message: str, values: dict[str, object]) -> Text:

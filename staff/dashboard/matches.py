@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from bot.store.matches import PROPOSED, STATUSES
 from bot.text import clean
-from staff import business_stats, introductions
+from staff import business_stats, introductions, suggestions
 from staff.dashboard.auth import parse_form
 from staff.dashboard.businesses import funnel_chart
 from staff.dashboard.pages import ACTOR, Deps, record_id, redirect
@@ -70,6 +70,7 @@ class Matches:
             member=await store.members.get(match.member_id),
             events=await store.matches.events(match.id),
             follow_ups=await store.outcomes.of_match(match.id),
+            reasons=suggestions.stored(match.reasons),
             withdrawable=match.status == PROPOSED,
             reason_limit=REASON_LIMIT,
         )

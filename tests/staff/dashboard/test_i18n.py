@@ -12,7 +12,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from bot.app import App
-from staff import answers, decisions, introductions, matching, polls, texts
+from staff import answers, decisions, introductions, matching, polls, suggestions, texts
 from staff.dashboard import i18n
 from tests.staff.dashboard.conftest import Coordinator, People
 from tests.staff.dashboard.unmarked import unmarked
@@ -21,7 +21,8 @@ DASHBOARD = Path(i18n.__file__).parent
 # The staff modules whose texts a dashboard page shows (reasons of suggestions, refusals): their
 # messages are marked with :func:`staff.texts.N_` and translated in the dashboard's catalogues.
 STAFF = tuple(
-    Path(module.__file__ or "") for module in (answers, decisions, introductions, matching, polls)
+    Path(module.__file__ or "")
+    for module in (answers, decisions, introductions, matching, polls, suggestions)
 )
 KEYWORDS = {
     "_": None,

@@ -41,10 +41,10 @@ async def test_the_montenegrin_business_and_question_pages_fit_a_desktop_and_a_p
     )
     pages = {
         "cnr-businesses": ("/dashboard/businesses", "Lokalni biznisi"),
-        "cnr-business": (f"/dashboard/businesses/{zora}", "Prijedlozi"),
+        "cnr-business": (f"/dashboard/businesses/{zora}", "potrebe: pokriva"),
         "cnr-offers": ("/dashboard/offers", "Ponude pomoći"),
         "cnr-matches": ("/dashboard/matches", "Povezivanja"),
-        "cnr-match": (f"/dashboard/matches/{match.id}", f"Povezivanje br. {match.id}"),
+        "cnr-match": (f"/dashboard/matches/{match.id}", "+40 potrebe: pokriva"),
         "cnr-questions": ("/dashboard/questions?status=answered", "Pitanja"),
         "cnr-question": (f"/dashboard/questions/{thread.id}", f"Pitanje br. {thread.id}"),
     }

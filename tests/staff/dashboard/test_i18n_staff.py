@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.clock import FixedClock
-from staff import introductions
-from staff.texts import Text
+from staff import introductions, suggestions
+from staff.texts import Coded, Text
 from tests.staff.dashboard.conftest import Coordinator, People
 from tests.staff.dashboard.test_businesses import seed_businesses
 
@@ -131,3 +131,32 @@ async def test_a_refusal_reads_as_the_command_line_prints_it(app: App, clock: Fi
         said = refused.args[0]
     assert "no business request #99" == str(said)
     assert isinstance(said, Text) and "no business request #%(business)s" == said.message
+
+
+async def test_the_reasons_kept_with_a_proposal_read_in_montenegrin_on_its_page(
+    app: App, signed_in: Coordinator, clock: FixedClock, people: People
+) -> None:
+    """The store keeps a proposal's reasons in English; the match's page reads them back and
+    says them in Montenegrin, codes named in Montenegrin."""
+    zora = (await seed_businesses(app.store, clock, people))["zora"].id
+    match = await introductions.propose(
+        app.store, app.content, zora, people.ana.id, clock.now(), actor="cli:test"
+    )
+    assert "+40 needs: covers business plan, mentoring (2 of 2)" == match.reasons[0]
+
+    page = (await signed_in.get(f"/dashboard/matches/{match.id}", lang="cnr")).text
+
+    reasons = page.split('<ul class="reasons">')[1].split("</ul>")[0]
+    assert "+40 potrebe: pokriva 📝 Pregled biznis plana, 🧭 Mentorstvo (2 od 2)" in reasons
+    assert "+15 jezik: oboje govore (Crnogorski)" in reasons
+    assert "+10 veze: porijeklom iz opštine Kotor" in reasons
+    assert [] == [word for word in ENGLISH_REASONS if word in reasons]
+
+
+def test_a_kept_sentence_no_message_fits_stays_as_it_was() -> None:
+    """A reason kept before reasons were messages (or written by hand) reads as written; one
+    that fits reads back with its values and codes."""
+    assert "picked by hand" == suggestions.stored(["picked by hand"])[0]
+    [read] = suggestions.stored(["+20 sector: offers help in tourism"])
+    assert isinstance(read, Text)
+    assert {"points": "20", "sector": Coded("sector", "tourism", "tourism")} == dict(read.values)

@@ -218,6 +218,9 @@ class App:
             },
             lock=SendLock.of(settings.database_path),
         )
+        for supervisor in self.supervisors.values():
+            # Messages that waited for a channel go as soon as it is up, not minutes later.
+            supervisor.on_up = self._sender.channel_up
         return self
 
     def _open_whatsapp(self) -> None:

@@ -55,6 +55,8 @@ UNLIMITED_WINDOW = 16
 LATENCY = 0.3
 # How long a row waits when none of its member's channels is served by this process.
 NO_CHANNEL_DELAY = timedelta(minutes=15)
+# The reason a row waits for a channel; :meth:`Sender.channel_up` releases them.
+NO_CHANNEL = "waiting for a channel this process serves"
 
 
 @dataclass
@@ -81,6 +83,15 @@ class _Send:
     row: OutboxRow
     address: str
     reply: Reply
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """A send in its turn: ``after`` the member's send before it is answered, if any."""
+
+    send: _Send
+    after: asyncio.Event | None
+    done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass(frozen=True)
@@ -154,6 +165,13 @@ class Sender:
         self._task = asyncio.get_running_loop().create_task(self.drain(), name="send-outbox")
         self._task.add_done_callback(_log_failure)
 
+    async def channel_up(self) -> int:
+        """A channel came up (or back): the rows that waited for one are due again and sent
+        now, instead of when their wait ends; how many were waiting."""
+        released = await self.store.outbox.release(NO_CHANNEL, self.clock.now())
+        self.kick()
+        return released
+
     async def close(self) -> None:
         """Stops after the windows in flight, waits for them, and lets another process send."""
         self._stopping = True
@@ -212,7 +230,9 @@ class Sender:
             report.deferred += len(ids)
         # Two windows' worth of sends are with the provider at a time, each worker taking the
         # next row when its send is answered: a slow answer holds up one worker, not the rest.
-        waiting = deque(sends)
+        # A member's messages go in their order, each once the one before it was answered
+        # (WhatsApp has no pause between two to one chat to keep them apart).
+        waiting = deque(_in_turn(sends))
         try:
             await asyncio.gather(
                 *(self._work(waiting, report, progress) for _ in range(2 * self.window))
@@ -227,11 +247,19 @@ class Sender:
         await self.ledger.written()
 
     async def _work(
-        self, waiting: deque[_Send], report: DrainReport, progress: Progress | None
+        self, waiting: deque[_Turn], report: DrainReport, progress: Progress | None
     ) -> None:
-        """Sends the waiting rows one after another until none is left or the sender stops."""
+        """Sends the waiting rows one after another until none is left or the sender stops;
+        a row waits for the member's row before it to be answered."""
         while waiting and not self._stopping:
-            await self._deliver(waiting.popleft(), report)
+            turn = waiting.popleft()
+            try:
+                if turn.after is not None:
+                    await turn.after.wait()
+                if not self._stopping:
+                    await self._deliver(turn.send, report)
+            finally:
+                turn.done.set()
             if progress is not None:
                 progress(report)
 
@@ -257,9 +285,7 @@ class Sender:
         served = [route for route in routes if route.channel in self.channels]
         if not served:
             channels = ", ".join(sorted({route.channel for route in routes}))
-            return _Defer(
-                now + NO_CHANNEL_DELAY, f"waiting for a channel this process serves ({channels})"
-            )
+            return _Defer(now + NO_CHANNEL_DELAY, f"{NO_CHANNEL} ({channels})")
         for route in served:
             if route.channel == "whatsapp" and _outside_window(route.last_inbound_at, now):
                 if row.template is not None:
@@ -344,6 +370,17 @@ def _window(limits: Iterable[RateLimiter]) -> int:
     if not intervals or min(intervals) == 0:
         return UNLIMITED_WINDOW
     return max(1, math.ceil(LATENCY / min(intervals) / 2))
+
+
+def _in_turn(sends: list[_Send]) -> list[_Turn]:
+    """The sends in their rows' order, each after the one before it to the same address."""
+    last: dict[str, asyncio.Event] = {}
+    turns = []
+    for send in sends:
+        turn = _Turn(send, last.get(send.address))
+        last[send.address] = turn.done
+        turns.append(turn)
+    return turns
 
 
 def _outside_window(last_inbound_at: str | None, now: datetime) -> bool:

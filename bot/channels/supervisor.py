@@ -83,6 +83,8 @@ class Supervisor:
         self.state = State.STARTING
         self.attempts = 0
         self._task: asyncio.Task[None] | None = None
+        # Told each time the channel comes up, first or again (the outbox sends what waited).
+        self.on_up: Callable[[], Awaitable[object]] | None = None
 
     @property
     def begun(self) -> bool:
@@ -122,7 +124,7 @@ class Supervisor:
                 failures += 1
                 self._down(error)
                 continue
-            self.state = State.UP
+            await self._up()
             log.info("%s: reached again", self.name)
             return
 
@@ -152,8 +154,17 @@ class Supervisor:
                 continue
             if self.state is State.RETRYING:
                 log.info("%s: reached after %d attempts", self.name, self.attempts)
-            self.state = State.UP
+            await self._up()
             return
+
+    async def _up(self) -> None:
+        self.state = State.UP
+        if self.on_up is not None:
+            try:
+                await self.on_up()
+            except Exception:
+                # The channel is up whatever its listener makes of it.
+                log.exception("%s: what waited for the channel could not be released", self.name)
 
     def _down(self, error: Exception) -> None:
         """Says once that the channel is down; each further attempt only at debug level."""

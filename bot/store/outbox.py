@@ -360,6 +360,14 @@ class Outbox:
             (now.isoformat(),),
         )
 
+    async def release(self, reason: str, now: datetime) -> int:
+        """Queued rows held back with a reason starting ``reason`` are due now; how many."""
+        return await self.db.execute(
+            "UPDATE outbox SET not_before = ?1, updated_at = ?1 WHERE state = 'queued'"
+            " AND not_before > ?1 AND substr(error, 1, length(?2)) = ?2",
+            (now.isoformat(), reason),
+        )
+
     async def resend_unknown(self, job: str, now: datetime) -> int:
         """Queues a job's ``unknown`` rows again, to be sent now; returns how many.
 

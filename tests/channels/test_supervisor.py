@@ -173,3 +173,32 @@ async def test_the_outbox_sees_only_channels_that_serve() -> None:
 
     assert ["telegram", "terminal", "whatsapp"] == before
     assert (["terminal", "whatsapp"], False, "telegram") == during
+
+
+async def test_each_coming_up_is_told_first_and_again_and_a_failing_listener_changes_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """on_up hears the first start and each recovery after a loss (the outbox sends what
+    waited); a listener that fails is logged and the channel is still up."""
+    told: list[State] = []
+    probe = Flaky(1)
+    supervisor = Supervisor("telegram", Flaky(2), probe=probe, sleep=Waits(), jitter=lambda: 0)
+
+    async def listener() -> None:
+        told.append(supervisor.state)
+        if len(told) == 2:
+            raise RuntimeError("the database is locked")
+
+    supervisor.on_up = listener
+    supervisor.begin()
+    await settle(supervisor)
+    assert [State.UP] == told
+    supervisor.lost(ChannelUnavailable("network down"))
+    after_the_loss = supervisor.state
+    await until(lambda: len(told) == 2)
+    await supervisor.stop()
+
+    assert State.RETRYING == after_the_loss
+    assert ([State.UP, State.UP], 2) == (told, probe.calls)
+    assert supervisor.state is State.UP
+    assert "telegram: what waited for the channel could not be released" in caplog.text

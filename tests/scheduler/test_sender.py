@@ -53,6 +53,7 @@ from tests.scheduler.conftest import (
 )
 
 TEMPLATE = Template("HX" + "0" * 32, {"1": "Ana"})
+ANA_ON_WHATSAPP = "whatsapp:+38267000001"
 
 
 async def _queue(
@@ -551,6 +552,73 @@ async def test_a_row_no_served_channel_can_take_waits_a_quarter_of_an_hour(
     clock.advance(minutes=15)
     served = make_sender(store, clock, telegram, FakeChannel("whatsapp"))
     assert 2 == (await served.drain()).sent
+
+
+async def test_a_channel_coming_up_releases_only_the_rows_that_waited_for_a_channel(
+    store: Store, clock: FixedClock, telegram: FakeChannel
+) -> None:
+    """channel_up: rows waiting for a channel are due at once and sent (the clock stands
+    still); a row put back for a 429's pause and a row planned for later stay as they were."""
+    waiting = await add_member(store, "whatsapp:+38267000001", last_inbound_at=NOW)
+    paused = await add_member(store, "telegram:77")
+    planned = await add_member(store, "telegram:78")
+    await _queue(store, waiting)
+    await make_sender(store, clock, telegram).drain()
+    later = NOW + timedelta(minutes=5)
+    await store.outbox.enqueue([Outgoing("later", "campaign", planned, "Later", later)], NOW)
+    await _queue(store, paused)
+    [paused_row] = [row for row in await store.outbox.due(NOW) if row.member_id == paused]
+    await store.outbox.defer([paused_row.id], later, "rate limited (retry after 300s)", NOW)
+
+    whatsapp = FakeChannel("whatsapp")
+    sender = make_sender(store, clock, telegram, whatsapp)
+    assert 1 == await sender.channel_up()
+    [draining] = [task for task in asyncio.all_tasks() if task.get_name() == "send-outbox"]
+    await draining
+
+    assert [f"Hello {waiting}"] == [reply.text for _, reply in whatsapp.sent]
+    assert [] == telegram.sent
+    assert ("sent", "queued", "queued") == (
+        (await _saved(store, waiting))[0],
+        (await _saved(store, paused))[0],
+        (await _saved(store, planned, job="later"))[0],
+    )
+
+
+async def test_messages_to_one_member_arrive_in_the_order_they_were_queued(
+    store: Store, clock: FixedClock
+) -> None:
+    """WhatsApp has no pause between two messages to one chat: an answer's notice and the
+    answer, queued together, go one after the other — the second only once the first was
+    answered, however slow — while other members' messages go meanwhile."""
+    ana = await add_member(store, ANA_ON_WHATSAPP, last_inbound_at=NOW)
+    others = [
+        await add_member(store, f"whatsapp:+3826700010{n}", last_inbound_at=NOW) for n in range(3)
+    ]
+    await store.outbox.enqueue(
+        [
+            Outgoing("question:1:waiting:2", "answer", ana, "An answer is waiting", NOW),
+            Outgoing("question:1:answer:2", "answer", ana, "Here it is", NOW),
+        ],
+        NOW,
+    )
+    await _queue(store, *others)
+    whatsapp = FakeChannel("whatsapp")
+
+    calls: list[str] = []
+
+    async def slow_first(address: str) -> None:
+        calls.append(address)
+        if calls == [ANA_ON_WHATSAPP]:
+            await asyncio.sleep(0.05)
+
+    whatsapp.before_send = slow_first
+    report = await make_sender(store, clock, whatsapp).drain()
+
+    assert 5 == report.sent
+    assert ["An answer is waiting", "Here it is"] == whatsapp.texts(ANA_ON_WHATSAPP)
+    # The others did not wait for Ana's slow first message.
+    assert ANA_ON_WHATSAPP not in [to for to, _ in whatsapp.sent[:3]]
 
 
 # Failures: retried, unreachable, failed, and what the report counts.

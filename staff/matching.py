@@ -193,15 +193,14 @@ def explain(request: Request, helper: Helper) -> Suggestion | None:
         if asked
         else Text(NO_NEEDS)
     ]
-    sector = Coded("sector", request.sector or "", request.sector or "")
     if request.sector and request.sector in helper.sectors:
         score += SECTOR_POINTS
-        message = OFFERS_SECTOR
-        reasons.append(Text(message, points=SECTOR_POINTS, sector=sector))
+        sector = Coded("sector", request.sector, request.sector)
+        reasons.append(Text(OFFERS_SECTOR, points=SECTOR_POINTS, sector=sector))
     elif request.sector and helper.sector == request.sector:
         score += OWN_SECTOR_POINTS
-        message = OWN_SECTOR
-        reasons.append(Text(message, points=OWN_SECTOR_POINTS, sector=sector))
+        sector = Coded("sector", request.sector, request.sector)
+        reasons.append(Text(OWN_SECTOR, points=OWN_SECTOR_POINTS, sector=sector))
     else:
         reasons.append(Text(OTHER_SECTOR))
     shared = terms(helper.skills) & terms(request.description)
@@ -209,33 +208,28 @@ def explain(request: Request, helper: Helper) -> Suggestion | None:
     score += points
     if shared:
         words = ", ".join(_words_of(request.description, shared))
-        message = SKILLS
-        reasons.append(Text(message, points=points, words=words))
+        reasons.append(Text(SKILLS, points=points, words=words))
     else:
         reasons.append(Text(NO_SKILLS))
     languages = [code for code in request.languages if code in helper.languages]
     if languages:
         score += LANGUAGE_POINTS
         spoken = Coded("spoken_languages", tuple(languages), ", ".join(languages))
-        message = LANGUAGES
-        reasons.append(Text(message, points=LANGUAGE_POINTS, languages=spoken))
+        reasons.append(Text(LANGUAGES, points=LANGUAGE_POINTS, languages=spoken))
     else:
         reasons.append(Text(NO_LANGUAGE))
     if request.municipality and helper.municipality == request.municipality:
         score += MUNICIPALITY_POINTS
         place = Coded("municipality", request.municipality, request.municipality)
-        message = TIES
-        reasons.append(Text(message, points=MUNICIPALITY_POINTS, municipality=place))
+        reasons.append(Text(TIES, points=MUNICIPALITY_POINTS, municipality=place))
     left = helper.hours_left
     over_committed = left <= 0
     if over_committed:
-        message = OVER_COMMITTED
-        reasons.append(Text(message, hours=helper.hours, active=helper.active))
+        reasons.append(Text(OVER_COMMITTED, hours=helper.hours, active=helper.active))
     else:
         points = min(CAPACITY_POINTS, left // HOURS_PER_POINT)
         score += points
-        message = CAPACITY
-        reasons.append(Text(message, points=points, left=left, hours=helper.hours))
+        reasons.append(Text(CAPACITY, points=points, left=left, hours=helper.hours))
     if helper.investment and "investment" in covered:
         amount = Coded("investment_ranges", helper.investment, helper.investment)
         reasons.append(Text(INVESTMENT, range=amount))

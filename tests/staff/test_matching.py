@@ -9,7 +9,13 @@ import random
 import pytest
 
 from staff.matching import (
+    COVERS,
+    INVESTMENT,
+    LANGUAGES,
     NEEDS,
+    OFFERS_SECTOR,
+    OWN_SECTOR,
+    TIES,
     Helper,
     Index,
     Request,
@@ -18,6 +24,7 @@ from staff.matching import (
     rank,
     terms,
 )
+from staff.texts import Coded, Text
 
 # A guesthouse in Kotor that needs a business plan and mentoring, in Montenegrin or English.
 KOTOR = Request(
@@ -100,6 +107,33 @@ def test_every_part_of_the_score_has_its_reason_and_points() -> None:
         )
         == suggestion
     )
+
+
+def test_each_reason_carries_its_message_and_codes_for_the_dashboards_languages() -> None:
+    """Beside its English, a reason keeps its message id and the codes it names (the needs,
+    the sector, the languages, the municipality, the investment range) with their kinds, so
+    the dashboard can say it in another language."""
+    right = explain(KOTOR, RIGHT)
+    own = explain(KOTOR, Helper(11, ("mentoring",), sector="tourism", hours=1))
+    investor = explain(Request(4, ("investment",)), Helper(1, ("investment",), investment="x1"))
+    assert right is not None and own is not None and investor is not None
+
+    said = [
+        (reason.message, {k: v for k, v in reason.values.items() if isinstance(v, Coded)})
+        for reason in (*right.reasons, own.reasons[1], investor.reasons[-1])
+        if isinstance(reason, Text)
+    ]
+
+    assert [
+        (COVERS, {"needs": Coded("needs", NEEDS[:2], "business plan, mentoring")}),
+        (OFFERS_SECTOR, {"sector": Coded("sector", "tourism", "tourism")}),
+        ("+%(points)s skills: %(words)s in the request", {}),
+        (LANGUAGES, {"languages": Coded("spoken_languages", ("cnr",), "cnr")}),
+        (TIES, {"municipality": Coded("municipality", "Kotor", "Kotor")}),
+        ("+%(points)s capacity: %(left)s of %(hours)s hours a month left", {}),
+        (OWN_SECTOR, {"sector": Coded("sector", "tourism", "tourism")}),
+        (INVESTMENT, {"range": Coded("investment_ranges", "x1", "x1")}),
+    ] == said
 
 
 def test_a_weak_match_says_what_it_lacks() -> None:

@@ -292,8 +292,8 @@ async def test_broadcast_wait_sends_through_telegram_with_a_progress_bar(
         ]
     captured = capsys.readouterr()
     assert (
-        "Sent 2 (Telegram 2), failed 0, skipped 1 (stopped, topic off or no address), still queued 0."
-        in captured.out
+        "Sent 2 (Telegram 2), failed 0, skipped 1 (stopped, topic off or no address),"
+        " still queued 0." in captured.out
     )
     assert "broadcast:1" in captured.err  # tqdm's progress bar
 
@@ -458,12 +458,14 @@ async def test_broadcast_wait_reports_at_the_end_what_whatsapp_members_got(
             f"2 on WhatsApp: 1 in the 24-hour window get the text, 1 outside it get template {SID}"
         ) in out
         assert (
-            "Sent 2 (WhatsApp 2), failed 0, skipped 0 (stopped, topic off or no address), still queued 0."
+            "Sent 2 (WhatsApp 2), failed 0, skipped 0 (stopped, topic off or no address),"
+            " still queued 0."
         ) == out[-1]
     else:
         assert [] == second
         assert out[-2:] == [
-            "Sent 1 (WhatsApp 1), failed 0, skipped 0 (stopped, topic off or no address), still queued 0.",
+            "Sent 1 (WhatsApp 1), failed 0, skipped 0 (stopped, topic off or no address),"
+            " still queued 0.",
             "1 on WhatsApp got nothing: outside the 24-hour window, and no template.",
         ]
 

@@ -1,4 +1,14 @@
-"""What a message means: options matched by press, number or label; commands; keywords."""
+"""What a message means: options matched by press, number or label; commands; keywords.
+
+Mutants of bot/choices.py no test can kill, by design (``make mutate``): ``None`` text read as
+"XXXX" by ``command`` (neither is a command); a language without a locale read through ``{}``
+or ``None`` in ``words`` and ``Keywords.table`` (the languages the content offers are those of
+its locale files); ``setdefault(word)`` without its ``None`` (the default is ``None``);
+``Keywords``'s first ``_generation`` as ``-2``, ``+1`` or ``None`` (a content's generation counts
+the files it read, dozens from the first load), and its empty table as ``None`` (replaced
+before the first read);
+``partition`` as ``rpartition`` for "START payload" (a payload has no space, so a text with two
+spaces fails either way)."""
 
 from __future__ import annotations
 
@@ -51,7 +61,15 @@ def test_a_chosen_mark_and_accents_do_not_hide_a_label() -> None:
     assert "pg" == resolve(_text("podgorica"), offered).choice
 
 
+def test_a_press_of_an_option_on_offer_is_that_option() -> None:
+    """A button of the question asked is its option, whatever its position."""
+    for option_id, *_ in OFFERED:
+        press = Inbound("telegram:1", AT, kind=Kind.CHOICE, choice=option_id)
+        assert Answer(choice=option_id) == resolve(press, OFFERED)
+
+
 def test_presses_of_options_no_longer_on_offer_and_media_are_told_apart() -> None:
+    """A button of an older question is no answer; a sticker is unsupported."""
     press = Inbound("telegram:1", AT, kind=Kind.CHOICE, choice="gone")
     sticker = Inbound("telegram:1", AT, kind=Kind.MEDIA)
     assert (Answer(choice=None), Answer(unsupported=True)) == (

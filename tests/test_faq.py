@@ -1,6 +1,18 @@
 """The FAQ matcher (bot/faq.py): words, terms, similarity and verdicts, on a small FAQ and a
 hand-made table of word forms (the shipped FAQ with simplemma's forms is tested in
-tests/content/test_faq.py)."""
+tests/content/test_faq.py).
+
+Mutants of bot/faq.py no test can kill, by design (``make mutate``): bm25s's ``show_progress``
+(a progress bar on stderr, off or on); cyrtranslit's language (``"me"``, ``"ME"`` or the default
+Serbian give the same Latin letters for every Cyrillic letter Montenegrin uses, and text with
+no Cyrillic comes back as it was); the empty index's tuples and dict as ``None`` (an index with
+no entry answers before reading them); ``-rank`` made ``+rank`` in ``_order`` (a tie breaker
+after the similarity, which two entries never share in a real FAQ); ``rank > 0`` made
+``rank >= 0`` (BM25 gives no shortlisted entry a rank of 0); the thresholds' ``>=`` made ``>``
+(a float score exactly at ANSWER, SUGGEST or MARGIN cannot be made from words). Not pinned,
+knowingly: the typo search's scorer and ``limit`` (rapidfuzz's default WRatio and ``ratio``
+choose the same spellings for every typo the tests and the benchmark's 80 questions make, and
+no word of the FAQ has more than five near spellings)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,13 @@ bot really offers, with what must come of it — picked, suggested ("did you mea
 
 The thresholds in bot/matching.py are set by this table: ACCEPT 88 lets one typo in a word of
 four letters or more through ("whatsap", "engineer" for Engineering) but only suggests two
-("austria" for Australia, 87.5); SUGGEST 70 offers "helth" and "emial", not "yes please"."""
+("austria" for Australia, 87.5); SUGGEST 70 offers "helth" and "emial", not "yes please".
+
+Mutants of bot/matching.py no test can kill, by design (``make mutate``): the score of a word
+too short to be matched fuzzily, or of a part that tells nothing, as 1 instead of 0 (any score
+below SUGGEST, 70, is a miss either way); ``telling = None`` for ``False`` (falsy both); and
+``typed == name and squeezed == name_squeezed`` for ``or`` (equal texts squeeze equally, and
+texts equal once squeezed score 100 in the next rule anyway)."""
 
 from __future__ import annotations
 

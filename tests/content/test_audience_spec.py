@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from bot.content.audience import Audience, AudienceError, Vocabulary, parse_audience
+from bot.content.audience import (
+    Audience,
+    AudienceError,
+    Vocabulary,
+    country_code,
+    parse_audience,
+)
 from scheduler.roster import Person
 
 VOCABULARY = Vocabulary(
@@ -242,3 +248,55 @@ def test_a_frozen_audience_cannot_be_changed() -> None:
     audience = Audience(languages=("en",))
     changed = replace(audience, languages=("cnr",))
     assert (("en",), ("cnr",)) == (audience.languages, changed.languages)
+
+
+LABELLED = replace(
+    VOCABULARY,
+    labels={
+        "sectors": {"it and software": "it", "it i softver": "it", "zdravstvo": "health"},
+        "languages": {"crnogorski": "cnr", "english": "en"},
+    },
+)
+
+
+def test_a_value_may_be_named_by_its_label_in_any_language_and_case() -> None:
+    """ "IT i softver", "ZDRAVSTVO" and "Crnogorski" read as the codes they label; a code is
+    read as a code even where a label would fold to another; an unknown label is refused
+    naming its place in the list."""
+    audience = parse_audience(
+        {"sectors": ["IT i softver", "ZDRAVSTVO", "health"], "languages": "Crnogorski"}, LABELLED
+    )
+    assert (("it", "health", "health"), ("cnr",)) == (audience.sectors, audience.languages)
+    # Labels are the filter's own: a sector's label is no language.
+    with pytest.raises(AudienceError) as refused:
+        parse_audience({"languages": ["en", "IT i softver"]}, LABELLED)
+    assert ("languages", 1) == refused.value.where
+    assert "unknown value 'IT i softver'" in str(refused.value)
+
+
+def test_a_municipality_is_named_as_the_programme_writes_it() -> None:
+    """ "niksic" and "HERCEG NOVI" read as the programme's "Nikšić" and "Herceg Novi"; a place
+    that is no municipality is refused, never kept as typed."""
+    audience = parse_audience({"municipalities": ["niksic", "HERCEG NOVI"]}, VOCABULARY)
+    assert ("Nikšić", "Herceg Novi") == audience.municipalities
+    with pytest.raises(AudienceError, match="unknown value 'Berlin'"):
+        parse_audience({"municipalities": ["Bar", "Berlin"]}, VOCABULARY)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("de", "DE"),
+        (" DE ", "DE"),
+        ("deu", "DE"),
+        ("Germany", "DE"),
+        ("germany", "DE"),
+        ("me", "ME"),
+        ("xx", None),
+        ("Atlantis", None),
+        ("", None),
+    ],
+)
+def test_a_country_is_read_from_its_codes_or_english_name(text: str, code: str | None) -> None:
+    """Two letters are an alpha-2 code in any case; three an alpha-3; else an English name."""
+    assert code == country_code(text)

@@ -1,3 +1,12 @@
+"""When campaigns send: quiet hours (start inclusive, end exclusive, overnight ranges), send_at
+in local time, After from an anchor, cron lines and their checks.
+
+Mutants of bot/content/schedule.py no test can kill, by design (``make mutate``): in
+``Cron.between``, asking APScheduler for the next fire time with ``None`` instead of the previous
+one, or one second later than ``moment + 1 s`` (a cron line fires on whole minutes, so both give
+the same moment); ``start < end`` made ``start <= end`` in ``QuietHours`` (equal ends are refused
+when quiet hours are made, see ``__post_init__``)."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta

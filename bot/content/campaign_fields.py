@@ -13,12 +13,12 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from bot.content import moments, yamlfile
-from bot.content.audience import Vocabulary
+from bot.content.audience import Audience, AudienceError, Vocabulary, parse_audience
 from bot.content.events import Event
 from bot.content.placeholders import PLACEHOLDERS
 from bot.content.schedule import (
@@ -224,6 +224,41 @@ def quiet_hours(
     except ValueError as error:
         problems.add(located.line("quiet_hours"), f"quiet_hours: {error} (or null to send at once)")
         return QuietHours()
+
+
+class Delivery(NamedTuple):
+    """Who gets a campaign or a poll, and how: the keys both files share."""
+
+    audience: Audience
+    channels: tuple[str, ...]
+    quiet_hours: QuietHours | None
+    template: WhatsAppTemplate | None
+
+
+def delivery(
+    located: yamlfile.Located,
+    data: dict[str, Any],
+    context: Context,
+    timing: Schedule | None,
+    problems: Problems,
+) -> Delivery:
+    """``audience``, ``channels``, ``quiet_hours`` and ``whatsapp_template``, each checked, and
+    an ``at:`` of the schedule ``timing`` outside the quiet hours."""
+    try:
+        audience = parse_audience(data.get("audience"), context.vocabulary)
+    except AudienceError as error:
+        problems.add(located.line("audience", *error.where), str(error))
+        audience = Audience()
+    chosen = channels(located, data, problems)
+    quiet = quiet_hours(located, data, problems)
+    at = timing.at if isinstance(timing, After) else None
+    if at is not None and quiet is not None and not quiet.allows(at):
+        problems.add(
+            located.line("at"),
+            f"at: {at:%H:%M} is outside the quiet hours {quiet}; change at or quiet_hours",
+        )
+    approved = template(located, data.get("whatsapp_template"), context, problems)
+    return Delivery(audience, chosen, quiet, approved)
 
 
 def topic(

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from bot.content import campaign_fields as fields
 from bot.content import yamlfile
-from bot.content.audience import Audience, AudienceError, parse_audience
+from bot.content.audience import Audience
 from bot.content.campaign_fields import (
     Context,
     Problems,
@@ -204,24 +204,7 @@ def problems(path: Path, text: str, context: Context) -> tuple[Campaign | None, 
         if key not in KEYS:
             found.add(located.line(key), f"unknown key {key!r} (expected one of {list(KEYS)})")
     schedule = fields.schedule(located, data, context, found)
-    try:
-        audience = parse_audience(data.get("audience"), context.vocabulary)
-    except AudienceError as error:
-        found.add(located.line("audience", *error.where), str(error))
-        audience = Audience()
-    channels = fields.channels(located, data, found)
-    quiet = fields.quiet_hours(located, data, found)
-    if (
-        isinstance(schedule, After)
-        and schedule.at is not None
-        and quiet is not None
-        and not quiet.allows(schedule.at)
-    ):
-        found.add(
-            located.line("at"),
-            f"at: {schedule.at:%H:%M} is outside the quiet hours {quiet}; change at or quiet_hours",
-        )
-    template = fields.template(located, data.get("whatsapp_template"), context, found)
+    audience, channels, quiet, template = fields.delivery(located, data, context, schedule, found)
     event = schedule.event if isinstance(schedule, After) and schedule.event else audience.event
     texts = section_texts(sections, context, event, found)
     if template is not None and event is None:

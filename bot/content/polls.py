@@ -40,7 +40,7 @@ from typing import Any
 
 from bot.content import campaign_fields as fields
 from bot.content import campaigns, yamlfile
-from bot.content.audience import Audience, AudienceError, parse_audience
+from bot.content.audience import Audience
 from bot.content.campaign_fields import Context, Problems, WhatsAppTemplate, bad_value_line
 from bot.content.schedule import After, Cron, QuietHours, Schedule
 from bot.errors import ContentError
@@ -303,24 +303,7 @@ def problems(path: Path, text: str, context: Context) -> tuple[Poll | None, list
         for key in ("offset", "at", "event"):
             if key in data:
                 found.add(located.line(key), f"{key} goes with after:")
-    try:
-        audience = parse_audience(data.get("audience"), context.vocabulary)
-    except AudienceError as error:
-        found.add(located.line("audience", *error.where), str(error))
-        audience = Audience()
-    channels = fields.channels(located, data, found)
-    quiet = fields.quiet_hours(located, data, found)
-    if (
-        isinstance(schedule, After)
-        and schedule.at is not None
-        and quiet is not None
-        and not quiet.allows(schedule.at)
-    ):
-        found.add(
-            located.line("at"),
-            f"at: {schedule.at:%H:%M} is outside the quiet hours {quiet}; change at or quiet_hours",
-        )
-    template = fields.template(located, data.get("whatsapp_template"), context, found)
+    audience, channels, quiet, template = fields.delivery(located, data, context, schedule, found)
     options = _options(located, data, context, poll_id, found)
     multiple = _flag(located, data, "multiple", found)
     free_text = _flag(located, data, "free_text", found)

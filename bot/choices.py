@@ -10,7 +10,9 @@ offered is kept with the conversation as ``[option id, label, alias, …]`` list
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from bot import matching
 from bot.content import Content
@@ -30,13 +32,42 @@ Offered = Sequence[Sequence[str]]  # [option id, label, alias, …], as a conver
 
 def words(content: Content, name: str) -> tuple[str, ...]:
     """Every language's ``words.<name>`` (comma-separated in the locales): "yes", "da",
-    "slažem se" … A member may answer in any of the languages, whichever they chose."""
-    found: dict[str, None] = {}
-    for language in content.languages:
-        for word in content.locales.get(language, {}).get(f"words.{name}", "").split(","):
-            if word.strip():
-                found.setdefault(word.strip(), None)
-    return tuple(found)
+    "slažem se" … A member may answer in any of the languages, whichever they chose. Read once
+    per change of the content (every message asks for some)."""
+    known = _known(content)
+    if ("words", name) not in known:
+        found: dict[str, None] = {}
+        for language in content.languages:
+            for word in content.locales.get(language, {}).get(f"words.{name}", "").split(","):
+                if word.strip():
+                    found.setdefault(word.strip(), None)
+        known["words", name] = tuple(found)
+    listed: tuple[str, ...] = known["words", name]
+    return listed
+
+
+# Answer words per content folder, kept until its files change: (generation, by kind and name).
+_KNOWN: weakref.WeakKeyDictionary[Content, tuple[int, dict[tuple[str, str], Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _known(content: Content) -> dict[tuple[str, str], Any]:
+    """What was read from this content folder since its files last changed."""
+    generation, known = _KNOWN.get(content, (None, {}))
+    if generation != content.generation:
+        known = {}
+        _KNOWN[content] = (content.generation, known)
+    return known
+
+
+def folded_words(content: Content, name: str) -> frozenset[str]:
+    """:func:`words` folded (no case, accents or punctuation), for a test on every message."""
+    known = _known(content)
+    if ("folded", name) not in known:
+        known["folded", name] = frozenset(fold(word) for word in words(content, name))
+    folded: frozenset[str] = known["folded", name]
+    return folded
 
 
 def _choices(offered: Offered) -> list[matching.Choice]:

@@ -142,7 +142,7 @@ class Engine:
         if inbound.provider_id and not await conversations.first_seen(inbound.provider_id, now):
             log.info("ignoring a redelivered message on %s", inbound.channel)
             return []
-        member = await self.store.members.by_address(inbound.address)
+        member, conversation = await self.store.members.arriving(inbound.address, now)
         linked = False
         if member is None and inbound.channel in self.phone_channels:
             member = await self.store.members.link_by_phone(
@@ -150,10 +150,9 @@ class Engine:
             )
             linked = member is not None
             if linked:
+                # What the address was doing before it was known is of no use to the member.
                 await conversations.delete(inbound.address)
-        if member is not None:
-            await self.store.members.touch_address(inbound.address, now)
-        conversation = await conversations.load(inbound.address)
+                conversation = Conversation(address=inbound.address)
         ctx = Context(
             store=self.store,
             content=self.content,
@@ -534,7 +533,7 @@ class Engine:
         folded = fold(answer.text)
         if not folded or any(entry[0] == SKIP for entry in conversation.offered):
             return False
-        return folded in {fold(word) for word in self._words(ctx, "skip")}
+        return folded in choices.folded_words(ctx.content, "skip")
 
     def _offer(
         self,

@@ -151,6 +151,9 @@ class Context:
     forget: bool = False
     # "staff" or "coordinator" for the addresses the settings name; None for everyone else.
     role: str | None = None
+    # What the steps handling this one message looked up, by name, so that a second step
+    # asking the same makes no second trip to the database.
+    looked_up: dict[str, Any] = field(default_factory=dict)
 
     @property
     def address(self) -> str:

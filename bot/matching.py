@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
+from types import ModuleType
 
 from bot.text import fold
 
@@ -46,6 +48,9 @@ _PART = 0.95
 _WORD = 80
 # Shorter typed text must equal a name (or be its first word): see the module's docstring.
 _FUZZY_FROM = 4
+# Option names come back with every question (the menu's with every message typed at it):
+# folded once, the few thousand a programme has.
+_folded_name = lru_cache(maxsize=4096)(fold)
 
 
 @dataclass(frozen=True)
@@ -68,9 +73,16 @@ class Match:
 def _ratio(first: str, second: str) -> float:
     """rapidfuzz's ratio, imported with the first typed answer rather than at start (the idle
     service's footprint, issue 12)."""
+    return float(_fuzz().ratio(first, second))
+
+
+@cache
+def _fuzz() -> ModuleType:
+    """rapidfuzz's fuzz, imported when first needed and looked up once (a typed answer scores
+    dozens of names)."""
     from rapidfuzz import fuzz
 
-    return float(fuzz.ratio(first, second))
+    return fuzz
 
 
 def _word(typed: str, word: str) -> float:
@@ -125,7 +137,7 @@ def ranked(text: str, choices: Iterable[Choice], *, exact: bool = False) -> list
     scores: dict[str, float] = {}
     for choice in choices:
         for name in choice.names:
-            folded = fold(name)
+            folded = _folded_name(name)
             value = (100.0 if folded == typed and typed else 0.0) if exact else score(typed, folded)
             scores[choice.id] = max(scores.get(choice.id, 0.0), value)
     return sorted(((value, key) for key, value in scores.items()), key=lambda item: -item[0])

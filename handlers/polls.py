@@ -25,6 +25,7 @@ from bot.content.polls import NEXT_POLL, OWN_WORDS, Poll
 from bot.flow import END, Answer, Context, Flow, Go, Question, Retry, State
 from bot.messages import Option
 from bot.store import Conversation, PollAnswer
+from bot.store.polls import Sent
 from bot.text import clean, fold
 from handlers import business, dates, events, fellowship, offer, questions, registration, topics
 
@@ -39,6 +40,8 @@ CHOSEN = "chosen"
 TEXT_LIMIT = 500
 # Typed words answer the poll last sent to a member for this long after it went.
 REPLY_WINDOW = timedelta(days=3)
+# Context.looked_up's name for the poll last sent to the member.
+_LAST_ASKED = "polls.last_asked"
 
 Command = Callable[[Context, str], Awaitable["Go | None"]]
 # The conversations a poll's answer may open (``next:`` in the poll file).
@@ -335,7 +338,7 @@ async def offers(ctx: Context, conversation: Conversation) -> None:
     member = ctx.member
     if member is None:
         return
-    sent = await ctx.store.polls.last_asked(member.id)
+    sent = await _last_asked(ctx, member.id)
     if sent is None or (conversation.updated_at or "") > sent.sent_at:
         return
     found = ctx.content.polls.get(sent.poll)
@@ -385,11 +388,19 @@ async def _recent(ctx: Context) -> Poll | None:
     member = ctx.member
     if member is None:
         return None
-    sent = await ctx.store.polls.last_asked(member.id)
+    sent = await _last_asked(ctx, member.id)
     if sent is None or datetime.fromisoformat(sent.sent_at) < ctx.now() - REPLY_WINDOW:
         return None
     found = ctx.content.polls.get(sent.poll)
     return found if found is not None and not found.closed(ctx.now()) else None
+
+
+async def _last_asked(ctx: Context, member_id: int) -> Sent | None:
+    """The poll last sent to the member, looked up once per message."""
+    if _LAST_ASKED not in ctx.looked_up:
+        ctx.looked_up[_LAST_ASKED] = await ctx.store.polls.last_asked(member_id)
+    sent: Sent | None = ctx.looked_up[_LAST_ASKED]
+    return sent
 
 
 FLOW = Flow(

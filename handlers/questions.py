@@ -81,9 +81,8 @@ def small_talk(ctx: Context, text: str) -> bool:
     if not folded:
         return True
     return any(
-        folded == fold(word)
+        folded in choices.folded_words(ctx.content, name)
         for name in ("greetings", "thanks", "yes", "no")
-        for word in choices.words(ctx.content, name)
     )
 
 

@@ -13,14 +13,17 @@ spaces fails either way)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from bot.choices import SELECTED, Keywords, command, resolve, words
+from bot.choices import SELECTED, Keywords, command, folded_words, resolve, words
 from bot.content import Content
 from bot.flow import Answer
 from bot.messages import Inbound, Kind
+from bot.text import fold
 from tests.conftest import CONTENT
+from tests.sample import content_folder
 
 AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 OFFERED = [["it", "IT and software"], ["health", "Health"], ["~back", "Back"]]
@@ -180,3 +183,23 @@ def test_answer_words_come_from_every_language_once_each() -> None:
     assert "slažem se" in found
     assert len(found) == len(set(found))
     assert () == words(content, "nosuch")
+
+
+def test_folded_words_are_the_words_folded_and_follow_a_change_of_the_content(
+    tmp_path: Path,
+) -> None:
+    """Every language's words, folded ("Slažem se" as "slazem se"), the same set until the
+    content changes, and the new words once it did."""
+    content = Content.load(content_folder(tmp_path), "en")
+    folded = folded_words(content, "yes")
+    assert {fold(word) for word in words(content, "yes")} == folded
+    assert "slazem se" in folded and all(word == fold(word) for word in folded)
+    assert folded is folded_words(content, "yes")
+    assert folded_words(content, "no") == {fold(word) for word in words(content, "no")}
+
+    locale = tmp_path / "content" / "locales" / "en.yaml"
+    text = locale.read_text(encoding="utf-8")
+    locale.write_text(text.replace('of course"', 'of course, Absolutely"', 1), encoding="utf-8")
+    content.refresh(force=True)
+    assert "absolutely" in folded_words(content, "yes")
+    assert "absolutely" not in folded

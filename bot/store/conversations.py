@@ -9,6 +9,7 @@ and the consent text states the period.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +38,24 @@ class Conversation:
         return self.flow is not None and self.step is not None
 
 
+# The columns of a stored conversation, as a query names them to read one with other tables.
+COLUMNS = ("flow", "step", "answers", "history", "seq", "offered", "updated_at")
+
+
+def from_columns(address: str, row: Mapping[str, Any], prefix: str = "") -> Conversation:
+    """A stored conversation from a row holding :data:`COLUMNS` (each after ``prefix``)."""
+    return Conversation(
+        address=address,
+        flow=row[prefix + "flow"],
+        step=row[prefix + "step"],
+        answers=json.loads(row[prefix + "answers"]),
+        history=json.loads(row[prefix + "history"]),
+        seq=int(row[prefix + "seq"]),
+        offered=json.loads(row[prefix + "offered"]),
+        updated_at=row[prefix + "updated_at"],
+    )
+
+
 class Conversations:
     """Loads and saves conversation state."""
 
@@ -50,18 +69,7 @@ class Conversations:
     async def stored(self, address: str) -> Conversation | None:
         """The conversation stored for an address, or None when there is none."""
         row = await self.db.fetchone("SELECT * FROM conversations WHERE address = ?", (address,))
-        if row is None:
-            return None
-        return Conversation(
-            address=address,
-            flow=row["flow"],
-            step=row["step"],
-            answers=json.loads(row["answers"]),
-            history=json.loads(row["history"]),
-            seq=int(row["seq"]),
-            offered=json.loads(row["offered"]),
-            updated_at=row["updated_at"],
-        )
+        return None if row is None else from_columns(address, dict(row))
 
     async def save(self, conversation: Conversation, now: datetime) -> None:
         await self.db.execute(

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.messages import channel_of
+from bot.store.conversations import COLUMNS as CONVERSATION_COLUMNS
+from bot.store.conversations import Conversation
+from bot.store.conversations import from_columns as conversation_from
 from bot.store.database import Database
 
 # The profile fields a member can fill in and edit, in the order they are asked.
@@ -91,6 +94,11 @@ class Address:
     last_inbound_at: str | None
 
 
+# A member's last message is recorded again after this long (WhatsApp's window is 24 hours and
+# retention counts months: a minute changes neither, and saves a write per message).
+TOUCH_AGAIN = timedelta(minutes=1)
+
+
 def _encode(name: str, value: Any) -> Any:
     return json.dumps(list(value or []), ensure_ascii=False) if name in _LIST_FIELDS else value
 
@@ -111,6 +119,40 @@ class Members:
             (address,),
         )
         return Member.from_row(row) if row else None
+
+    async def arriving(self, address: str, now: datetime) -> tuple[Member | None, Conversation]:
+        """Who writes from ``address`` (None: nobody yet) and where their conversation stands,
+        in one trip to the database; their arrival recorded (:meth:`touch_address`) unless it
+        was less than :data:`TOUCH_AGAIN` ago and the address is reachable."""
+        kept = ", ".join(f"c.{name} AS c_{name}" for name in CONVERSATION_COLUMNS)
+        row = await self.db.fetchone(
+            f"SELECT m.*, a.last_inbound_at AS seen_at, a.unreachable_at AS lost_at,"  # noqa: S608 (names only)
+            f" c.address AS c_address, {kept} FROM (SELECT ? AS address) x"
+            " LEFT JOIN addresses a ON a.address = x.address"
+            " LEFT JOIN members m ON m.id = a.member_id"
+            " LEFT JOIN conversations c ON c.address = x.address",
+            (address,),
+        )
+        assert row is not None  # one row, whatever joins
+        data = dict(row)
+        conversation = (
+            conversation_from(address, data, "c_")
+            if data["c_address"] is not None
+            else Conversation(address=address)
+        )
+        if data["id"] is None:
+            return None, conversation
+        seen_at, lost_at = data["seen_at"], data["lost_at"]
+        if (
+            lost_at is not None
+            or seen_at is None
+            or datetime.fromisoformat(seen_at) <= now - TOUCH_AGAIN
+        ):
+            await self.touch_address(address, now)
+        fields = {name: data[name] for name in Member.__dataclass_fields__}
+        for name in _LIST_FIELDS:
+            fields[name] = json.loads(fields[name] or "[]")
+        return Member(**fields), conversation
 
     async def create(
         self, address: str, *, language: str, consent_version: str, now: datetime

@@ -8,7 +8,8 @@ its locale files); ``setdefault(word)`` without its ``None`` (the default is ``N
 the files it read, dozens from the first load), and its empty table as ``None`` (replaced
 before the first read);
 ``partition`` as ``rpartition`` for "START payload" (a payload has no space, so a text with two
-spaces fails either way)."""
+spaces fails either way); and the key of ``words``'s cache in its check (a miss reads the same
+words again)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,11 @@
 """An ``audience:`` as staff write it: read and checked (parse_audience), described in one line,
-and applied to one member at a time (Audience.matches)."""
+and applied to one member at a time (Audience.matches).
+
+Mutants of bot/content/audience.py no test can kill, by design (``make mutate``): an alpha-2
+code looked up in lower case (pycountry's ``get`` ignores case); and the fall-backs of a value
+that is neither a code nor a label, nor a municipality (kept as typed, ``None``, or looked up
+as itself among the labels): each is then refused as an unknown value all the same, naming
+what staff wrote."""
 
 from __future__ import annotations
 

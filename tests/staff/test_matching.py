@@ -1,6 +1,18 @@
 """The ranking of offers for a business's request: hand-made cases where the right order is
 obvious, every reason and its points, the exclusions, and the vectorised ranking agreeing with
-the plain one on random data."""
+the plain one on random data.
+
+Mutants of staff/matching.py no test can kill, by design (``make mutate``): in ``Index``, the
+over-committed flag's weight (``1 << 32``, ``2 << 32`` or ``1 << 33``: any weight above every
+score puts them last) and the arrays' integer types (``astype(None)``, float64, holds every
+score exactly); the capacity points of an over-committed offer or one with no hours left (0
+whichever way: ``np.where(None, …)``, ``maximum(left, 1)``, both under one point); a lookup
+made without its guard (``postings.get`` of an empty value, ``position.get(None)``: both
+None); ``eligible[row] = None`` (False in a boolean array); ``zeros_like(None)`` (a 0-d zero
+broadcasts the same); ``limit <= 0`` made ``< 0`` (a limit of 0 still returns nothing) and
+``len(rows) > limit`` made ``>=`` (all rows kept either way); the shortlist's cut taken after
+partitioning at ``limit - 2`` (the element it reads is then no smaller than the true cut, so the
+shortlist only keeps more rows than needed, and the full sort after it picks the same top)."""
 
 from __future__ import annotations
 
@@ -367,9 +379,10 @@ def test_the_vectorised_ranking_agrees_with_the_plain_one(seed: int) -> None:
             sector=rng.choice(["it", "tourism", None]),
             municipality=rng.choice(["Kotor", "Bar", None]),
             languages=tuple(rng.sample(["cnr", "en", "de"], rng.randint(0, 2))),
-            description=" ".join(
-                rng.sample(["wine", "hotel", "export", "bank", "law", "cloud"], 3)
-            ),
+            # A third share no word with any offer's skills.
+            description=" ".join(rng.sample(["wine", "hotel", "export", "bank", "law", "cloud"], 3))
+            if number % 3
+            else "nothing in common",
         )
         excluded = {helpers[0].member_id, helpers[1].member_id}
         plain = [
@@ -381,7 +394,8 @@ def test_the_vectorised_ranking_agrees_with_the_plain_one(seed: int) -> None:
         plain.sort(key=lambda s: (s.over_committed, -s.score, s.member_id))
 
         assert plain == index.rank(request, exclude=excluded)
-        assert plain[:7] == index.rank(request, exclude=excluded, limit=7)
+        for limit in (0, 1, 2, 3, 7):
+            assert plain[:limit] == index.rank(request, exclude=excluded, limit=limit)
         scores, eligible = index.scores(request)
         each = [explain(request, helper) for helper in helpers]
         assert [s is not None for s in each] == list(eligible)

@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from bot.content import campaign_fields as fields
 from bot.content import yamlfile
@@ -177,36 +178,82 @@ def section_texts(
     return texts
 
 
+# The front matter's YAML starts on the file's second line, after "---".
+FIRST_LINE = 2
+
+
+class Parts(NamedTuple):
+    """A campaign or poll file, read: its front matter (a mapping) and its sections."""
+
+    located: yamlfile.Located
+    data: dict[str, Any]
+    sections: list[Section]
+
+
+def read_parts(path: Path, text: str, found: Problems) -> Parts | None:
+    """A campaign or poll file's parts, its name checked as a slug; None when the front matter
+    cannot be used (``found`` says why)."""
+    if not SLUG.match(path.stem):
+        found.add(1, "file name must be a slug: lower-case letters, digits, dashes")
+    front, sections = split(text, found)
+    if not front:
+        return None
+    try:
+        located = yamlfile.parse(path, front, first_line=FIRST_LINE)
+    except ContentError as error:
+        found.found.append(error)
+        return None
+    except (ValueError, TypeError) as error:
+        # PyYAML builds dates itself: 2027-13-01 fails there, with no line. Find it.
+        found.add(bad_value_line(front) + FIRST_LINE - 1, f"bad value: {error}")
+        return None
+    data = located.data if located.data is not None else {}
+    if not isinstance(data, dict):
+        found.add(FIRST_LINE, "the front matter must be a mapping of keys")
+        return None
+    return Parts(located, data, sections)
+
+
+def message_texts(
+    sections: list[Section], context: Context, event: str | None, found: Problems, what: str
+) -> dict[str, str]:
+    """:func:`section_texts`, and a problem when there is no section (naming ``what`` the
+    sections hold) or none in the default language."""
+    texts = section_texts(sections, context, event, found)
+    if not sections:
+        found.add(FIRST_LINE, f"no '# <language>' section with the {what}")
+    elif texts and context.default_language not in texts:
+        found.add(
+            sections[0].line,
+            f"missing the '# {context.default_language}' section (the default language)",
+        )
+    return texts
+
+
+def key_lines(
+    located: yamlfile.Located, data: dict[str, Any], sections: list[Section]
+) -> dict[str, int]:
+    """The line of each front matter key and of each ``# <lang>`` section."""
+    lines = {str(key): located.line(str(key)) for key in data}
+    lines.update({f"# {section.language}": section.line for section in sections})
+    return lines
+
+
 def problems(path: Path, text: str, context: Context) -> tuple[Campaign | None, list[ContentError]]:
     """Parses one campaign file; returns it (None when unusable) and every problem found."""
     found = Problems(path)
     campaign_id = path.stem
-    if not SLUG.match(campaign_id):
-        found.add(1, "file name must be a slug: lower-case letters, digits, dashes")
-    front, sections = split(text, found)
-    first_line = 2
-    if not front:
+    parts = read_parts(path, text, found)
+    if parts is None:
         return None, found.found
-    try:
-        located = yamlfile.parse(path, front, first_line=first_line)
-    except ContentError as error:
-        return None, [*found.found, error]
-    except (ValueError, TypeError) as error:
-        # PyYAML builds dates itself: 2027-13-01 fails there, with no line. Find it.
-        line = bad_value_line(front) + first_line - 1
-        found.add(line, f"bad value: {error}")
-        return None, found.found
-    data = located.data if located.data is not None else {}
-    if not isinstance(data, dict):
-        found.add(first_line, "the front matter must be a mapping of keys")
-        return None, found.found
+    located, data, sections = parts
     for key in data:
         if key not in KEYS:
             found.add(located.line(key), f"unknown key {key!r} (expected one of {list(KEYS)})")
     schedule = fields.schedule(located, data, context, found)
     audience, channels, quiet, template = fields.delivery(located, data, context, schedule, found)
     event = schedule.event if isinstance(schedule, After) and schedule.event else audience.event
-    texts = section_texts(sections, context, event, found)
+    texts = message_texts(sections, context, event, found, "message")
     if template is not None and event is None:
         for name in template.variables.values():
             if any(n in EVENT_PLACEHOLDERS for n, _e in placeholders(name) if n):
@@ -215,16 +262,8 @@ def problems(path: Path, text: str, context: Context) -> tuple[Campaign | None, 
                     "whatsapp_template uses event placeholders but the campaign has no event",
                 )
                 break
-    if not sections:
-        found.add(first_line, "no '# <language>' section with the message")
-    elif texts and context.default_language not in texts:
-        found.add(
-            sections[0].line,
-            f"missing the '# {context.default_language}' section (the default language)",
-        )
     topic = fields.topic(located, data, context, found)
-    lines = {str(key): located.line(str(key)) for key in data}
-    lines.update({f"# {section.language}": section.line for section in sections})
+    lines = key_lines(located, data, sections)
     if schedule is None or not texts:
         return None, found.found
     campaign = Campaign(

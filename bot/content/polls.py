@@ -41,7 +41,7 @@ from typing import Any
 from bot.content import campaign_fields as fields
 from bot.content import campaigns, yamlfile
 from bot.content.audience import Audience
-from bot.content.campaign_fields import Context, Problems, WhatsAppTemplate, bad_value_line
+from bot.content.campaign_fields import Context, Problems, WhatsAppTemplate
 from bot.content.schedule import After, Cron, QuietHours, Schedule
 from bot.errors import ContentError
 from bot.messages import Option
@@ -272,23 +272,10 @@ def problems(path: Path, text: str, context: Context) -> tuple[Poll | None, list
     """Parses one poll file; returns it (None when unusable) and every problem found."""
     found = Problems(path)
     poll_id = path.stem
-    if not SLUG.match(poll_id):
-        found.add(1, "file name must be a slug: lower-case letters, digits, dashes")
-    front, sections = campaigns.split(text, found)
-    first_line = 2
-    if not front:
+    parts = campaigns.read_parts(path, text, found)
+    if parts is None:
         return None, found.found
-    try:
-        located = yamlfile.parse(path, front, first_line=first_line)
-    except ContentError as error:
-        return None, [*found.found, error]
-    except (ValueError, TypeError) as error:
-        found.add(bad_value_line(front) + first_line - 1, f"bad value: {error}")
-        return None, found.found
-    data = located.data if located.data is not None else {}
-    if not isinstance(data, dict):
-        found.add(first_line, "the front matter must be a mapping of keys")
-        return None, found.found
+    located, data, sections = parts
     for key in data:
         if key == "cron":
             found.add(located.line(key), "cron: a poll is asked once (send_at or after:)")
@@ -308,7 +295,7 @@ def problems(path: Path, text: str, context: Context) -> tuple[Poll | None, list
     multiple = _flag(located, data, "multiple", found)
     free_text = _flag(located, data, "free_text", found)
     if not options and not free_text:
-        found.add(first_line, "a poll needs options, or free_text: true, or both")
+        found.add(campaigns.FIRST_LINE, "a poll needs options, or free_text: true, or both")
     if multiple and len(options) < 2:
         found.add(located.line("multiple"), "multiple: needs two options or more")
     closes_at = None
@@ -319,17 +306,9 @@ def problems(path: Path, text: str, context: Context) -> tuple[Poll | None, list
             found.add(located.line("closes_at"), f"closes_at: {error}")
     step = _next(data.get("next"), located.line("next"), found, "next")
     event = schedule.event if isinstance(schedule, After) and schedule.event else audience.event
-    texts = campaigns.section_texts(sections, context, event, found)
-    if not sections:
-        found.add(first_line, "no '# <language>' section with the question")
-    elif texts and context.default_language not in texts:
-        found.add(
-            sections[0].line,
-            f"missing the '# {context.default_language}' section (the default language)",
-        )
+    texts = campaigns.message_texts(sections, context, event, found, "question")
     topic = fields.topic(located, data, context, found)
-    lines = {str(key): located.line(str(key)) for key in data}
-    lines.update({f"# {section.language}": section.line for section in sections})
+    lines = campaigns.key_lines(located, data, sections)
     if not texts or (not options and not free_text):
         return None, found.found
     poll = Poll(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -75,7 +76,7 @@ class Member:
         return asdict(self)
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Member:
+    def from_row(cls, row: sqlite3.Row | Mapping[str, Any]) -> Member:
         data = dict(row)
         for name in _LIST_FIELDS:
             data[name] = json.loads(data[name] or "[]")
@@ -149,10 +150,8 @@ class Members:
             or datetime.fromisoformat(seen_at) <= now - TOUCH_AGAIN
         ):
             await self.touch_address(address, now)
-        fields = {name: data[name] for name in Member.__dataclass_fields__}
-        for name in _LIST_FIELDS:
-            fields[name] = json.loads(fields[name] or "[]")
-        return Member(**fields), conversation
+        member = Member.from_row({name: data[name] for name in Member.__dataclass_fields__})
+        return member, conversation
 
     async def create(
         self, address: str, *, language: str, consent_version: str, now: datetime

@@ -285,7 +285,6 @@ class Server:
     """Serves an ASGI app with uvicorn in the running event loop until :meth:`stop`."""
 
     def __init__(self, app: ASGIApp, host: str, port: int) -> None:
-        self.host, self.wanted_port = host, port
         config = uvicorn.Config(
             app,
             host=host,
@@ -329,7 +328,7 @@ class Server:
         log.info("http: serving on port %d", self.port)
 
     def _bind(self) -> socket.socket:
-        host, port = self.host, self.wanted_port
+        host, port = self._server.config.host, self._server.config.port
         try:
             family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
             return socket.create_server((host, port), family=family)
